@@ -1,0 +1,46 @@
+# Vigil: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CONSTRAINTS := constraints.txt
+
+.PHONY: run test lint typecheck pytest serve demo browser lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(CONSTRAINTS)
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml $(CONSTRAINTS)
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+## run: install, load the demo corpus, serve the analyst app on http://127.0.0.1:8000
+run: $(VENV)/.installed
+	$(BIN)/vigil demo
+
+## test: install the dev extras, then lint, type-check and run every test
+test: $(VENV)/.installed-dev browser
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+## browser: Debian's headless Chromium for the web tests (installed when missing and root)
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing Debian's chromium for the browser tests" >&2; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; the browser tests will fail" >&2; \
+	  else echo "warning: /usr/bin/chromium is missing; install Debian's chromium for the browser tests" >&2; fi; \
+	fi
+
+## lock: refresh constraints.txt from the current environment (after changing dependencies)
+lock: $(VENV)/.installed-dev
+	$(BIN)/pip freeze --exclude-editable | grep -v '^vigil' > $(CONSTRAINTS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,71 @@
+"""Foundation commands: ``vigil ingest``, ``vigil db upgrade``, ``vigil demo``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from vigil.cli.common import get_settings, progress, stderr_console
+from vigil.cli.groups import db_app
+from vigil.ingest import ingest_inputs
+from vigil.ingest.readers import FORMATS, parse_mapping
+from vigil.store import Store
+
+
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Input files (JSONL, CSV, WARC, WARC.gz); '-' reads JSONL from stdin.")],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help=f"Input format ({', '.join(FORMATS)}); default from the file name."),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Source name; documents are unique per (source, id). Default: the file name.")
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        typer.Option("--map", help="CSV column mapping FIELD=COLUMN,..., e.g. text=description,title=headline."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object (last line).")] = False,
+) -> None:
+    """Store documents from files; report every rejected record with its line number and reason.
+
+    Exit status 0 when nothing was rejected, 1 otherwise.
+    """
+    settings = get_settings(ctx)
+    column_map = parse_mapping(mapping)
+    with Store.open(settings) as store, progress() as bar:
+        task = bar.add_task("ingesting", total=None)
+        report = ingest_inputs(
+            store, paths, fmt=fmt, source=source, mapping=column_map, on_item=lambda _line: bar.advance(task)
+        )
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+    else:
+        for error in report.errors[:50]:
+            where = f"{error['path']}:" if "path" in error else ""
+            stderr_console.print(f"rejected {where}line {error['line']}: {error['reason']}", markup=False)
+        if len(report.errors) > 50:
+            stderr_console.print(f"... and {report.rejected - 50} more rejected records (use --json for all)")
+        print(
+            f"accepted {report.accepted}, rejected {report.rejected}, duplicates {report.duplicates}",
+            file=sys.stderr,
+        )
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+def upgrade(ctx: typer.Context) -> None:
+    """Create the database or bring its schema to the newest version."""
+    settings = get_settings(ctx)
+    with Store.open(settings) as store:
+        print(f"database is up to date ({store.dialect})", file=sys.stderr)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+    db_app.command("upgrade")(upgrade)

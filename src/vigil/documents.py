@@ -1,0 +1,175 @@
+"""The document contract (``DESIGN.md``): validation of one input record.
+
+:func:`parse_document` turns a decoded JSON object (or a mapped CSV row) into a
+:class:`Document`, or raises :class:`~vigil.errors.DocumentError` with a reason a person
+can act on. Validation is hand-written rather than model-driven because ingest runs it
+on every line and its messages are part of the contract (they are reported per line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from vigil.errors import DocumentError
+
+KINDS: Final = ("sex_ad", "job_ad", "forum_post", "social_post", "classified", "other")
+DEFAULT_KIND: Final = "other"
+OPTIONAL_STRINGS: Final = ("title", "platform", "url", "location")
+TIMESTAMPS: Final = ("posted_at", "captured_at")
+FIELDS: Final = (
+    "id",
+    "text",
+    "title",
+    "kind",
+    "platform",
+    "url",
+    "lang",
+    "posted_at",
+    "captured_at",
+    "location",
+    "images",
+    "meta",
+)
+MAX_ID_LENGTH: Final = 512
+#: Key under ``meta`` that keeps top-level fields the contract does not name, so nothing is lost.
+EXTRA_FIELDS_KEY: Final = "extra_fields"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One validated input document. Timestamps are timezone-aware (UTC if none was given)."""
+
+    id: str
+    text: str
+    title: str | None = None
+    kind: str = DEFAULT_KIND
+    platform: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    posted_at: datetime | None = None
+    captured_at: datetime | None = None
+    location: str | None = None
+    images: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The document as a JSON-ready dict in the contract's shape (ISO 8601 timestamps)."""
+        out = asdict(self)
+        out["images"] = list(self.images)
+        for key in TIMESTAMPS:
+            value = getattr(self, key)
+            out[key] = value.isoformat() if value is not None else None
+        return out
+
+
+def _check_string(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise DocumentError(f"field '{name}' must be a string, not {_type_name(value)}")
+    if "\x00" in value:
+        raise DocumentError(f"field '{name}' contains a NUL character (U+0000)")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise DocumentError(f"field '{name}' is not valid Unicode (lone surrogate)") from exc
+    return value
+
+
+def _type_name(value: object) -> str:
+    return {
+        type(None): "null",
+        bool: "boolean",
+        int: "number",
+        float: "number",
+        str: "string",
+        list: "array",
+        dict: "object",
+    }.get(type(value), type(value).__name__)
+
+
+def parse_timestamp(name: str, value: object) -> datetime | None:
+    """Parse an ISO 8601 date or date-time; naive values are taken as UTC."""
+    if value is None:
+        return None
+    text = _check_string(name, value).strip()
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise DocumentError(f"field '{name}' is not an ISO 8601 date or time: {text[:40]!r}") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def parse_document(record: object) -> Document:
+    """Validate one record against the document contract."""
+    if not isinstance(record, Mapping):
+        raise DocumentError(f"record must be a JSON object, not {_type_name(record)}")
+    if "id" not in record or record["id"] is None:
+        raise DocumentError("missing required field 'id'")
+    if "text" not in record or record["text"] is None:
+        raise DocumentError("missing required field 'text'")
+    doc_id = _check_string("id", record["id"])
+    if not doc_id.strip():
+        raise DocumentError("field 'id' must not be empty")
+    if len(doc_id) > MAX_ID_LENGTH:
+        raise DocumentError(f"field 'id' is longer than {MAX_ID_LENGTH} characters")
+    text = _check_string("text", record["text"])
+
+    optional: dict[str, str | None] = {}
+    for name in OPTIONAL_STRINGS:
+        value = record.get(name)
+        optional[name] = None if value is None else _check_string(name, value)
+
+    kind = record.get("kind")
+    if kind is None or kind == "":
+        kind = DEFAULT_KIND
+    else:
+        kind = _check_string("kind", kind)
+        if kind not in KINDS:
+            raise DocumentError(f"field 'kind' must be one of {', '.join(KINDS)}; got {kind[:40]!r}")
+
+    lang = record.get("lang")
+    if lang is not None and lang != "":
+        lang = _check_string("lang", lang).strip().lower()
+        if len(lang) != 2 or not lang.isascii() or not lang.isalpha():
+            raise DocumentError(f"field 'lang' must be an ISO 639-1 code such as 'uk'; got {lang[:20]!r}")
+    else:
+        lang = None
+
+    images_value = record.get("images")
+    images: tuple[str, ...] = ()
+    if images_value is not None:
+        if not isinstance(images_value, list):
+            raise DocumentError(f"field 'images' must be an array of strings, not {_type_name(images_value)}")
+        images = tuple(_check_string("images[]", item) for item in images_value)
+
+    meta_value = record.get("meta")
+    if meta_value is None:
+        meta: dict[str, Any] = {}
+    elif isinstance(meta_value, dict):
+        meta = dict(meta_value)
+    else:
+        raise DocumentError(f"field 'meta' must be an object, not {_type_name(meta_value)}")
+    extra = {k: v for k, v in record.items() if k not in FIELDS}
+    if extra:
+        meta[EXTRA_FIELDS_KEY] = extra
+
+    return Document(
+        id=doc_id,
+        text=text,
+        title=optional["title"],
+        kind=kind,
+        platform=optional["platform"],
+        url=optional["url"],
+        lang=lang,
+        posted_at=parse_timestamp("posted_at", record.get("posted_at")),
+        captured_at=parse_timestamp("captured_at", record.get("captured_at")),
+        location=optional["location"],
+        images=images,
+        meta=meta,
+    )

@@ -1,0 +1,223 @@
+"""Ingest: read an input, validate each record, store the good ones once, report the rest.
+
+A document is identified by (source, id): ingesting the same input twice adds nothing.
+Records are written in batches, one transaction per batch, so nothing is half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from vigil.documents import Document
+from vigil.ingest.readers import Format, Item, detect_format, read_items
+from vigil.store.db import Store
+from vigil.store.models import DocumentRow, Evidence, IngestRun, Source
+
+#: Errors kept per run in the database and the JSON summary (the counts stay exact beyond it).
+MAX_REPORTED_ERRORS = 10_000
+
+
+@dataclass
+class IngestReport:
+    """Counts of one ingest; ``errors`` holds ``{"line", "reason"}`` (and ``path`` for many inputs)."""
+
+    accepted: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def reject(self, line: int, reason: str, path: str | None = None) -> None:
+        self.rejected += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            entry: dict[str, Any] = {"line": line, "reason": reason}
+            if path is not None:
+                entry["path"] = path
+            self.errors.append(entry)
+
+    def merge(self, other: IngestReport) -> None:
+        self.accepted += other.accepted
+        self.rejected += other.rejected
+        self.duplicates += other.duplicates
+        room = MAX_REPORTED_ERRORS - len(self.errors)
+        self.errors.extend(other.errors[:room])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "duplicates": self.duplicates,
+            "errors": self.errors,
+        }
+
+
+def _source_id(session: Session, name: str) -> int:
+    found = session.scalar(sa.select(Source.id).where(Source.name == name))
+    if found is not None:
+        return found
+    session.add(Source(name=name))
+    session.flush()
+    created = session.scalar(sa.select(Source.id).where(Source.name == name))
+    assert created is not None
+    return created
+
+
+def _row(document: Document, source_id: int, run_id: int, evidence: str | None, now: datetime) -> dict[str, Any]:
+    return {
+        "source_id": source_id,
+        "doc_id": document.id,
+        "text": document.text,
+        "title": document.title,
+        "kind": document.kind,
+        "platform": document.platform,
+        "url": document.url,
+        "lang": document.lang,
+        "posted_at": document.posted_at,
+        "captured_at": document.captured_at,
+        "location": document.location,
+        "images": list(document.images),
+        "meta": document.meta,
+        "evidence_sha256": evidence,
+        "ingest_run_id": run_id,
+        "created_at": now,
+    }
+
+
+class _BatchWriter:
+    """Collects accepted items and writes them, one transaction per batch."""
+
+    def __init__(self, store: Store, source_id: int, run_id: int, report: IngestReport) -> None:
+        self.store = store
+        self.source_id = source_id
+        self.run_id = run_id
+        self.report = report
+        self.pending: dict[str, Item] = {}
+
+    def add(self, item: Item) -> None:
+        document: Document = item.document
+        if document.id in self.pending:
+            self.report.duplicates += 1
+            return
+        self.pending[document.id] = item
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        items = self.pending
+        self.pending = {}
+        now = datetime.now(UTC)
+        with self.store.session() as session:
+            existing = set(
+                session.scalars(
+                    sa.select(DocumentRow.doc_id).where(
+                        DocumentRow.source_id == self.source_id,
+                        DocumentRow.doc_id.in_(list(items)),
+                    )
+                )
+            )
+            rows = []
+            captures: dict[str, Evidence] = {}
+            for doc_id, item in items.items():
+                if doc_id in existing:
+                    continue
+                digest = None
+                if item.capture is not None:
+                    digest = self.store.evidence.put(item.capture.data)
+                    captures[digest] = Evidence(
+                        sha256=digest,
+                        size=len(item.capture.data),
+                        media_type=item.capture.media_type,
+                        url=item.capture.url,
+                        captured_at=item.capture.captured_at,
+                        stored_at=now,
+                    )
+                rows.append(_row(item.document, self.source_id, self.run_id, digest, now))
+            if captures:
+                known = set(session.scalars(sa.select(Evidence.sha256).where(Evidence.sha256.in_(list(captures)))))
+                session.add_all(ev for digest, ev in captures.items() if digest not in known)
+                session.flush()
+            if rows:
+                session.execute(sa.insert(DocumentRow), rows)
+        self.report.duplicates += len(existing)
+        self.report.accepted += len(rows)
+
+
+def ingest_input(
+    store: Store,
+    path: Path,
+    *,
+    fmt: str | None = None,
+    source: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    on_item: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Ingest one file (or ``-`` for stdin) into ``store`` and return its report."""
+    settings = store.settings
+    chosen: Format = detect_format(path, fmt)
+    source_name = source or ("stdin" if str(path) == "-" else path.name)
+    report = IngestReport()
+    with store.session() as session:
+        source_id = _source_id(session, source_name)
+        run = IngestRun(
+            source_id=source_id,
+            path=str(path),
+            format=chosen,
+            accepted=0,
+            rejected=0,
+            duplicates=0,
+            errors=[],
+        )
+        session.add(run)
+        session.flush()
+        run_id = run.id
+    writer = _BatchWriter(store, source_id, run_id, report)
+    for item in read_items(path, chosen, mapping or {}, settings.ingest_max_record_bytes):
+        if item.error is not None:
+            report.reject(item.line, item.error)
+        else:
+            writer.add(item)
+            if len(writer.pending) >= settings.ingest_batch_size:
+                writer.flush()
+        if on_item is not None:
+            on_item(item.line)
+    writer.flush()
+    with store.session() as session:
+        session.execute(
+            sa.update(IngestRun)
+            .where(IngestRun.id == run_id)
+            .values(
+                finished_at=datetime.now(UTC),
+                accepted=report.accepted,
+                rejected=report.rejected,
+                duplicates=report.duplicates,
+                errors=report.errors,
+            )
+        )
+    return report
+
+
+def ingest_inputs(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    fmt: str | None = None,
+    source: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    on_item: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Ingest several inputs; errors name their path when there is more than one."""
+    path_list = list(paths)
+    total = IngestReport()
+    for path in path_list:
+        report = ingest_input(store, path, fmt=fmt, source=source, mapping=mapping, on_item=on_item)
+        if len(path_list) > 1:
+            for error in report.errors:
+                error["path"] = str(path)
+        total.merge(report)
+    return total

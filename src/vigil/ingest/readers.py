@@ -1,0 +1,298 @@
+"""Readers turn an input file into numbered records: a document, or the reason it was rejected.
+
+Each reader yields :class:`Item` objects in file order. ``line`` is the 1-based line on
+which the record starts (for WARC: the 1-based record number). Readers never stop at a bad
+record; only an unreadable file raises :class:`~vigil.errors.FormatError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any, Final, Literal
+
+from vigil.documents import FIELDS, parse_document, parse_timestamp
+from vigil.errors import DocumentError, FormatError, InputError
+from vigil.ingest.html_text import extract_main_text
+
+Format = Literal["jsonl", "csv", "warc"]
+FORMATS: Final = ("jsonl", "csv", "warc")
+_EXTENSIONS: Final = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".warc": "warc",
+    ".warc.gz": "warc",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """Raw evidence to store next to a document."""
+
+    data: bytes
+    media_type: str
+    url: str | None
+    captured_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    line: int
+    document: Any = None  # vigil.documents.Document when accepted
+    error: str | None = None
+    capture: Capture | None = None
+
+
+def detect_format(path: Path, given: str | None) -> Format:
+    if given:
+        if given not in FORMATS:
+            raise InputError(f"unknown format {given!r}; use one of {', '.join(FORMATS)}")
+        return given  # type: ignore[return-value]
+    if str(path) == "-":
+        return "jsonl"
+    name = path.name.lower()
+    for ext, fmt in sorted(_EXTENSIONS.items(), key=lambda kv: -len(kv[0])):
+        if name.endswith(ext):
+            return fmt  # type: ignore[return-value]
+    raise InputError(f"cannot tell the format of {path}; pass --format jsonl, csv or warc")
+
+
+def _open(path: Path) -> IO[bytes]:
+    if str(path) == "-":
+        return sys.stdin.buffer
+    try:
+        return path.open("rb")
+    except FileNotFoundError as exc:
+        raise InputError(f"no such file: {path}") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"is a directory, not a file: {path}") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def read_jsonl(handle: IO[bytes], max_bytes: int) -> Iterator[Item]:
+    for number, raw in enumerate(handle, start=1):
+        if not raw.strip():
+            continue
+        if len(raw) > max_bytes:
+            yield Item(number, error=f"record is longer than {max_bytes} bytes")
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield Item(number, error="line is not valid UTF-8")
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Item(number, error=f"not valid JSON: {exc.msg} at column {exc.colno}")
+            continue
+        except RecursionError:
+            yield Item(number, error="not valid JSON: nested too deeply")
+            continue
+        try:
+            yield Item(number, document=parse_document(record))
+        except DocumentError as exc:
+            yield Item(number, error=str(exc))
+
+
+def parse_mapping(spec: str | None) -> dict[str, str]:
+    """``text=description,title=title`` to ``{"text": "description", "title": "title"}``."""
+    mapping: dict[str, str] = {}
+    if not spec:
+        return mapping
+    for part in spec.split(","):
+        if not part.strip():
+            continue
+        field, sep, column = part.partition("=")
+        field, column = field.strip(), column.strip()
+        if not sep or not field or not column:
+            raise InputError(f"bad --map entry {part!r}: write FIELD=COLUMN, e.g. text=description")
+        if field not in FIELDS:
+            raise InputError(f"--map names unknown field {field!r}; fields are {', '.join(FIELDS)}")
+        mapping[field] = column
+    return mapping
+
+
+def _csv_value(field: str, value: str) -> Any:
+    """CSV cells are text; turn the structured fields into their contract types."""
+    if field in ("images", "meta"):
+        stripped = value.strip()
+        if not stripped:
+            return None
+        if stripped[0] in "[{":
+            try:
+                return json.loads(stripped)
+            except json.JSONDecodeError as exc:
+                raise DocumentError(f"column for '{field}' is not valid JSON: {exc.msg}") from exc
+        if field == "images":
+            return [part for part in stripped.replace("|", " ").split() if part]
+        raise DocumentError("column for 'meta' must hold a JSON object")
+    if field in ("id", "text"):
+        return value
+    return value if value.strip() else None
+
+
+def read_csv(handle: IO[bytes], mapping: Mapping[str, str], max_bytes: int) -> Iterator[Item]:
+    csv.field_size_limit(max_bytes)
+    text = _DecodedLines(handle)
+    reader = csv.reader(text)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise FormatError(f"cannot read the CSV header: {exc}") from exc
+    columns = {name.strip().lstrip("\ufeff"): i for i, name in enumerate(header)}
+    missing = [col for col in mapping.values() if col not in columns]
+    if missing:
+        raise InputError(f"--map names columns that the CSV header lacks: {', '.join(missing)}")
+    field_of_column: dict[int, str] = {}
+    for field in FIELDS:
+        column = mapping.get(field, field if field not in mapping.values() else None)
+        if column is not None and column in columns and columns[column] not in field_of_column:
+            field_of_column[columns[column]] = field
+    if "id" not in field_of_column.values() or "text" not in field_of_column.values():
+        raise InputError("the CSV needs columns for 'id' and 'text' (name them, or use --map id=COL,text=COL)")
+    meta_columns = {i: name for name, i in columns.items() if i not in field_of_column}
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Item(start, error=f"not valid CSV: {exc}")
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        if text.bad_lines and any(start <= n <= reader.line_num for n in text.bad_lines):
+            text.bad_lines.clear()
+            yield Item(start, error="row is not valid UTF-8")
+            continue
+        if len(row) != len(header):
+            yield Item(start, error=f"row has {len(row)} columns, the header has {len(header)}")
+            continue
+        try:
+            record: dict[str, Any] = {}
+            for index, field in field_of_column.items():
+                value = _csv_value(field, row[index])
+                if value is not None:
+                    record[field] = value
+            extra = {name: row[i] for i, name in meta_columns.items() if row[i] != ""}
+            if extra:
+                meta = record.get("meta") or {}
+                if not isinstance(meta, dict):
+                    raise DocumentError("column for 'meta' must hold a JSON object")
+                record["meta"] = {**extra, **meta}
+            yield Item(start, document=parse_document(record))
+        except DocumentError as exc:
+            yield Item(start, error=str(exc))
+
+
+class _DecodedLines:
+    """Decode line by line so that one bad byte spoils one row, not the file.
+
+    Lines that are not UTF-8 are passed on (with replacement characters, so the CSV reader
+    stays in step) and their numbers kept in ``bad_lines`` so the row can be rejected.
+    """
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._lines = iter(handle)
+        self._number = 0
+        self.bad_lines: set[int] = set()
+
+    def __iter__(self) -> _DecodedLines:
+        return self
+
+    def __next__(self) -> str:
+        raw = next(self._lines)
+        self._number += 1
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.bad_lines.add(self._number)
+            return raw.decode("utf-8", errors="replace")
+
+
+def read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
+    """Each HTML response becomes a document; the raw WARC record goes to the evidence store."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    if str(path) == "-":
+        raise InputError("WARC input must be a file (records are stored as evidence by offset)")
+    with _open(path) as handle, _open(path) as raw_reader:
+        iterator = ArchiveIterator(handle)
+        number = 0
+        try:
+            for record in iterator:
+                number += 1
+                if record.rec_type != "response":
+                    iterator.read_to_end()
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                record_id = record.rec_headers.get_header("WARC-Record-ID") or f"record-{number}"
+                content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else None) or ""
+                if "html" not in content_type.lower():
+                    iterator.read_to_end()
+                    continue
+                payload = record.content_stream().read(max_bytes + 1)
+                iterator.read_to_end()
+                raw_reader.seek(iterator.get_record_offset())
+                raw = raw_reader.read(iterator.get_record_length())
+                if len(payload) > max_bytes:
+                    yield Item(number, error=f"record payload is longer than {max_bytes} bytes")
+                    continue
+                try:
+                    captured = parse_timestamp("captured_at", record.rec_headers.get_header("WARC-Date"))
+                except DocumentError:
+                    captured = None
+                extracted = extract_main_text(payload, url)
+                if extracted is None:
+                    yield Item(number, error=f"no main text could be extracted from {url}")
+                    continue
+                title, text = extracted
+                try:
+                    document = parse_document(
+                        {
+                            "id": record_id,
+                            "text": text,
+                            "title": title,
+                            "url": url,
+                            "captured_at": captured.isoformat() if captured else None,
+                            "meta": {"warc_record_id": record_id, "content_type": content_type},
+                        }
+                    )
+                except DocumentError as exc:
+                    yield Item(number, error=str(exc))
+                    continue
+                capture = Capture(raw, "application/warc", url, captured)
+                yield Item(number, document=document, capture=capture)
+        except ArchiveLoadFailed as exc:
+            if number == 0:
+                raise FormatError(f"{path} is not a WARC file: {exc.msg}") from exc
+            yield Item(number + 1, error=f"unreadable WARC record: {exc.msg}")
+
+
+def read_items(path: Path, fmt: Format, mapping: Mapping[str, str], max_bytes: int) -> Iterator[Item]:
+    """Items of one input, in file order."""
+    if fmt == "warc":
+        yield from read_warc(path, max_bytes)
+        return
+    handle = _open(path)
+    try:
+        if fmt == "jsonl":
+            yield from read_jsonl(handle, max_bytes)
+        else:
+            yield from read_csv(handle, mapping, max_bytes)
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()

@@ -1,0 +1,161 @@
+"""The one settings object of Vigil.
+
+Precedence, lowest first: defaults < settings file (``vigil.toml``, or the file named by
+``VIGIL_CONFIG``) < environment (``VIGIL_*``) < command-line options (passed as keyword
+arguments to :func:`load_settings`). Secrets are given by reference (a file path), never
+as values in a settings file.
+
+Every field carries a ``description``; ``docs/settings.md`` is generated from this model
+and a test checks that each setting is documented there.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from vigil.errors import ConfigError
+
+DEFAULT_CONFIG_FILE = "vigil.toml"
+
+
+class Settings(BaseSettings):
+    """Every setting of Vigil, with its default and help."""
+
+    model_config = SettingsConfigDict(env_prefix="VIGIL_", extra="forbid", frozen=True)
+
+    data_dir: Path = Field(
+        Path("vigil-data"),
+        description="Directory for the embedded SQLite database and the evidence store.",
+    )
+    database_url: str | None = Field(
+        None,
+        description=(
+            "SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/vigil. "
+            "Empty means SQLite at <data_dir>/vigil.db."
+        ),
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="Lowest level of log messages written to stderr."
+    )
+    log_format: Literal["console", "json"] = Field(
+        "console", description="Log line format on stderr: human 'console' or 'json'."
+    )
+    ingest_batch_size: int = Field(
+        1000, ge=1, le=100_000, description="Documents written per database transaction."
+    )
+    ingest_max_record_bytes: int = Field(
+        5_000_000,
+        ge=1024,
+        description="Longest accepted input record (JSONL line, CSV row, WARC payload).",
+    )
+    engine: Literal["local", "dask"] = Field(
+        "local", description="Batch engine: 'local' (process pool) or 'dask' (distributed)."
+    )
+    workers: int = Field(
+        0, ge=0, description="Worker processes for the local engine; 0 means one per core."
+    )
+    dask_scheduler: str | None = Field(
+        None,
+        description="Address of a Dask scheduler (tcp://host:8786); empty starts a LocalCluster.",
+    )
+    partition_size: int = Field(
+        5000, ge=1, description="Documents per partition sent to a worker by the batch engine."
+    )
+    webhook_url: str | None = Field(
+        None, description="URL that receives new trend alerts as JSON (POST); empty disables."
+    )
+    host: str = Field("127.0.0.1", description="Address the web app listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port the web app listens on.")
+    secret_key_file: Path | None = Field(
+        None,
+        description=(
+            "File holding the key that signs sessions and keys identifier hashes; "
+            "empty means <data_dir>/secret.key, created on first use."
+        ),
+    )
+    cookie_secure: bool = Field(
+        True, description="Mark session cookies Secure (send over HTTPS only)."
+    )
+    link_max_identifier_docs: int = Field(
+        200,
+        ge=2,
+        description=(
+            "Linking: an identifier (phone, e-mail, handle, URL, image hash) found in more documents "
+            "than this is too common (a platform's support line, a hotline) and links nothing."
+        ),
+    )
+    link_template_threshold: float = Field(
+        0.5,
+        gt=0.0,
+        le=1.0,
+        description="Linking: estimated Jaccard similarity of masked shingles that makes two texts one template.",
+    )
+    link_template_min_shingles: int = Field(
+        8,
+        ge=1,
+        description="Linking: fewest distinct specific shingles a text needs to take part in template links.",
+    )
+    link_generic_shingle_share: float = Field(
+        0.02,
+        gt=0.0,
+        le=1.0,
+        description=(
+            "Linking: a shingle in more than this share of documents (and in more than "
+            "link_generic_shingle_min_docs) is a generic market phrase and is ignored."
+        ),
+    )
+    link_generic_shingle_min_docs: int = Field(
+        50, ge=2, description="Linking: a shingle in at most this many documents is never treated as generic."
+    )
+    link_bucket_representatives: int = Field(
+        3,
+        ge=1,
+        le=32,
+        description="Linking: earliest members of an LSH bucket a new document is compared with (bounds work per document).",
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        config_file = Path(os.environ.get("VIGIL_CONFIG", DEFAULT_CONFIG_FILE))
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file)
+        return (init_settings, env_settings, toml)
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'vigil.db').as_posix()}"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "evidence"
+
+    @property
+    def resolved_secret_key_file(self) -> Path:
+        return self.secret_key_file or (self.data_dir / "secret.key")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings from all sources; ``overrides`` (command line) win. ``None`` values are ignored."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid settings: {exc}") from exc

@@ -1,0 +1,80 @@
+"""Shared fixtures: settings on a temporary data directory, and a store per database backend.
+
+The ``store`` fixture runs every storage test against SQLite and, when
+``VIGIL_TEST_POSTGRES_URL`` is set, against PostgreSQL too. In CI (``CI=true``) the
+PostgreSQL URL is required: a PostgreSQL test is never silently skipped there.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from vigil.settings import Settings, load_settings
+from vigil.store import Store
+
+POSTGRES_URL = os.environ.get("VIGIL_TEST_POSTGRES_URL")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if IN_CI and not POSTGRES_URL:
+        raise pytest.UsageError("CI=true but VIGIL_TEST_POSTGRES_URL is not set: the PostgreSQL half would not run")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings on a fresh temporary data directory with the SQLite default."""
+    return load_settings(data_dir=tmp_path / "vigil-data", database_url="")
+
+
+def _postgres_database() -> Iterator[str]:
+    """A fresh database on the test server, dropped afterwards."""
+    assert POSTGRES_URL is not None
+    name = f"vigil_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(_with_driver(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(_with_driver(POSTGRES_URL)).set(database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _with_driver(url: str) -> str:
+    parsed = sa.engine.make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Settings for each database backend (SQLite always; PostgreSQL when configured)."""
+    if request.param == "sqlite":
+        yield load_settings(data_dir=tmp_path / "vigil-data", database_url="")
+        return
+    if not POSTGRES_URL:
+        pytest.skip("VIGIL_TEST_POSTGRES_URL is not set (local run without PostgreSQL)")
+    for url in _postgres_database():
+        yield load_settings(data_dir=tmp_path / "vigil-data", database_url=url)
+
+
+@pytest.fixture
+def store(backend_settings: Settings) -> Iterator[Store]:
+    """An opened, migrated store on each backend."""
+    opened = Store.open(backend_settings)
+    try:
+        yield opened
+    finally:
+        opened.close()
