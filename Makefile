@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test lint typecheck pytest serve demo browser lock clean
+.PHONY: run test browser lock clean docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,7 @@ lock: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+## docs: regenerate the generated parts of the documentation
+docs: $(VENV)/.installed
+	$(BIN)/python -c 'from vigil.settings import settings_markdown; print(settings_markdown(), end="")' > docs/settings.md

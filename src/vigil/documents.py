@@ -8,6 +8,7 @@ on every line and its messages are part of the contract (they are reported per l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ FIELDS: Final = (
     "meta",
 )
 MAX_ID_LENGTH: Final = 512
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 #: Key under ``meta`` that keeps top-level fields the contract does not name, so nothing is lost.
 EXTRA_FIELDS_KEY: Final = "extra_fields"
 
@@ -70,10 +72,8 @@ def _check_string(name: str, value: object) -> str:
         raise DocumentError(f"field '{name}' must be a string, not {_type_name(value)}")
     if "\x00" in value:
         raise DocumentError(f"field '{name}' contains a NUL character (U+0000)")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise DocumentError(f"field '{name}' is not valid Unicode (lone surrogate)") from exc
+    if not value.isascii() and _SURROGATE.search(value):
+        raise DocumentError(f"field '{name}' is not valid Unicode (lone surrogate)")
     return value
 
 

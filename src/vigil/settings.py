@@ -74,6 +74,18 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(
         None, description="URL that receives new trend alerts as JSON (POST); empty disables."
     )
+    trends_fdr: float = Field(
+        0.05, gt=0, lt=1, description="False-discovery rate of trend alerts across the segments tested in one period."
+    )
+    trends_max_p: float = Field(
+        5e-4, gt=0, lt=1, description="Largest p-value a trend alert may have, whatever the number of segments."
+    )
+    trends_min_count: float = Field(
+        5.0, ge=0, description="Trend alerts need at least this many documents in the period (expected, for falls)."
+    )
+    trends_min_excess: float = Field(
+        3.0, ge=0, description="Trend alerts need observed and expected counts at least this far apart."
+    )
     host: str = Field("127.0.0.1", description="Address the web app listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port the web app listens on.")
     secret_key_file: Path | None = Field(
@@ -159,3 +171,23 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**given)
     except ValidationError as exc:
         raise ConfigError(f"invalid settings: {exc}") from exc
+
+
+def settings_markdown() -> str:
+    """``docs/settings.md``: one row per setting, generated from the model (``make docs``)."""
+    lines = [
+        "# Settings",
+        "",
+        "Generated from `vigil.settings.Settings` by `make docs`; a test keeps it in step.",
+        "Precedence, lowest first: default < settings file (`vigil.toml`, or the file named by",
+        "`VIGIL_CONFIG`) < environment variable < command-line option.",
+        "",
+        "| setting | environment | default | description |",
+        "|---|---|---|---|",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        shown = "(empty)" if default is None else f"`{default}`"
+        description = (field.description or "").replace("|", "\\|")
+        lines.append(f"| `{name}` | `VIGIL_{name.upper()}` | {shown} | {description} |")
+    return "\n".join(lines) + "\n"

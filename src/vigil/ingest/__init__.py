@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from vigil.documents import Document
 from vigil.ingest.readers import Format, Item, detect_format, read_items
+from vigil.store.bulk import insert_documents
 from vigil.store.db import Store
 from vigil.store.models import DocumentRow, Evidence, IngestRun, Source
 
@@ -142,8 +143,7 @@ class _BatchWriter:
                 known = set(session.scalars(sa.select(Evidence.sha256).where(Evidence.sha256.in_(list(captures)))))
                 session.add_all(ev for digest, ev in captures.items() if digest not in known)
                 session.flush()
-            if rows:
-                session.execute(sa.insert(DocumentRow), rows)
+            insert_documents(session, rows)
         self.report.duplicates += len(existing)
         self.report.accepted += len(rows)
 

@@ -7,7 +7,7 @@ modules, on the same :class:`Base`; ``vigil.store.all_models`` imports them all.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -45,7 +45,7 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     """Declarative base shared by every table of Vigil."""
 
-    type_annotation_map = {dict[str, Any]: sa.JSON, list[Any]: sa.JSON, datetime: UTCDateTime}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: sa.JSON, list[Any]: sa.JSON, datetime: UTCDateTime}
 
 
 class Source(Base):

@@ -1,0 +1,112 @@
+"""Ingest throughput: documents per second into SQLite and PostgreSQL, as a ratio to parsing.
+
+    .venv/bin/python bench/ingest.py [--docs 100000] [--repeats 3] [--postgres URL]
+
+The floor is merely reading and parsing the same JSONL file (``json.loads`` per line); the
+ratio is ingest time / parse time, medians over the repeats, measured in the same run.
+PostgreSQL is measured when ``--postgres`` or ``VIGIL_TEST_POSTGRES_URL`` names a server
+(a fresh database is created and dropped for each repeat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from vigil.demo import generate_corpus, write_jsonl
+from vigil.documents import parse_document
+from vigil.ingest import ingest_input
+from vigil.settings import load_settings
+from vigil.store import Store
+
+
+def make_input(path: Path, docs: int) -> None:
+    weeks = max(4, docs // 120 + 1)
+    corpus = generate_corpus(seed=7, weeks=weeks, networks=0)
+    corpus.documents = corpus.documents[:docs]
+    write_jsonl(corpus, path)
+
+
+def parse_only(path: Path) -> float:
+    start = time.perf_counter()
+    with path.open("rb") as handle:
+        for line in handle:
+            json.loads(line)
+    return time.perf_counter() - start
+
+
+def parse_and_validate(path: Path) -> float:
+    start = time.perf_counter()
+    with path.open("rb") as handle:
+        for line in handle:
+            parse_document(json.loads(line))
+    return time.perf_counter() - start
+
+
+def ingest_once(path: Path, data_dir: Path, url: str | None) -> float:
+    settings = load_settings(data_dir=data_dir, database_url=url or "")
+    with Store.open(settings) as store:
+        start = time.perf_counter()
+        report = ingest_input(store, path)
+        elapsed = time.perf_counter() - start
+    assert report.rejected == 0, report.errors[:3]
+    return elapsed
+
+
+def postgres_database(admin_url: str) -> tuple[str, sa.Engine, str]:
+    name = f"vigil_bench_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    return url, admin, name
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--postgres", default=os.environ.get("VIGIL_TEST_POSTGRES_URL"))
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.jsonl"
+        make_input(path, args.docs)
+        docs = sum(1 for _ in path.open("rb"))
+        size_mb = path.stat().st_size / 1e6
+        print(f"input: {docs} synthetic documents, {size_mb:.1f} MB", file=sys.stderr)
+        parse = statistics.median(parse_only(path) for _ in range(args.repeats))
+        validate = statistics.median(parse_and_validate(path) for _ in range(args.repeats))
+        rows = [("parse (json.loads)", parse), ("parse + validate", validate)]
+        sqlite_times = [ingest_once(path, Path(tmp) / f"sqlite-{i}", None) for i in range(args.repeats)]
+        rows.append(("ingest into SQLite", statistics.median(sqlite_times)))
+        if args.postgres:
+            pg_times = []
+            for _ in range(args.repeats):
+                url, admin, name = postgres_database(args.postgres)
+                try:
+                    pg_times.append(ingest_once(path, Path(tmp) / "pg", url))
+                finally:
+                    with admin.connect() as conn:
+                        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                    admin.dispose()
+            rows.append(("ingest into PostgreSQL", statistics.median(pg_times)))
+        else:
+            print("PostgreSQL skipped: pass --postgres URL or set VIGIL_TEST_POSTGRES_URL", file=sys.stderr)
+
+    print(f"{'stage':<26}{'seconds':>10}{'docs/s':>12}{'x parse':>10}")
+    for name, seconds in rows:
+        print(f"{name:<26}{seconds:>10.2f}{docs / seconds:>12,.0f}{seconds / parse:>10.1f}")
+
+
+if __name__ == "__main__":
+    main()
