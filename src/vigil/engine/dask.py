@@ -1,0 +1,70 @@
+"""Execution on Dask's distributed scheduler (``LocalCluster`` or a remote scheduler)."""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from vigil.engine.work import apply_partition
+from vigil.errors import EngineError
+
+
+class DaskEngine:
+    """Partitions go to Dask workers as tasks; the function is sent once and shared."""
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, workers: int = 0) -> None:
+        self.scheduler = scheduler
+        self.workers = workers or os.cpu_count() or 1
+        self._client: Any = None
+        self._cluster: Any = None
+
+    def _connect(self) -> Any:
+        if self._client is not None:
+            return self._client
+        from distributed import Client, LocalCluster
+
+        try:
+            if self.scheduler:
+                self._client = Client(self.scheduler, timeout="30s")
+            else:
+                self._cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=40,
+                )
+                self._client = Client(self._cluster)
+        except (OSError, TimeoutError) as exc:
+            raise EngineError(f"cannot reach the Dask scheduler {self.scheduler or '(local cluster)'}: {exc}") from exc
+        return self._client
+
+    def map_partitions(self, fn: Callable[[Any], Any], partitions: Iterable[list[Any]]) -> Iterator[list[Any]]:
+        client = self._connect()
+        [shared_fn] = client.scatter([fn], broadcast=True)
+        window: deque[Any] = deque()
+        limit = 2 * max(1, len(client.scheduler_info().get("workers", {})) or self.workers)
+        try:
+            for partition in partitions:
+                window.append(client.submit(apply_partition, shared_fn, partition, pure=False))
+                if len(window) >= limit:
+                    yield window.popleft().result()
+            while window:
+                yield window.popleft().result()
+        except (OSError, TimeoutError) as exc:
+            raise EngineError(f"Dask execution failed: {exc}") from exc
+        finally:
+            for future in window:
+                future.cancel()
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
