@@ -1,0 +1,5 @@
+"""``python -m vigil.cli``: the same as the ``vigil`` command."""
+
+from vigil.cli import main
+
+main()
