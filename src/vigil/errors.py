@@ -9,7 +9,8 @@ command line prints ``str(error)`` and exits with ``exit_code``.
     ├── ConfigError            bad or missing setting
     ├── InputError             bad user input (file, option, query)
     │   ├── DocumentError      a record that breaks the document contract
-    │   └── FormatError        a file whose format cannot be read
+    │   ├── FormatError        a file whose format cannot be read
+    │   └── PayloadTooLarge    a batch or body over its documented limit (HTTP 413)
     ├── StoreError             the database or evidence store failed
     │   └── MigrationError     the schema could not be brought up to date
     ├── NotFoundError          a thing asked for does not exist
@@ -59,6 +60,13 @@ class DocumentError(InputError):
 
 class FormatError(InputError):
     code = "unreadable_format"
+
+
+class PayloadTooLarge(InputError):
+    """A request or batch bigger than the documented limit."""
+
+    code = "too_large"
+    http_status = 413
 
 
 class StoreError(VigilError):

@@ -78,7 +78,7 @@ class Settings(BaseSettings):
         0.05, gt=0, lt=1, description="False-discovery rate of trend alerts across the segments tested in one period."
     )
     trends_max_p: float = Field(
-        5e-4, gt=0, lt=1, description="Largest p-value a trend alert may have, whatever the number of segments."
+        5e-5, gt=0, lt=1, description="Largest p-value a trend alert may have, whatever the number of segments."
     )
     trends_min_count: float = Field(
         5.0, ge=0, description="Trend alerts need at least this many documents in the period (expected, for falls)."
@@ -98,12 +98,28 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(
         True, description="Mark session cookies Secure (send over HTTPS only)."
     )
+    emscad_dir: Path | None = Field(
+        None,
+        description=(
+            "Directory of the EMSCAD CSV files used by 'vigil train jobs' and 'vigil eval jobs'; "
+            "empty means ../shared/data/emscad next to the checkout."
+        ),
+    )
     link_max_identifier_docs: int = Field(
         200,
         ge=2,
         description=(
             "Linking: an identifier (phone, e-mail, handle, URL, image hash) found in more documents "
             "than this is too common (a platform's support line, a hotline) and links nothing."
+        ),
+    )
+    link_max_identifier_share: float = Field(
+        0.05,
+        gt=0.0,
+        le=1.0,
+        description=(
+            "Linking: an identifier in more than this share of all documents (and in more than "
+            "link_common_min_docs) is too common and links nothing."
         ),
     )
     link_template_threshold: float = Field(
@@ -118,16 +134,18 @@ class Settings(BaseSettings):
         description="Linking: fewest distinct specific shingles a text needs to take part in template links.",
     )
     link_generic_shingle_share: float = Field(
-        0.02,
+        0.005,
         gt=0.0,
         le=1.0,
         description=(
             "Linking: a shingle in more than this share of documents (and in more than "
-            "link_generic_shingle_min_docs) is a generic market phrase and is ignored."
+            "link_common_min_docs) is a generic market phrase and is ignored."
         ),
     )
-    link_generic_shingle_min_docs: int = Field(
-        50, ge=2, description="Linking: a shingle in at most this many documents is never treated as generic."
+    link_common_min_docs: int = Field(
+        20,
+        ge=2,
+        description="Linking: a shingle or identifier in at most this many documents never counts as common.",
     )
     link_bucket_representatives: int = Field(
         3,

@@ -1,4 +1,4 @@
-"""``vigil demo``: load the synthetic demo corpus into the store and summarise it."""
+"""``vigil demo``: load the synthetic demo corpus end to end and summarise it."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from typing import Annotated
 
 import typer
 
-from vigil.cli.common import get_settings
+from vigil.cli.common import get_settings, stderr_console
 from vigil.demo import DEFAULT_SEED, generate_corpus, write_jsonl
-from vigil.ingest import ingest_input
-from vigil.store import Store
 
 
 def demo(
@@ -22,24 +20,23 @@ def demo(
         Path | None, typer.Option(help="Only write the corpus as JSONL to this file (no database).")
     ] = None,
 ) -> None:
-    """Generate the synthetic demo corpus and load it (safe to run again: nothing is added twice)."""
+    """Generate the synthetic demo corpus and load it: ingest, analyse, link, detect trends, seed campaigns.
+
+    Safe to run again: nothing is added twice. Prints a one-time password for the demo
+    admin account of the web app.
+    """
     corpus = generate_corpus(seed=seed, weeks=weeks)
     if write is not None:
         write_jsonl(corpus, write)
         print(f"wrote {len(corpus.documents)} synthetic documents to {write}", file=sys.stderr)
         return
+    from vigil.demo.load import describe, load_demo
+
     settings = get_settings(ctx)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    path = settings.data_dir / f"demo-{seed}.jsonl"
-    write_jsonl(corpus, path)
-    with Store.open(settings) as store:
-        report = ingest_input(store, path, fmt="jsonl", source="demo")
-    print(
-        f"demo corpus: {len(corpus.documents)} synthetic documents "
-        f"({report.accepted} new, {report.duplicates} already loaded, {report.rejected} rejected) "
-        f"in {settings.resolved_database_url}",
-        file=sys.stderr,
-    )
+    with stderr_console.status("loading the demo") as status:
+        summary = load_demo(settings, corpus, seed, on_step=lambda step: status.update(step))
+    for line in describe(summary, settings):
+        print(line, file=sys.stderr)
 
 
 def register(app: typer.Typer) -> None:

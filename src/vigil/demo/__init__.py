@@ -32,7 +32,7 @@ PLATFORMS: Final = {
     "social_post": ("townsquare.example",),
 }
 #: Share of sex-service ads naming Ukrainian origin before and after the planted rise.
-TREND_BASE_SHARE: Final = 0.05
+TREND_BASE_SHARE: Final = 0.12
 TREND_RISE_FACTOR: Final = 3.0
 
 
@@ -139,7 +139,7 @@ def _image_hash(rng: random.Random) -> str:
 def generate_corpus(
     seed: int = DEFAULT_SEED,
     weeks: int = 26,
-    ads_per_week: int = 120,
+    ads_per_week: int = 150,
     networks: int = 10,
     start: date = DEFAULT_START,
 ) -> DemoCorpus:

@@ -29,16 +29,16 @@ class DaskEngine:
 
         try:
             if self.scheduler:
-                self._client = Client(self.scheduler, timeout="30s")
+                self._client = Client(self.scheduler, timeout="30s")  # type: ignore[no-untyped-call]
             else:
-                self._cluster = LocalCluster(
+                self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
                     n_workers=self.workers,
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
                     silence_logs=40,
                 )
-                self._client = Client(self._cluster)
+                self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as exc:
             raise EngineError(f"cannot reach the Dask scheduler {self.scheduler or '(local cluster)'}: {exc}") from exc
         return self._client

@@ -1,4 +1,5 @@
 """Import every module that defines tables, so ``Base.metadata`` is complete."""
 
+from vigil.safeguard import models as safeguard_models  # noqa: F401
 from vigil.store import models as models
-from vigil.web import models as web_models
+from vigil.trends import models as trends_models  # noqa: F401

@@ -1,0 +1,119 @@
+"""Extraction throughput: documents per CPU second for normalization, entities and indicators.
+
+    .venv/bin/python bench/analyze.py                       # 100,000 synthetic ads, 3 repeats
+    .venv/bin/python bench/analyze.py --docs 10000 --repeats 5
+    .venv/bin/python bench/analyze.py --profile             # cProfile of one extraction pass
+
+The ads come from the seeded demo generator (``vigil.demo``), serialized to JSONL in
+memory. Every stage is timed over the same documents in the same run; each figure is the
+median of the repeats, in documents per CPU second of this one process (``process_time``,
+so other jobs on a shared machine do not stretch it), i.e. per core. The floor is merely
+parsing the JSON lines; the ratio says how many times slower than that floor each stage is.
+
+Stages:
+  parse       json.loads of every line (the floor)
+  normalize   + offset-keeping normalization of title and text
+  entities    + every entity finder (phones, e-mails, handles, URLs, ages, prices, places, names)
+  extraction  + indicator recognizers: the full extraction (goal: 2,000 docs/s per core)
+  pipeline    the whole Pipeline call: validation, language detection when absent, risk score
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from vigil.demo import generate_corpus
+from vigil.documents import Document, parse_document
+from vigil.pipeline import build_pipeline
+
+GOAL = 2000.0
+
+
+def _corpus(count: int) -> list[bytes]:
+    weeks = 52
+    corpus = generate_corpus(weeks=weeks, ads_per_week=max(1, count // weeks + 1))
+    lines = [json.dumps(doc, ensure_ascii=False).encode("utf-8") for doc in corpus.documents]
+    while len(lines) < count:  # the generator's count is approximate
+        lines.extend(lines[: count - len(lines)])
+    return lines[:count]
+
+
+def _cpu(run: Callable[[], Any]) -> float:
+    start = time.process_time()
+    run()
+    return time.process_time() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=100_000, help="synthetic ads to generate")
+    parser.add_argument("--repeats", type=int, default=3, help="timed repeats per stage (median reported)")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of one extraction pass")
+    args = parser.parse_args()
+
+    lines = _corpus(args.docs)
+    print(f"{len(lines):,} synthetic ads, {sum(map(len, lines)) / len(lines):.0f} bytes each on average")
+    start = time.process_time()
+    pipeline = build_pipeline(None)
+    print(f"build_pipeline: {time.process_time() - start:.2f} CPU s (once per process)")
+    normalizer, extractor, recognizers = pipeline.normalizer, pipeline.extractor, pipeline.recognizers
+    documents: list[Document] = [parse_document(json.loads(line)) for line in lines]
+    langs = [doc.lang or pipeline.detector.detect(doc.text) for doc in documents]
+
+    def parse() -> None:
+        for line in lines:
+            json.loads(line)
+
+    def normalize() -> None:
+        for doc in documents:
+            normalizer(doc.text)
+            if doc.title:
+                normalizer(doc.title)
+
+    def entities() -> None:
+        for doc, lang in zip(documents, langs, strict=True):
+            for text in (doc.title, doc.text):
+                if text:
+                    extractor.extract(normalizer(text), lang, location=doc.location, hosts=(doc.platform,))
+
+    def extraction() -> None:
+        for doc, lang in zip(documents, langs, strict=True):
+            for text in (doc.title, doc.text):
+                if text:
+                    nt = normalizer(text)
+                    extractor.extract(nt, lang, location=doc.location, hosts=(doc.platform,))
+                    if recognizers is not None:
+                        recognizers.find(nt, lang, doc.kind)
+
+    def whole() -> None:
+        for line in lines:
+            pipeline(json.loads(line))
+
+    if args.profile:
+        profile = cProfile.Profile()
+        profile.runcall(extraction)
+        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        return
+
+    stages = {"parse": parse, "normalize": normalize, "entities": entities, "extraction": extraction, "pipeline": whole}
+    rates: dict[str, float] = {}
+    for name, run in stages.items():
+        seconds = statistics.median(_cpu(run) for _ in range(args.repeats))
+        rates[name] = len(lines) / seconds
+    floor = rates["parse"]
+    print(f"{'stage':<11} {'docs/CPU s':>12} {'x parse time':>13}")
+    for name, rate in rates.items():
+        print(f"{name:<11} {rate:>12,.0f} {floor / rate:>13.1f}")
+    verdict = "meets" if rates["extraction"] >= GOAL else "misses"
+    print(f"full extraction {verdict} the goal of {GOAL:,.0f} docs/s per core")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""``vigil query-check`` and ``vigil eval queries``: search safeguarding from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from vigil.cli.common import open_binary_input, open_output, write_jsonl
+from vigil.cli.groups import eval_app
+from vigil.errors import InputError
+from vigil.safeguard.classifier import default_classifier
+from vigil.safeguard.decision import QueryChecker
+from vigil.safeguard.evaluation import evaluate, read_labelled
+
+DEFAULT_LABELLED = Path("tests/data/queries_labelled.jsonl")
+
+
+def _query_of_line(line: str) -> str:
+    """A line is a query, or a JSON object with a ``query`` field (JSONL input)."""
+    stripped = line.strip()
+    if stripped.startswith("{"):
+        try:
+            record = json.loads(stripped)
+        except json.JSONDecodeError:
+            return stripped
+        if isinstance(record, dict) and isinstance(record.get("query"), str):
+            return str(record["query"])
+    return stripped
+
+
+def _file_queries(path: Path) -> Iterator[str]:
+    handle = open_binary_input(path)
+    try:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}:{number}: line is not valid UTF-8") from exc
+            if line.strip():
+                yield _query_of_line(line)
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+
+
+def query_check(
+    queries: Annotated[list[str] | None, typer.Argument(help="Queries to check (quote each one).")] = None,
+    input_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--input", "-i", help="File with one query per line, or JSONL with a 'query' field; '-' is stdin."
+        ),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write JSONL here instead of stdout.")] = None,
+    country: Annotated[
+        str | None, typer.Option(help="ISO country of the searchers (adds local help lines, e.g. HU).")
+    ] = None,
+) -> None:
+    """Classify search queries: one JSON line per query, in input order.
+
+    Each line is {"query", "lang", "category", "action", "message"}: category is
+    exploitation, at_risk or neutral; action is suppress_and_deter, show_safety_info or
+    none; message is the deterrence or safety message in the query's language (null for
+    none). Queries given as arguments come first, then those of --input.
+    """
+    if not queries and input_path is None:
+        raise InputError("give queries as arguments or a file with -i FILE ('-' for stdin)")
+    if country is not None and (len(country) != 2 or not country.isalpha()):
+        raise InputError("--country takes a two-letter ISO code such as PL")
+    checker = QueryChecker()
+    with open_output(output) as out:
+        for query in queries or []:
+            write_jsonl(out, checker.check(query, country))
+        if input_path is not None:
+            for query in _file_queries(input_path):
+                write_jsonl(out, checker.check(query, country))
+
+
+def eval_queries(
+    path: Annotated[Path, typer.Argument(help="Labelled JSONL: {query, category, lang}.")] = DEFAULT_LABELLED,
+    as_json: Annotated[bool, typer.Option("--json", help="Print all figures as one JSON object.")] = False,
+    show_errors: Annotated[bool, typer.Option("--errors", help="List the misclassified queries.")] = False,
+) -> None:
+    """Exploitation recall, neutral-as-exploitation rate and at-risk recall, per language."""
+    report = evaluate(default_classifier(), read_labelled(path))
+    if as_json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+        return
+    _print_table(report)
+    if show_errors:
+        for error in report["errors"]:
+            print(f"  {error['lang']}: {error['query']!r} expected {error['expected']}, got {error['got']}")
+
+
+def _fmt(value: Any) -> str:
+    return "   -  " if value is None else f"{value:6.3f}"
+
+
+def _print_table(report: dict[str, Any]) -> None:
+    header = f"{'lang':5} {'n':>5} {'expl_recall':>11} {'neutral->expl':>13} {'at_risk_recall':>14} {'accuracy':>8} {'lang_acc':>8}"
+    print(header)
+    rows = [*report["by_lang"].items(), ("ALL", report)]
+    for lang, figures in rows:
+        print(
+            f"{lang:5} {figures['queries']:5d} {_fmt(figures['exploitation_recall']):>11} "
+            f"{_fmt(figures['neutral_as_exploitation']):>13} {_fmt(figures['at_risk_recall']):>14} "
+            f"{_fmt(figures['accuracy']):>8} {_fmt(figures['lang_accuracy']):>8}"
+        )
+    verdict = "met" if report["goals_met"] else "NOT met"
+    print(f"goals {verdict}: exploitation recall >= 0.97, neutral->exploitation <= 0.01, at_risk recall >= 0.90")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("query-check")(query_check)
+    eval_app.command("queries")(eval_queries)

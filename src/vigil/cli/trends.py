@@ -1,0 +1,185 @@
+"""``vigil trends``: counts by segment over time, spike alerts, series for charts, stored and notified."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from vigil.cli.common import get_settings, iter_input_records, open_output, stderr_console, write_jsonl
+from vigil.errors import InputError
+from vigil.settings import Settings
+
+if TYPE_CHECKING:
+    # The trend modules load SciPy and Matplotlib: imported when the command runs, so that
+    # starting `vigil` stays cheap.
+    from vigil.trends.detect import DetectionParams
+    from vigil.trends.report import Analyzer, Collected, TrendReport
+
+
+def detection_params(settings: Settings, window: int | None) -> DetectionParams:
+    from vigil.trends.detect import DetectionParams
+
+    defaults = DetectionParams()
+    return DetectionParams(
+        window=window or defaults.window,
+        fdr=settings.trends_fdr,
+        max_p=settings.trends_max_p,
+        min_count=settings.trends_min_count,
+        min_excess=settings.trends_min_excess,
+    )
+
+
+def _analyzer(enabled: bool, settings: Settings) -> Analyzer | None:
+    if not enabled:
+        return None
+    from vigil.pipeline import build_pipeline
+
+    pipeline = build_pipeline(settings)
+    return pipeline
+
+
+def _write_plots(report: TrendReport, rows: list[dict[str, Any]], directory: Path, plot_all: bool) -> int:
+    from vigil.trends.chart import ChartSeries, chart_filename, render_chart
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create {directory}: {exc.strerror}") from exc
+    by_segment: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_segment.setdefault(row["segment"], []).append(row)
+    alerts_by_segment: dict[str, list[dict[str, Any]]] = {}
+    for alert in report.alerts:
+        alerts_by_segment.setdefault(alert.segment, []).append(alert.to_json())
+    written = 0
+    for segment, seg_rows in by_segment.items():
+        if not plot_all and segment not in alerts_by_segment:
+            continue
+        svg = render_chart(ChartSeries.from_rows(seg_rows), alerts_by_segment.get(segment, []))
+        (directory / chart_filename(segment)).write_bytes(svg)
+        written += 1
+    return written
+
+
+def trends(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None, typer.Argument(help="Documents JSONL ('-' for stdin); a record may carry its analysis under 'analysis'.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write JSONL here instead of stdout.")] = None,
+    freq: Annotated[str, typer.Option("--freq", help="Period: W (ISO weeks, Monday first) or D (days).")] = "W",
+    series: Annotated[
+        bool, typer.Option("--series", help="Write the series (one line per segment-period) instead of alerts.")
+    ] = False,
+    from_store: Annotated[
+        bool, typer.Option("--store", help="Read stored documents and their stored analyses instead of PATH.")
+    ] = False,
+    search: Annotated[
+        list[Path] | None,
+        typer.Option("--search", help="CSV of search interest or counts (date,value or Google Trends export); repeatable."),
+    ] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write one SVG chart per alerted segment to this directory.")] = None,
+    plot_all: Annotated[bool, typer.Option("--plot-all", help="With --plot, chart every segment, not only alerted ones.")] = False,
+    analyze: Annotated[
+        bool, typer.Option("--analyze/--no-analyze", help="Run the extraction pipeline on documents without an (stored) analysis.")
+    ] = True,
+    save: Annotated[
+        bool | None, typer.Option("--save/--no-save", help="Store alerts (default: yes with --store, no otherwise).")
+    ] = None,
+    notify: Annotated[
+        bool, typer.Option("--notify/--no-notify", help="POST new stored alerts to the configured webhook_url.")
+    ] = True,
+    window: Annotated[int | None, typer.Option(help="Baseline window in periods (weeks; daily series use this many weeks).")] = None,
+) -> None:
+    """Count documents by segment per week or day, and report rises and falls beyond each segment's own history.
+
+    Writes alerts as JSONL (segment, period_start, observed, expected, ratio, p_value,
+    q_value, direction, test). Documents without posted_at use captured_at; documents with
+    neither are skipped and counted on stderr.
+    """
+    from vigil.trends.external import add_external, read_search_csv
+    from vigil.trends.periods import parse_freq
+    from vigil.trends.report import collect_pairs, collect_records, run_detection, series_rows
+    from vigil.trends.segments import build_segmenter
+
+    settings = get_settings(ctx)
+    try:
+        period = parse_freq(freq)
+    except ValueError as exc:
+        raise InputError(f"--freq must be W or D, got {freq!r}") from exc
+    if (path is None) == (not from_store):
+        raise InputError("give a documents file (PATH) or --store, not both or neither")
+    if path is not None and str(path) != "-" and not path.is_file():
+        raise InputError(f"no such file: {path}")
+    segmenter = build_segmenter()
+    params = detection_params(settings, window)
+    store = None
+    try:
+        if from_store:
+            from vigil.store import Store
+
+            store = Store.open(settings)
+            from vigil.trends.report import store_pairs
+
+            collected: Collected = collect_pairs(store_pairs(store), segmenter, _analyzer(analyze, settings))
+        else:
+            assert path is not None
+            collected = collect_records(iter_input_records(path), segmenter, _analyzer(analyze, settings))
+        table = collected.builder.build(period)
+        externals = [item for csv_path in search or () for item in read_search_csv(csv_path)]
+        table = add_external(table, externals)
+        report = run_detection(table, params)
+        rows = list(series_rows(report)) if series or plot else []
+        with open_output(output) as out:
+            for record in rows if series else (a.to_json() for a in report.alerts):
+                write_jsonl(out, record)
+        if plot is not None:
+            written = _write_plots(report, rows, plot, plot_all)
+            stderr_console.print(f"wrote {written} charts to {plot}", markup=False)
+        if save if save is not None else from_store:
+            _save_and_notify(settings, store, report, notify)
+    finally:
+        if store is not None:
+            store.close()
+    for message in collected.errors:
+        stderr_console.print(f"rejected {message}", markup=False)
+    print(
+        json.dumps(
+            {
+                "read": collected.read,
+                "rejected": collected.rejected,
+                "undated": collected.undated,
+                "counted": len(collected.builder),
+                "segments": len(table.segments),
+                "periods": table.n_periods,
+                "alerts": len(report.alerts),
+            }
+        ),
+        file=sys.stderr,
+    )
+
+
+def _save_and_notify(settings: Settings, store: Any, report: TrendReport, notify: bool) -> None:
+    from vigil.store import Store
+    from vigil.trends.alert_store import save_alerts
+    from vigil.trends.webhook import deliver_pending
+
+    opened = store or Store.open(settings)
+    try:
+        new_ids = save_alerts(opened, report.alerts)
+        stderr_console.print(f"stored {len(report.alerts)} alerts ({len(new_ids)} new)", markup=False)
+        if notify and settings.webhook_url and new_ids:
+            results = deliver_pending(opened, settings.webhook_url, ids=new_ids)
+            failed = sum(1 for r in results if not r.ok)
+            stderr_console.print(f"webhook: {len(results) - failed} delivered, {failed} failed", markup=False)
+    finally:
+        if store is None:
+            opened.close()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("trends")(trends)

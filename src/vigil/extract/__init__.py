@@ -1,0 +1,1 @@
+"""Extraction: offset-keeping normalization, language detection and entities."""

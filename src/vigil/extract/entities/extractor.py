@@ -1,0 +1,147 @@
+"""All entity finders together: one call per document field, spans kept for highlighting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Final
+
+import phonenumbers
+
+from vigil.extract.digits import DigitReader
+from vigil.extract.entities.ages import AgeFinder
+from vigil.extract.entities.base import ENTITY_KINDS, EntitySpan, SpanSet, pad
+from vigil.extract.entities.emails import EmailFinder
+from vigil.extract.entities.handles import HandleFinder
+from vigil.extract.entities.locations import LocationFinder
+from vigil.extract.entities.names import NameFinder
+from vigil.extract.entities.phones import PhoneFinder
+from vigil.extract.entities.prices import PriceFinder
+from vigil.extract.entities.urls import UrlFinder
+from vigil.extract.normalize import NormalizedText
+from vigil.extract.resources import load_yaml
+
+_PHONE_PUNCTUATION: Final = frozenset("0123456789+()-./ \u2013\u2014")
+_REGIONS: Final = frozenset(phonenumbers.SUPPORTED_REGIONS)
+#: Distinct document locations whose regions are remembered.
+LOCATION_CACHE: Final = 4096
+
+
+class EntityExtractor:
+    """Loads every finder once; :meth:`extract` is pure and safe to call from many threads."""
+
+    def __init__(self) -> None:
+        contacts: dict[str, Any] = load_yaml("contacts.yaml")
+        self.digits = DigitReader()
+        self.phones = PhoneFinder(contacts)
+        self.emails = EmailFinder()
+        self.urls = UrlFinder()
+        self.handles = HandleFinder(contacts)
+        self.ages = AgeFinder()
+        self.prices = PriceFinder()
+        self.locations = LocationFinder()
+        self.names = NameFinder()
+        self.language_regions: dict[str, list[str]] = {k: list(v) for k, v in contacts["language_regions"].items()}
+        self.tld_regions: dict[str, str] = {str(k): str(v) for k, v in contacts["tld_regions"].items()}
+        # Documents of one source repeat a few location values; a lookup per value is enough.
+        self._location_cache: dict[str, list[str]] = {}
+
+    def _location_regions(self, location: str) -> list[str]:
+        regions = self._location_cache.get(location)
+        if regions is None:
+            regions = [p.country for _, _, p in self.locations.find(location.casefold())]
+            if len(self._location_cache) < LOCATION_CACHE:
+                self._location_cache[location] = regions
+        return regions
+
+    def __reduce__(self) -> tuple[type[EntityExtractor], tuple[()]]:
+        return (EntityExtractor, ())
+
+    def region_hints(
+        self,
+        lang: str | None,
+        location: str | None = None,
+        hosts: Iterable[str | None] = (),
+        places: Iterable[str] = (),
+    ) -> list[str]:
+        """Regions to read national phone numbers in, most specific first."""
+        regions: list[str] = []
+        if location:
+            regions.extend(self._location_regions(location))
+        for host in hosts:
+            if host:
+                tld = host.casefold().rstrip("/").split("/")[0].rsplit(".", 1)[-1]
+                regions.append(self.tld_regions.get(tld, tld.upper()))
+        regions.extend(places)
+        regions.extend(self.language_regions.get(lang or "", ()))
+        return [r for r in dict.fromkeys(regions) if r in _REGIONS]
+
+    def extract(
+        self,
+        nt: NormalizedText,
+        lang: str | None,
+        *,
+        field: str = "text",
+        location: str | None = None,
+        hosts: Sequence[str | None] = (),
+    ) -> list[EntitySpan]:
+        """Every entity in one normalized field, in order of appearance."""
+        spans: list[EntitySpan] = []
+        light, text = nt.light, nt.text
+        # One letters-only copy serves every word list (the views share offsets).
+        padded = pad(text)
+
+        def add(kind: str, value: Any, start: int, end: int, view: NormalizedText | None = None, note: str = "") -> None:
+            s, e = (view or nt).span(start, end)
+            spans.append(EntitySpan(kind, value, s, e, nt.original[s:e], field, note))
+
+        emails = self.emails.find(light)
+        for start, end, address in emails:
+            add("emails", address, start, end)
+        email_spans = SpanSet((s, e) for s, e, _ in emails)
+        contacts = SpanSet((s, e) for s, e, _ in emails)
+        for start, end in self.urls.find(light, email_spans):
+            s, e = nt.span(start, end)
+            spans.append(EntitySpan("urls", nt.original[s:e], s, e, nt.original[s:e], field))
+            contacts.add(start, end)
+        for start, end, value in self.handles.find(light, email_spans, padded):
+            add("handles", value, start, end)
+            contacts.add(start, end)
+
+        places = [p for p in self.locations.find(text, padded) if not contacts.overlaps(p[0], p[1])]
+        for start, end, place in places:
+            add("locations", place.canonical, start, end)
+        regions = self.region_hints(lang, location, hosts, (p.country for _, _, p in places))
+
+        digits = self.digits(nt, padded)
+        digits_padded = padded if len(digits.text) == len(text) else pad(digits.text)
+        phone_hits = self.phones.find(digits, regions, digits_padded)
+        for hit in phone_hits:
+            s, e = digits.span(hit.start, hit.end)
+            written = nt.original[s:e]
+            note = "" if set(written) <= _PHONE_PUNCTUATION else "obfuscated"
+            spans.append(EntitySpan("phones", hit.e164, s, e, written, field, note))
+        for start, end, value in self.handles.phone_handles(digits.text, phone_hits, digits_padded):
+            add("handles", value, start, end, digits)
+        for start, end, age in self.ages.find(text):
+            add("ages", age, start, end)
+        phone_spans = SpanSet((p.start, p.end) for p in spans if p.kind == "phones")
+        for start, end, price in self.prices.find(text):
+            if not phone_spans.overlaps(*nt.span(start, end)):
+                add("prices", price, start, end)
+        for start, end, name in self.names.find(nt, padded):
+            spans.append(EntitySpan("names", name, start, end, nt.original[start:end], field))
+        spans.sort(key=lambda sp: (sp.start, sp.end))
+        return spans
+
+
+def entities_contract(spans: Iterable[EntitySpan]) -> dict[str, list[Any]]:
+    """The ``entities`` object of the Analysis contract: values per kind, deduplicated, in order."""
+    out: dict[str, list[Any]] = {kind: [] for kind in ENTITY_KINDS}
+    seen: set[tuple[str, Any]] = set()
+    for span in spans:
+        key = (span.kind, span.value)
+        if key in seen:
+            continue
+        seen.add(key)
+        out[span.kind].append(span.json_value())
+    return out

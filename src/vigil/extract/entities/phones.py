@@ -1,0 +1,199 @@
+"""Phone numbers, as E.164, including spelled-out, spaced and disguised forms.
+
+Candidates are read from the digits view (spelled digits and letter-for-digit already
+rewritten), then parsed and validated with ``phonenumbers`` under the document's region
+hints. Dates, opening hours, prices and identifiers ("IBAN", "Nr.", "PESEL") are not
+phones; a number without a country code is only tried against regions outside the hints
+when a phone word or messenger name stands near it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate, islice
+from typing import Any, Final
+
+import phonenumbers
+
+from vigil.extract.entities.base import LETTER, WordIndex, pad, word_alternation
+from vigil.extract.normalize import NormalizedText
+from vigil.extract.resources import load_yaml
+
+#: A run of 7 to 20 digits with at most three separator characters between digits.
+_CANDIDATE: Final = re.compile(r"(?<!\d)(?:(?:\+|00)[ ]?)?\(?\d(?:[ \-./()\u2013\u2014]{0,3}\d){6,19}(?!\d)")
+_DIGIT_GROUP: Final = re.compile(r"\d+")
+_DATE: Final = re.compile(
+    r"(?<![\d./\-])(?:\d{1,2}([./\-])\d{1,2}\1(?:19|20)?\d{2}|(?:19|20)\d{2}([./\-])\d{1,2}\2\d{1,2})(?!\d|[./\-]\d)"
+)
+_HOURS: Final = re.compile(r"(?<!\d)\d{1,2}[.:]\d{2}\s?[-\u2013\u2014]\s?\d{1,2}[.:]\d{2}(?!\d)")
+#: Characters looked at before and after a number for phone words and identifier words.
+CONTEXT_BEFORE: Final = 40
+CONTEXT_AFTER: Final = 20
+IDENTIFIER_GAP: Final = 4
+#: Characters before a number searched for an identifier word ("IBAN", "Nr.", "PESEL").
+IDENTIFIER_WINDOW: Final = 24
+MIN_DIGITS: Final = 7
+MAX_DIGITS: Final = 15
+#: Digit groups of one candidate tried for a split into several numbers.
+MAX_GROUPS: Final = 20
+#: Bounds on hostile text: candidates looked at, and number parses tried, per text.
+MAX_CANDIDATES: Final = 512
+MAX_PARSES: Final = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneHit:
+    """A phone number found in a view: ``start``/``end`` index the view's ``text``."""
+
+    start: int
+    end: int
+    e164: str
+
+
+@lru_cache(maxsize=16384)
+def _valid_e164(number: str, region: str | None) -> str | None:
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return None
+    # Checking against the one expected region is much cheaper than is_valid_number's
+    # search over every region sharing a country code; shared codes (+1, +7, +44) fall back.
+    code = parsed.country_code or 0
+    if len(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())) > 1:
+        valid = phonenumbers.is_valid_number(parsed)
+    else:
+        valid = phonenumbers.is_valid_number_for_region(parsed, phonenumbers.region_code_for_country_code(code))
+    if not valid:
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+@lru_cache(maxsize=512)
+def _trunk_prefix(region: str) -> re.Pattern[str] | None:
+    """How the trunk prefix people write before a national number looks ("0" in most of
+    Europe, "0" or "8" in Lithuania), or None where numbers are written without one."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    prefix = metadata.national_prefix if metadata is not None else None
+    if not prefix or not prefix.startswith("0"):
+        return None
+    return re.compile(metadata.national_prefix_for_parsing or re.escape(prefix)) if metadata else None
+
+
+def _national(digits: str, region: str) -> str | None:
+    # A national number is written with its trunk prefix ("050 ..." in Ukraine), so
+    # "501 234 567" is not read as Ukrainian just because the ad is in Ukrainian.
+    prefix = _trunk_prefix(region)
+    if prefix is not None and prefix.match(digits) is None:
+        return None
+    return _valid_e164(digits, region)
+
+
+class PhoneFinder:
+    """Finds phones in a digits view; build once (word lists load here)."""
+
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        data = config if config is not None else load_yaml("contacts.yaml")
+        words = [w for by_lang in data["phone_context"].values() for w in by_lang]
+        words += [w for names in data["messengers"].values() for w in names]
+        self._context = WordIndex((str(w).casefold(), True) for w in words)
+        self._identifier = re.compile(
+            rf"(?<!{LETTER})(?:{word_alternation(str(w).casefold() for w in data['identifier_context'])})[\W_]{{0,{IDENTIFIER_GAP}}}$"
+        )
+        self.fallback_regions: tuple[str, ...] = tuple(data["fallback_regions"])
+        regions = {*self.fallback_regions, *(r for rs in data["language_regions"].values() for r in rs)}
+        codes = {str(phonenumbers.country_code_for_region(r)) for r in regions} - {"0", "1", "7"}
+        # Country codes read from a long number written without "+" or "00" ("48501234567").
+        self.bare_country_codes = tuple(sorted(codes, key=len, reverse=True))
+
+    def find(self, view: NormalizedText, regions: Sequence[str], padded: str | None = None) -> list[PhoneHit]:
+        """Phones in ``view`` (``padded`` is ``pad(view.text)`` when the caller has it)."""
+        text = view.text
+        hits: list[PhoneHit] = []
+        candidates = list(islice(_CANDIDATE.finditer(text), MAX_CANDIDATES))
+        if not candidates:
+            return hits
+        context = self._context.find(padded or pad(text))
+        context_ends = [end for _, end, _ in context]
+        context_starts = sorted(start for start, _, _ in context)
+        budget = [MAX_PARSES]
+        for match in candidates:
+            start, end = match.span()
+            if self._identifier.search(text, max(0, start - IDENTIFIER_WINDOW), start):
+                continue
+            near_context = _near(context_ends, start - CONTEXT_BEFORE, start) or _near(
+                context_starts, end, end + CONTEXT_AFTER
+            )
+            hits.extend(self._resolve(text, start, end, regions, near_context, budget))
+            if budget[0] <= 0:
+                break  # hostile text: stop rather than parse without end
+        return hits
+
+    def _resolve(
+        self, text: str, start: int, end: int, regions: Sequence[str], context: bool, budget: list[int]
+    ) -> Iterable[PhoneHit]:
+        raw = text[start:end]
+        if _DATE.search(raw) or _HOURS.search(raw):
+            return []
+        budget[0] -= 1
+        whole = self._parse(raw, regions, context)
+        if whole is not None:
+            return [PhoneHit(start, end, whole)]
+        groups = [(start + g.start(), start + g.end()) for g in _DIGIT_GROUP.finditer(raw)]
+        if not 2 <= len(groups) <= MAX_GROUPS:
+            return []
+        # Several numbers written in one run: take the longest valid prefix, then go on.
+        counts = list(accumulate((b - a for a, b in groups), initial=0))
+        found: list[PhoneHit] = []
+        i = 0
+        while i < len(groups) and budget[0] > 0:
+            hit = None
+            for j in range(len(groups), i, -1):
+                if not MIN_DIGITS <= counts[j] - counts[i] <= MAX_DIGITS:
+                    continue
+                begin = start if i == 0 else groups[i][0]
+                budget[0] -= 1
+                e164 = self._parse(text[begin : groups[j - 1][1]], regions, context)
+                if e164 is not None:
+                    hit = PhoneHit(begin, groups[j - 1][1], e164)
+                    break
+            if hit is None:
+                i += 1
+            else:
+                found.append(hit)
+                i = j
+        return found
+
+    def _parse(self, raw: str, regions: Sequence[str], context: bool) -> str | None:
+        digits = "".join(ch for ch in raw if ch.isdigit())
+        international = raw.lstrip("( ").startswith("+")
+        if not international and digits.startswith("00"):
+            international, digits = True, digits[2:]
+        if not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
+            return None
+        if international:
+            return _valid_e164("+" + digits, None)
+        for region in regions:
+            e164 = _national(digits, region)
+            if e164 is not None:
+                return e164
+        if len(digits) >= 11 and digits.startswith(self.bare_country_codes):
+            e164 = _valid_e164("+" + digits, None)
+            if e164 is not None:
+                return e164
+        if context:
+            for region in self.fallback_regions:
+                if region not in regions:
+                    e164 = _national(digits, region)
+                    if e164 is not None:
+                        return e164
+        return None
+
+
+def _near(positions: list[int], low: int, high: int) -> bool:
+    """Whether a sorted position list has one in ``[low, high]``."""
+    i = bisect_left(positions, low)
+    return i < len(positions) and positions[i] <= high

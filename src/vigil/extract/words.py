@@ -1,0 +1,45 @@
+"""Whole-word lookup of many phrases at once, shared by the entity finders and the digits view."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Final, Generic, TypeVar
+
+import ahocorasick
+
+V = TypeVar("V")
+
+_NON_LETTERS: Final = re.compile(r"[\W\d_]")
+
+
+def letters_only(text: str) -> str:
+    """``text`` with every non-letter replaced by a space (same length, same offsets)."""
+    return _NON_LETTERS.sub(" ", text)
+
+
+class WordIndex(Generic[V]):
+    """Whole-word lookup of many phrases in one linear pass (Aho-Corasick).
+
+    Phrases and text are compared in their letters-only form with a space at each end, so
+    a phrase is only found as whole words ("tel" in "tel: 501", never in "hotel").
+    """
+
+    def __init__(self, phrases: Iterable[tuple[str, V]]) -> None:
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+        for phrase, value in phrases:
+            words = " ".join(letters_only(phrase).split())
+            key = f" {words} "
+            if words and key not in automaton:
+                automaton.add_word(key, (len(words), value))
+        automaton.make_automaton()
+        self._automaton = automaton
+
+    def find(self, padded: str) -> list[tuple[int, int, V]]:
+        """``(start, end, value)`` in the original text, given ``pad(text)``."""
+        return [(last - length - 1, last - 1, value) for last, (length, value) in self._automaton.iter(padded)]
+
+
+def pad(text: str) -> str:
+    """The letters-only form of ``text`` with a space at each end, for :meth:`WordIndex.find`."""
+    return f" {letters_only(text)} "

@@ -1,0 +1,193 @@
+"""The analysis pipeline: normalize -> language -> entities + indicators -> risk.
+
+``build_pipeline(settings)`` loads every table, lexicon and model once and returns a
+:class:`Pipeline`; calling it on a document is a pure function of the document and that
+configuration (no I/O, no global state), so the same object runs in-process, in a process
+pool or on Dask. It pickles as "build me from these settings", so workers load their own
+copy instead of receiving the tables over the wire.
+
+``analyze(document)`` is the library entry point (``vigil.analyze``), backed by a pipeline
+built on first use with default settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any, Protocol
+
+from vigil.documents import Document, parse_document
+from vigil.extract.entities import EntityExtractor, EntitySpan, entities_contract
+from vigil.extract.language import LanguageDetector, build_detector
+from vigil.extract.normalize import NormalizedText, Normalizer
+
+if TYPE_CHECKING:
+    from vigil.settings import Settings
+
+
+class IndicatorHitLike(Protocol):
+    """What the pipeline reads from a recognizer hit."""
+
+    @property
+    def indicator(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def evidence(self) -> str: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def source(self) -> str: ...
+
+
+class Recognizers(Protocol):
+    def find(self, nt: NormalizedText, lang: str | None, kind: str) -> list[Any]: ...
+
+
+class Scorer(Protocol):
+    def score(self, document: Document, indicators: list[dict[str, Any]], entities: dict[str, list[Any]], lang: str) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorSpan:
+    """An indicator hit with the field it was found in (``text`` or ``title``)."""
+
+    hit: IndicatorHitLike
+    field: str = "text"
+
+    def to_contract(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.hit.indicator,
+            "evidence": self.hit.evidence,
+            "start": self.hit.start,
+            "end": self.hit.end,
+            "confidence": self.hit.confidence,
+            "source": self.hit.source,
+        }
+        if self.field != "text":
+            out["field"] = self.field
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisResult:
+    """Everything one pass found, spans included (the UI highlights from here)."""
+
+    document: Document
+    lang: str
+    text: NormalizedText
+    title: NormalizedText | None
+    entities: list[EntitySpan]
+    indicators: list[IndicatorSpan]
+    risk: dict[str, Any] | None = field(default=None)
+
+    def to_contract(self) -> dict[str, Any]:
+        """The Analysis object of DESIGN.md."""
+        return {
+            "id": self.document.id,
+            "lang": self.lang,
+            "kind": self.document.kind,
+            "risk": self.risk,
+            "indicators": [i.to_contract() for i in self.indicators],
+            "entities": entities_contract(self.entities),
+        }
+
+
+class Pipeline:
+    """One configured analysis pass; ``pipeline(document) -> dict`` (the Analysis contract)."""
+
+    def __init__(
+        self,
+        settings: Settings | None,
+        normalizer: Normalizer,
+        detector: LanguageDetector,
+        extractor: EntityExtractor,
+        recognizers: Recognizers | None,
+        scorer: Scorer | None,
+    ) -> None:
+        self.settings = settings
+        self.normalizer = normalizer
+        self.detector = detector
+        self.extractor = extractor
+        self.recognizers = recognizers
+        self.scorer = scorer
+
+    def __reduce__(self) -> tuple[Any, tuple[Settings | None]]:
+        return (build_pipeline, (self.settings,))
+
+    def __call__(self, document: Document | Mapping[str, Any]) -> dict[str, Any]:
+        return self.run(document).to_contract()
+
+    def run(self, document: Document | Mapping[str, Any]) -> AnalysisResult:
+        """Analyse one document (a :class:`Document` or a mapping in the document contract)."""
+        doc = document if isinstance(document, Document) else parse_document(document)
+        text = self.normalizer(doc.text)
+        title = self.normalizer(doc.title) if doc.title else None
+        lang = doc.lang or self.detector.detect(f"{doc.title}\n{doc.text}" if doc.title else doc.text)
+        hosts = (doc.platform, _host(doc.url))
+        entities: list[EntitySpan] = []
+        indicators: list[IndicatorSpan] = []
+        for nt, name in ((title, "title"), (text, "text")):
+            if nt is None:
+                continue
+            entities.extend(self.extractor.extract(nt, lang, field=name, location=doc.location, hosts=hosts))
+            if self.recognizers is not None:
+                indicators.extend(IndicatorSpan(hit, name) for hit in self.recognizers.find(nt, lang, doc.kind))
+        risk = None
+        if self.scorer is not None:
+            risk = self.scorer.score(doc, [i.to_contract() for i in indicators], entities_contract(entities), lang)
+        return AnalysisResult(doc, lang, text, title, entities, indicators, risk)
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    rest = url.split("://", 1)[-1]
+    return rest.split("/", 1)[0].split(":", 1)[0] or None
+
+
+def _load_recognizers(normalizer: Normalizer) -> Recognizers | None:
+    try:
+        from vigil.recognizers import load_recognizers
+    except ImportError:  # the recognizer package is optional for entity-only use
+        return None
+    recognizers: Recognizers = load_recognizers(normalize=normalizer)
+    return recognizers
+
+
+def _load_scorer(settings: Settings | None) -> Scorer | None:
+    try:
+        from vigil.scoring import load_scorer
+    except ImportError:
+        return None
+    scorer: Scorer = load_scorer(settings)
+    return scorer
+
+
+def build_pipeline(settings: Settings | None = None) -> Pipeline:
+    """Load tables, lexicons and models once; the result is picklable and reusable."""
+    normalizer = Normalizer()
+    return Pipeline(
+        settings=settings,
+        normalizer=normalizer,
+        detector=build_detector(),
+        extractor=EntityExtractor(),
+        recognizers=_load_recognizers(normalizer),
+        scorer=_load_scorer(settings),
+    )
+
+
+@cache
+def default_pipeline() -> Pipeline:
+    """The pipeline behind :func:`analyze`, built on first use from the default settings."""
+    from vigil.settings import load_settings
+
+    return build_pipeline(load_settings())
+
+
+def analyze(document: Document | Mapping[str, Any]) -> dict[str, Any]:
+    """Analyse one document with the default pipeline and return the Analysis contract."""
+    return default_pipeline()(document)

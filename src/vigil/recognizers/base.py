@@ -1,0 +1,197 @@
+"""The shared recognizer: an indicator id, its provenance, and lexicons that are data.
+
+A subclass only declares class attributes (see ``recognizers/jobs/upfront_fee.py``);
+matching, negation, context and span mapping live here so every indicator behaves alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Final, Protocol
+
+from vigil.recognizers.lexicon import COMMON_LEXICON, CONTEXT_BOOST, Lexicon, Role, load_lexicons
+from vigil.recognizers.matching import Entry, PhraseIndex, RawMatch, negation_cue, quoted_spans
+
+LEXICON_ROOT: Final = Path(__file__).parent / "lexicons"
+#: Hits kept per indicator and text; a document needs a few pieces of evidence, not thousands.
+MAX_HITS_PER_INDICATOR: Final = 16
+#: Regular-expression matches looked at per pattern and text.
+MAX_PATTERN_MATCHES: Final = 64
+#: Characters of a text the regular expressions look at; ads are far shorter, hostile input is not.
+MAX_PATTERN_TEXT_CHARS: Final = 100_000
+#: Default time limit, in seconds, for one regular expression over one text.
+DEFAULT_REGEX_TIMEOUT: Final = 0.05
+#: Highest confidence a lexicon hit may claim: a hit is a lead, never a certainty.
+MAX_CONFIDENCE: Final = 0.99
+
+#: Document kinds written ABOUT ads (news, reports), where quoted phrases are mentions, not uses.
+REPORTING_KINDS: Final = frozenset({"other"})
+#: Document kinds where sex-service indicators are meaningful.
+SEX_KINDS: Final = frozenset({"sex_ad", "forum_post", "social_post", "classified", "other"})
+#: Document kinds where job-offer indicators are meaningful.
+JOB_KINDS: Final = frozenset({"job_ad", "forum_post", "social_post", "classified", "other"})
+
+
+class NormalizedTextLike(Protocol):
+    """What recognizers need from :class:`vigil.extract.normalize.NormalizedText`."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def original(self) -> str: ...
+
+    def span(self, start: int, end: int) -> tuple[int, int]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorHit:
+    """One piece of evidence: ``evidence == original[start:end]``."""
+
+    indicator: str
+    start: int
+    end: int
+    evidence: str
+    confidence: float
+    source: str
+    pattern: str
+    lang: str
+
+
+class Recognizer:
+    """Base class: subclasses set the class attributes below and nothing else."""
+
+    #: Indicator id from DESIGN.md; also the lexicon folder and the module name.
+    INDICATOR: ClassVar[str]
+    #: ``sex`` or ``jobs``: the folder the recognizer lives in.
+    GROUP: ClassVar[str]
+    #: Confidence of a hit with weight 1 and no context word.
+    BASE_CONFIDENCE: ClassVar[float]
+    #: Provenance, e.g. ``OSCE-2022/rec3`` or ``ILO-2012/document-retention``.
+    SOURCE: ClassVar[str]
+    #: Document kinds the indicator applies to.
+    KINDS: ClassVar[frozenset[str]]
+
+    def __init__(
+        self, lexicons: Sequence[Lexicon], owner: int = 0, regex_timeout: float = DEFAULT_REGEX_TIMEOUT
+    ) -> None:
+        if not 0.0 < self.BASE_CONFIDENCE <= 1.0:
+            raise ValueError(f"{self.INDICATOR}: base confidence must be in (0, 1]")
+        self.lexicons = tuple(lexicons)
+        self.owner = owner
+        self.regex_timeout = regex_timeout
+        self.languages = frozenset(lx.lang for lx in self.lexicons)
+        self._pattern_lexicons = tuple(lx for lx in self.lexicons if lx.patterns)
+        self._index = PhraseIndex(self.entries())
+
+    @classmethod
+    def lexicon_dir(cls) -> Path:
+        return LEXICON_ROOT / cls.INDICATOR
+
+    @classmethod
+    def load(
+        cls,
+        fold: Callable[[str], str],
+        languages: Iterable[str] | None = None,
+        owner: int = 0,
+        regex_timeout: float = DEFAULT_REGEX_TIMEOUT,
+    ) -> Recognizer:
+        """Read this indicator's lexicons (all languages when ``languages`` is None)."""
+        lexicons = load_lexicons(cls.INDICATOR, cls.lexicon_dir(), languages, fold)
+        return cls(lexicons, owner=owner, regex_timeout=regex_timeout)
+
+    def applies_to(self, kind: str) -> bool:
+        return kind in self.KINDS
+
+    def entries(self) -> Iterable[Entry]:
+        for lexicon in self.lexicons:
+            for role, phrases in (
+                (Role.TERM, lexicon.terms),
+                (Role.EXCLUDE, lexicon.exclude),
+                (Role.CONTEXT, lexicon.context),
+            ):
+                for phrase in phrases:
+                    yield Entry(self.owner, lexicon, role, phrase)
+
+    def find(self, nt: NormalizedTextLike, lang: str | None, kind: str) -> list[IndicatorHit]:
+        """Hits of this one indicator (the recognizer set scans once for all of them)."""
+        if not self.applies_to(kind):
+            return []
+        langs = self.active_languages(lang)
+        return self.build_hits(nt, self._index.scan(nt.text, langs), langs, kind)
+
+    def active_languages(self, lang: str | None) -> frozenset[str] | None:
+        """Lexicons to use: the document's language and the common file, or all when unknown."""
+        if lang is None or lang not in self.languages:
+            return None
+        return frozenset({lang, COMMON_LEXICON})
+
+    def build_hits(
+        self, nt: NormalizedTextLike, matches: Iterable[RawMatch], langs: frozenset[str] | None, kind: str = ""
+    ) -> list[IndicatorHit]:
+        text = nt.text
+        pattern_lexicons = [lx for lx in self._pattern_lexicons if langs is None or lx.lang in langs]
+        terms: list[tuple[int, int, float, str, Lexicon]] = []
+        excluded: list[tuple[int, int]] = []
+        has_context = False
+        for m in matches:
+            if m.entry.role is Role.TERM:
+                terms.append((m.start, m.end, m.entry.phrase.weight, m.entry.phrase.text, m.entry.lexicon))
+            elif m.entry.role is Role.EXCLUDE:
+                excluded.append((m.start, m.end))
+            else:
+                has_context = True
+        for lexicon in pattern_lexicons:
+            terms.extend(self._pattern_hits(text, lexicon))
+        if not terms:
+            return []
+        if kind in REPORTING_KINDS:
+            excluded.extend(quoted_spans(text, MAX_PATTERN_TEXT_CHARS))
+        boost = CONTEXT_BOOST if has_context else 0.0
+        kept: list[IndicatorHit] = []
+        taken: list[tuple[int, int]] = []
+        # Longest hit first at each position, so overlapping shorter ones fall away.
+        for start, end, weight, pattern, lexicon in sorted(terms, key=lambda t: (t[0], t[0] - t[1])):
+            if len(kept) >= MAX_HITS_PER_INDICATOR:
+                break
+            if any(lo <= start and end <= hi for lo, hi in excluded):
+                continue
+            if any(start < hi and lo < end for lo, hi in taken):
+                continue
+            if negation_cue(text, start, end, lexicon) is not None:
+                continue
+            span = nt.span(start, end)
+            o_start, o_end = int(span[0]), int(span[1])
+            confidence = min(MAX_CONFIDENCE, round(self.BASE_CONFIDENCE * weight + boost, 3))
+            kept.append(
+                IndicatorHit(
+                    indicator=self.INDICATOR,
+                    start=o_start,
+                    end=o_end,
+                    evidence=nt.original[o_start:o_end],
+                    confidence=confidence,
+                    source=self.SOURCE,
+                    pattern=pattern,
+                    lang=lexicon.lang,
+                )
+            )
+            taken.append((start, end))
+        return kept
+
+    def _pattern_hits(self, text: str, lexicon: Lexicon) -> list[tuple[int, int, float, str, Lexicon]]:
+        found: list[tuple[int, int, float, str, Lexicon]] = []
+        for pattern in lexicon.patterns:
+            try:
+                for n, m in enumerate(
+                    pattern.compiled.finditer(text, 0, MAX_PATTERN_TEXT_CHARS, timeout=self.regex_timeout)
+                ):
+                    if n >= MAX_PATTERN_MATCHES:
+                        break
+                    if m.end() > m.start():
+                        found.append((m.start(), m.end(), pattern.weight, pattern.text, lexicon))
+            except TimeoutError:
+                # A pattern that runs out of time on hostile text yields no evidence for it.
+                continue
+        return found

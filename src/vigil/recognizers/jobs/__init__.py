@@ -1,0 +1,1 @@
+"""Recognizers of indicators in job offers, one module per indicator id."""

@@ -1,0 +1,308 @@
+"""Bounded phrase matching over normalized text.
+
+One Aho-Corasick automaton finds the first word of every phrase in a single linear pass;
+only there does Python look at the following words. Every loop here is bounded by a
+named limit, so a hostile 1 MB line full of lexicon words costs a linear scan plus a
+fixed amount of verification work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Final
+
+import ahocorasick
+import regex
+
+from vigil.recognizers.lexicon import (
+    GAP_WORDS,
+    NEGATION_WINDOW_WORDS,
+    TOKEN_RE,
+    Lexicon,
+    Phrase,
+    Role,
+    Word,
+    WordKind,
+)
+
+#: Separators allowed between two words of a phrase: a few characters, but no line break and
+#: no clause punctuation (a phrase never spans "contract, holiday pay"); a full stop only
+#: inside a token run such as "t.me".
+SEPARATOR_RE: Final = regex.compile(r"(?:[^\w\p{Sc}\n,;:!?.()\[\]|•]|\.(?=\w)){0,6}")
+#: Characters that end a clause; negation cues do not reach across them.
+CLAUSE_END_RE: Final = regex.compile(r"[.!?;,:()\[\]|•\n]")
+#: Characters of text looked at around a hit when checking negation cues.
+NEGATION_WINDOW_CHARS: Final = 80
+#: Phrase verifications one recognizer may spend on one text (hostile repetition guard).
+MAX_ATTEMPTS_PER_OWNER: Final = 2000
+#: Phrase entries examined per text. An ad needs hundreds; a hostile megabyte of lexicon
+#: words would need millions, and past this point its evidence is already in hand.
+MAX_ENTRY_CHECKS: Final = 60_000
+#: Longest word prefix a compound-part hit may reach back over to find its word start.
+MAX_COMPOUND_PREFIX: Final = 40
+#: Automaton hits (mid-word ones included) looked at per text, for the same reason.
+MAX_AUTOMATON_HITS: Final = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A phrase in the automaton, with the recognizer (``owner``) and lexicon it belongs to."""
+
+    owner: int
+    lexicon: Lexicon
+    role: Role
+    phrase: Phrase
+
+
+@dataclass(frozen=True, slots=True)
+class RawMatch:
+    entry: Entry
+    start: int
+    end: int
+
+
+def _word_matches(word: Word, token: str) -> bool:
+    if word.kind is WordKind.EXACT:
+        return token == word.literal
+    if word.kind is WordKind.STEM:
+        return token.startswith(word.literal)
+    return token[0].isdigit()
+
+
+def _next_token(text: str, pos: int) -> regex.Match[str] | None:
+    sep = SEPARATOR_RE.match(text, pos)
+    after = sep.end() if sep else pos
+    return TOKEN_RE.match(text, after)
+
+
+#: Tokens after a candidate word that phrase verification may look at.
+MAX_WINDOW_TOKENS: Final = 12
+
+
+class _Window:
+    """The tokens after one position, read once and shared by every phrase tried there."""
+
+    __slots__ = ("_pos", "_text", "tokens")
+
+    def __init__(self, text: str, pos: int) -> None:
+        self._text = text
+        self._pos = pos
+        self.tokens: list[tuple[str, int]] = []
+
+    def get(self, index: int) -> tuple[str, int] | None:
+        while len(self.tokens) <= index:
+            if self._pos < 0 or len(self.tokens) >= MAX_WINDOW_TOKENS:
+                return None
+            token = _next_token(self._text, self._pos)
+            if token is None:
+                self._pos = -1
+                return None
+            self.tokens.append((token.group(), token.end()))
+            self._pos = token.end()
+        return self.tokens[index]
+
+
+def _match_words(window: _Window, words: tuple[Word, ...], i: int, j: int, end: int) -> int | None:
+    """End offset of ``words[i:]`` matched from window token ``j``; gaps branch at most GAP_WORDS+1 ways."""
+    if i == len(words):
+        return end
+    word = words[i]
+    if word.kind is WordKind.GAP:
+        for skip in range(GAP_WORDS + 1):
+            found = _match_words(window, words, i + 1, j + skip, end)
+            if found is not None:
+                return found
+            token = window.get(j + skip)
+            if token is None:
+                return None
+            end = token[1]
+        return None
+    token = window.get(j)
+    if token is None or not _word_matches(word, token[0]):
+        return None
+    return _match_words(window, words, i + 1, j + 1, token[1])
+
+
+def _starts_token(text: str, start: int) -> bool:
+    """True when a token begins at ``start`` (mid-word hits are not phrase hits)."""
+    if start == 0:
+        return True
+    before = text[start - 1]
+    if not (before.isalnum() or before == "_"):
+        return True
+    # A letter right after a digit starts a new token ("18yo" is "18" + "yo").
+    return before.isdigit() != text[start].isdigit()
+
+
+def _word_start(text: str, start: int) -> int | None:
+    """Start of the word that ``start`` lies in, looking back at most MAX_COMPOUND_PREFIX chars."""
+    floor = max(0, start - MAX_COMPOUND_PREFIX)
+    pos = start
+    while pos > floor and (text[pos - 1].isalnum() or text[pos - 1] == "_"):
+        pos -= 1
+    if pos == floor and floor > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "_"):
+        return None
+    return pos
+
+
+def match_phrase_at(text: str, start: int, phrase: Phrase) -> int | None:
+    """End of ``phrase`` when it matches at ``start`` on token boundaries, else None."""
+    if not _starts_token(text, start):
+        return None
+    first = TOKEN_RE.match(text, start)
+    if first is None or not _word_matches(phrase.words[0], first.group()):
+        return None
+    return _match_words(_Window(text, first.end()), phrase.words, 1, 0, first.end())
+
+
+@dataclass(frozen=True, slots=True)
+class _Bucket:
+    """Entries sharing a first word, split by their second word so most are never looked at."""
+
+    by_second: dict[str, tuple[Entry, ...]]
+    rest: tuple[Entry, ...]
+    size: int
+
+    @staticmethod
+    def of(entries: list[Entry]) -> _Bucket:
+        by_second: dict[str, list[Entry]] = {}
+        rest: list[Entry] = []
+        for entry in entries:
+            words = entry.phrase.words
+            if len(words) > 1 and words[1].kind is WordKind.EXACT:
+                by_second.setdefault(words[1].literal, []).append(entry)
+            else:
+                rest.append(entry)
+        return _Bucket({k: tuple(v) for k, v in by_second.items()}, tuple(rest), len(entries))
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Everything keyed by one automaton word: exact first words and stems apart."""
+
+    size: int
+    any_infix: bool
+    exact: _Bucket
+    stem: _Bucket
+
+
+class PhraseIndex:
+    """An Aho-Corasick automaton over the first words of many phrases."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        grouped: dict[str, list[Entry]] = {}
+        for entry in entries:
+            grouped.setdefault(entry.phrase.key, []).append(entry)
+        self._automaton = ahocorasick.Automaton()
+        for key, group in grouped.items():
+            exact = [e for e in group if e.phrase.words[0].kind is WordKind.EXACT]
+            stem = [e for e in group if e.phrase.words[0].kind is not WordKind.EXACT]
+            any_infix = any(entry.phrase.infix for entry in group)
+            self._automaton.add_word(key, _Group(len(key), any_infix, _Bucket.of(exact), _Bucket.of(stem)))
+        self._empty = not grouped
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def scan(self, text: str, langs: frozenset[str] | None) -> Iterator[RawMatch]:
+        """Every verified phrase match; ``langs=None`` accepts every lexicon language."""
+        if self._empty or not text:
+            return
+        attempts: dict[int, int] = {}
+        checks = 0
+        group: _Group
+        for seen, (last, group) in enumerate(self._automaton.iter(text)):
+            if seen >= MAX_AUTOMATON_HITS:
+                return
+            start = last - group.size + 1
+            # Checked once per position for the whole group: most candidates are mid-word.
+            at_token = _starts_token(text, start)
+            if not at_token and not group.any_infix:
+                continue
+            first = TOKEN_RE.match(text, start)
+            if first is None:
+                continue
+            token, token_end = first.group(), first.end()
+            buckets = (group.exact, group.stem) if len(token) == group.size else (group.stem,)
+            window = _Window(text, token_end)
+            for bucket in buckets:
+                checks += bucket.size
+                if checks > MAX_ENTRY_CHECKS:
+                    return
+                candidates: list[tuple[Entry, int, int, int]] = [(e, 1, 0, token_end) for e in bucket.rest]
+                if bucket.by_second:
+                    following = window.get(0)
+                    if following is not None:
+                        second = bucket.by_second.get(following[0], ())
+                        candidates.extend((e, 2, 1, following[1]) for e in second)
+                for entry, index, position, pos in candidates:
+                    if langs is not None and entry.lexicon.lang not in langs:
+                        continue
+                    if not at_token and not entry.phrase.infix:
+                        continue
+                    spent = attempts.get(entry.owner, 0)
+                    if spent >= MAX_ATTEMPTS_PER_OWNER:
+                        continue
+                    attempts[entry.owner] = spent + 1
+                    end = _match_words(window, entry.phrase.words, index, position, pos)
+                    if end is None:
+                        continue
+                    hit_start = start if at_token else _word_start(text, start)
+                    if hit_start is not None:
+                        yield RawMatch(entry, hit_start, end)
+
+
+def _clause_before(text: str, start: int) -> tuple[int, int]:
+    lo = max(0, start - NEGATION_WINDOW_CHARS)
+    window = text[lo:start]
+    cut = 0
+    for m in CLAUSE_END_RE.finditer(window):
+        cut = m.end()
+    return lo + cut, start
+
+
+def _clause_after(text: str, end: int) -> tuple[int, int]:
+    hi = min(len(text), end + NEGATION_WINDOW_CHARS)
+    m = CLAUSE_END_RE.search(text, end, hi)
+    return end, (m.start() if m else hi)
+
+
+def _cue_in(text: str, lo: int, hi: int, cues: tuple[Phrase, ...], last_words: bool) -> Phrase | None:
+    """A cue phrase lying within ``text[lo:hi]`` among its first (or last) few words."""
+    tokens = list(TOKEN_RE.finditer(text, lo, hi))
+    tokens = tokens[-NEGATION_WINDOW_WORDS:] if last_words else tokens[:NEGATION_WINDOW_WORDS]
+    for token in tokens:
+        word = token.group()
+        for cue in cues:
+            if not _word_matches(cue.words[0], word):
+                continue
+            end = _match_words(_Window(text, token.end()), cue.words, 1, 0, token.end())
+            if end is not None and end <= hi:
+                return cue
+    return None
+
+
+def negation_cue(text: str, start: int, end: int, lexicon: Lexicon) -> Phrase | None:
+    """The cue that negates the hit ``text[start:end]``, if any."""
+    if lexicon.negations:
+        lo, hi = _clause_before(text, start)
+        cue = _cue_in(text, lo, hi, lexicon.negations, last_words=True)
+        if cue is not None:
+            return cue
+    if lexicon.negations_after:
+        lo, hi = _clause_after(text, end)
+        return _cue_in(text, lo, hi, lexicon.negations_after, last_words=False)
+    return None
+
+
+#: A quotation: an opening mark, up to 120 characters on one line, the matching close.
+#: In reporting, quoted words are mentioned, not used ("phrases like 'new in town'").
+QUOTATION_RE: Final = regex.compile(
+    r"\"[^\"\n]{1,120}\"|“[^”\n]{1,120}”|„[^“”\n]{1,120}[“”]|«[^»\n]{1,120}»|»[^«\n]{1,120}«"
+    r"|‚[^‘’\n]{1,120}[‘’]|‘[^’\n]{1,120}’|(?<!\w)'[^'\n]{1,120}'(?!\w)"
+)
+
+
+def quoted_spans(text: str, limit: int) -> list[tuple[int, int]]:
+    """Spans of the quotations in ``text[:limit]``."""
+    return [(m.start(), m.end()) for m in QUOTATION_RE.finditer(text, 0, limit)]

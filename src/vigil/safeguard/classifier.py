@@ -1,0 +1,374 @@
+"""Search-query classifier: ``exploitation``, ``at_risk`` or ``neutral``.
+
+A query is case-folded, emoji become words (the Ukrainian flag is "ukraine"), tokens
+lose leetspeak and are folded to a script-independent skeleton (:mod:`.normalize`), and
+each token is looked up in the lexicons: whole words, stems as prefixes (inflection,
+compounds), and, for long tokens that match nothing, terms one edit away (typos). The
+concepts found (origin, sexual, minor, job ...) are combined by the ordered rules of
+``data/rules.yaml``. Everything is precompiled and per-token results are cached, so a
+query costs a few dictionary lookups.
+
+The classifier decides what a search provider shows next to results; it is a
+safeguarding aid, not evidence about the person searching.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Final, Literal, NamedTuple
+
+import yaml
+
+from vigil.errors import ConfigError
+from vigil.safeguard.language import LanguageGuesser
+from vigil.safeguard.lexicon import (
+    CONCEPT_BIT,
+    CONCEPTS,
+    FUZZY_MIN,
+    MIN_STEM,
+    LexiconSet,
+    deletions,
+    load_default_lexicons,
+)
+from vigil.safeguard.normalize import deleet, skeleton, split_age
+
+Category = Literal["exploitation", "at_risk", "neutral"]
+CATEGORIES: Final[tuple[Category, ...]] = ("exploitation", "at_risk", "neutral")
+
+#: Ages that make a number next to an age word ("16 yo", "15 лет") a minor.
+MINOR_AGES: Final = range(1, 18)
+#: Longest query text that is classified; the rest is ignored (queries are short).
+MAX_QUERY_CHARS: Final = 512
+#: Tokens at least this long that start with a head concept are tried as compounds.
+COMPOUND_MIN: Final = 7
+#: Shortest glued-on word (and shortest stem) looked for in a compound.
+COMPOUND_TAIL_MIN: Final = 4
+#: Cached query results before the cache is emptied (bounds memory on unique streams).
+QUERY_CACHE_SIZE: Final = 100_000
+
+_TOKEN_RE = re.compile(r"[\w@$|!]+")
+_CYRILLIC_CHAR_RE = re.compile(r"[\u0400-\u04ff]")
+# Inside Cyrillic words an apostrophe is a letter sign ("п'ять") and is dropped; elsewhere
+# it separates an elided article ("l'Ucraina", "d'emploi") and becomes a space.
+_CYRILLIC_APOSTROPHE_RE = re.compile(r"(?<=[\u0400-\u04ff])['’ʼ`](?=[\u0400-\u04ff])")
+_APOSTROPHE_RE = re.compile(r"['’ʼ`]")
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    mask: int
+    slots: tuple[tuple[int, int], ...]
+    langs: tuple[str, ...]
+    spelled: bool = False
+    starts_phrase: bool = False
+    #: Language votes of this token, ready to add: ((lang, weight), ...).
+    votes: tuple[tuple[str, float], ...] = ()
+    slot_set: frozenset[tuple[int, int]] = frozenset()
+    #: Phrases that may start at this token.
+    phrase_starts: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    category: Category
+    groups: tuple[int, ...]
+    none: int
+
+    def matches(self, mask: int) -> bool:
+        if mask & self.none:
+            return False
+        return all(mask & group for group in self.groups)
+
+
+class Classification(NamedTuple):
+    """The decision for one query, with the concepts and rule behind it."""
+
+    query: str
+    category: Category
+    lang: str
+    rule: str | None
+    concepts: tuple[str, ...]
+
+
+_EMPTY = TokenInfo(0, (), ())
+
+
+def parse_rules(data: Mapping[str, Any]) -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    for raw in data.get("rules", []) or []:
+        category = raw.get("category")
+        if category not in CATEGORIES:
+            raise ConfigError(f"rule {raw.get('id')!r}: unknown category {category!r}")
+        groups = tuple(_names_mask(group, raw) for group in raw.get("all", []))
+        if not groups:
+            raise ConfigError(f"rule {raw.get('id')!r} has no 'all' groups")
+        rules.append(Rule(str(raw["id"]), category, groups, _names_mask(raw.get("none", []), raw)))
+    return tuple(rules)
+
+
+def _names_mask(names: Iterable[str], rule: Mapping[str, Any]) -> int:
+    mask = 0
+    for name in names:
+        if name not in CONCEPT_BIT:
+            raise ConfigError(f"rule {rule.get('id')!r}: unknown concept {name!r}")
+        mask |= CONCEPT_BIT[name]
+    return mask
+
+
+def concept_names(mask: int) -> tuple[str, ...]:
+    return tuple(name for name in CONCEPTS if mask & CONCEPT_BIT[name])
+
+
+class QueryClassifier:
+    """Classify search queries; build once (``default_classifier()``), call many times."""
+
+    def __init__(self, lexicons: LexiconSet, rules: Sequence[Rule], default_lang: str = "en") -> None:
+        self._lex = lexicons
+        self._rules = tuple(rules)
+        self._language = LanguageGuesser(lexicons, default_lang)
+        self._tokens: dict[str, TokenInfo] = {}
+        self._raw_tokens: dict[str, tuple[tuple[str, TokenInfo], ...]] = {}
+        self._decisions: dict[int, tuple[Category, str | None]] = {}
+        self._names: dict[int, tuple[str, ...]] = {}
+        self._queries: dict[str, Classification] = {}
+        self._emoji_re = (
+            re.compile("|".join(re.escape(e) for e in sorted(lexicons.emoji, key=len, reverse=True)))
+            if lexicons.emoji
+            else None
+        )
+        self._script_langs = {script: frozenset(langs) for script, langs in lexicons.script_langs.items()}
+        self._minor_bit = CONCEPT_BIT["minor"]
+        self._compound_heads = _names_mask(("origin", "refugee", "minor", "female", "sexual", "escort"), {})
+        self._age_bit = CONCEPT_BIT["age_unit"]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self._lex.langs
+
+    def classify(self, query: str) -> Classification:
+        cached = self._queries.get(query)
+        if cached is not None:
+            return cached
+        result = self._classify(query)
+        if len(self._queries) >= QUERY_CACHE_SIZE:
+            self._queries.clear()
+        self._queries[query] = result
+        return result
+
+    def classify_many(self, queries: Iterable[str]) -> list[Classification]:
+        return [self.classify(query) for query in queries]
+
+    def _classify(self, query: str) -> Classification:
+        text = query[:MAX_QUERY_CHARS].casefold()
+        if "'" in text or "`" in text or not text.isascii():
+            text = _APOSTROPHE_RE.sub(" ", _CYRILLIC_APOSTROPHE_RE.sub("", text))
+            if self._emoji_re is not None:
+                text = self._emoji_re.sub(lambda m: self._lex.emoji[m.group(0)], text)
+        tokens: list[str] = []
+        infos: list[TokenInfo] = []
+        phrases = False
+        mask = 0
+        known = self._raw_tokens.get
+        for raw in _TOKEN_RE.findall(text):
+            found = known(raw)
+            if found is None:
+                found = self._raw_token(raw)
+            for token, info in found:
+                tokens.append(token)
+                infos.append(info)
+                mask |= info.mask
+                phrases = phrases or info.starts_phrase
+        if phrases or mask & self._age_bit:
+            masks = [info.mask for info in infos]
+            if phrases:
+                self._apply_phrases(infos, masks)
+                mask = 0
+                for value in masks:
+                    mask |= value
+            if mask & self._age_bit:
+                mask |= self._age_mask(tokens, masks)
+        category, rule_id = self._decide(mask)
+        lang = self._language.guess_votes(text, [info.votes for info in infos])
+        names = self._names.get(mask)
+        if names is None:
+            names = self._names[mask] = concept_names(mask)
+        return Classification(query, category, lang, rule_id, names)
+
+    def _decide(self, mask: int) -> tuple[Category, str | None]:
+        """First matching rule; memoised per concept set (there are few distinct ones)."""
+        cached = self._decisions.get(mask)
+        if cached is not None:
+            return cached
+        decided: tuple[Category, str | None] = ("neutral", None)
+        for rule in self._rules:
+            if rule.matches(mask):
+                decided = (rule.category, rule.id)
+                break
+        self._decisions[mask] = decided
+        return decided
+
+    def _raw_token(self, raw: str) -> tuple[tuple[str, TokenInfo], ...]:
+        """A raw token's cleaned token(s) ("16yo" is two) with their lexicon information."""
+        found = self._raw_tokens.get(raw)
+        if found is None:
+            parts = split_age(raw)
+            tokens = (parts[0], deleet(parts[1])) if parts is not None else (deleet(raw),)
+            found = tuple((token, self._token(token)) for token in tokens)
+            if len(self._raw_tokens) >= QUERY_CACHE_SIZE:
+                self._raw_tokens.clear()
+            self._raw_tokens[raw] = found
+        return found
+
+    def _age_mask(self, tokens: list[str], masks: list[int]) -> int:
+        for i, token in enumerate(tokens):
+            if not token.isdigit() or int(token) not in MINOR_AGES:
+                continue
+            before = masks[i - 1] if i > 0 else 0
+            after = masks[i + 1] if i + 1 < len(masks) else 0
+            if (before | after) & self._age_bit:
+                return self._minor_bit
+        return 0
+
+    def _apply_phrases(self, infos: list[TokenInfo], masks: list[int]) -> None:
+        phrases = self._lex.phrases
+        for start, info in enumerate(infos):
+            for phrase_id in info.phrase_starts:
+                size = len(phrases[phrase_id].keys)
+                if start + size > len(infos):
+                    continue
+                if all((phrase_id, k) in infos[start + k].slot_set for k in range(1, size)):
+                    for j in range(start, start + size):
+                        masks[j] = 0
+                    masks[start] = phrases[phrase_id].mask
+
+    def _token(self, token: str) -> TokenInfo:
+        info = self._tokens.get(token)
+        if info is None:
+            info = self._lookup(token)
+            if len(self._tokens) >= QUERY_CACHE_SIZE:
+                self._tokens.clear()
+            self._tokens[token] = info
+        return info
+
+    def _lookup(self, token: str) -> TokenInfo:
+        key = skeleton(token)
+        lex = self._lex
+        raw_terms = lex.raw.get(token)
+        if not key or key in lex.exceptions_exact or any(key.startswith(stem) for stem in lex.exceptions_prefix):
+            return _EMPTY
+        terms = list(lex.exact.get(key, ()))
+        if raw_terms:
+            terms.extend(raw_terms)
+        for length in lex.prefix_lengths:
+            if length > len(key):
+                break
+            terms.extend(lex.prefix.get(key[:length], ()))
+        if not any(term.mask for term in terms) and len(key) >= FUZZY_MIN:
+            terms.extend(self._fuzzy(key))
+        if not terms:
+            return _EMPTY
+        if len(key) >= COMPOUND_MIN and any(term.mask & self._compound_heads for term in terms):
+            terms.extend(self._compound_tail(key))
+        mask = 0
+        slots: list[tuple[int, int]] = []
+        for term in terms:
+            mask |= term.mask
+            if term.phrase_slot is not None:
+                slots.append(term.phrase_slot)
+        # Words inside multi-word phrases ("sex" of "sex education") are often loanwords
+        # shared by many languages; only whole terms count as a language's own spelling.
+        spelled = [term for term in terms if term.lang != "*" and term.phrase_slot is None and term.spelled_in(token)]
+        if spelled:
+            # The longest own spelling wins: "prostitutki" is the Russian transliteration
+            # before it is the English stem "prostitut*".
+            longest = max(len(term.form) for term in spelled)
+            langs = {term.lang for term in spelled if len(term.form) == longest}
+        else:
+            # A shared skeleton across scripts says nothing about the language: Latin
+            # "ford" matching Cyrillic "форд" is no vote for Ukrainian.
+            script = "cyrillic" if _CYRILLIC_CHAR_RE.search(token) else "latin"
+            own = self._script_langs.get(script, frozenset())
+            langs = {term.lang for term in terms if term.lang in own}
+        starts = tuple(phrase for phrase, position in slots if position == 0)
+        ordered = tuple(sorted(langs))
+        return TokenInfo(
+            mask,
+            tuple(slots),
+            ordered,
+            bool(spelled),
+            bool(starts),
+            self._language.votes(ordered, bool(spelled)),
+            frozenset(slots),
+            starts,
+        )
+
+    def _compound_tail(self, key: str) -> list[Any]:
+        """Terms that a glued-on word matches: "ukrainegirls", "teenporn", "ukrainesex".
+
+        Only tokens that start with an origin, minor, female or sexual term are split, and
+        only tails that are a whole term or start with a stem of at least four letters,
+        so ordinary long words ("ukrainerinnen", "kindergarten") stay whole.
+        """
+        lex = self._lex
+        found: list[Any] = []
+        for cut in range(MIN_STEM, len(key) - COMPOUND_TAIL_MIN + 1):
+            tail = key[cut:]
+            found.extend(term for term in lex.exact.get(tail, ()) if term.mask and term.phrase_slot is None)
+            for length in lex.prefix_lengths:
+                if length > len(tail):
+                    break
+                if length >= COMPOUND_TAIL_MIN:
+                    found.extend(t for t in lex.prefix.get(tail[:length], ()) if t.mask and t.phrase_slot is None)
+        return found
+
+    def _fuzzy(self, key: str) -> list[Any]:
+        """Terms one edit (insertion, deletion, substitution, transposition) from the token."""
+        fuzzy = self._lex.fuzzy
+        found: list[Any] = []
+        probes = {key}
+        for length in self._lex.prefix_lengths:
+            if length >= FUZZY_MIN:
+                probes.update(key[:n] for n in (length - 1, length, length + 1) if n <= len(key))
+        for probe in probes:
+            for variant in (probe, *deletions(probe)):
+                for term in fuzzy.get(variant, ()):
+                    # A stem must be covered by the token: "sponsor" is not "sponsork*".
+                    usable = len(key) >= len(term.key) if term.prefix else probe == key
+                    if usable and _osa_le1(probe, term.key):
+                        found.append(term)
+        return found
+
+
+def _osa_le1(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+@cache
+def load_default_rules() -> tuple[Rule, ...]:
+    text = resources.files("vigil.safeguard").joinpath("data").joinpath("rules.yaml").read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"rules.yaml is not valid YAML: {exc}") from exc
+    return parse_rules(data)
+
+
+@cache
+def default_classifier() -> QueryClassifier:
+    """The classifier with the shipped lexicons and rules (built once per process)."""
+    return QueryClassifier(load_default_lexicons(), load_default_rules())

@@ -1,0 +1,418 @@
+"""Full-text search over stored documents, with filters and paging.
+
+One query language for both databases: words (all required), ``"quoted phrases"``,
+``-excluded`` words and ``prefix*``. It is parsed here into terms, then written as an FTS5
+``MATCH`` expression (SQLite, table ``documents_fts``) or a ``tsquery`` (PostgreSQL, over the
+stored ``search_vector`` column and its GIN index). Only letters and digits reach
+either engine, so no input can break the query syntax.
+
+:func:`search_documents` is the one entry point; the web pages and the JSON API both call it.
+Totals are counted up to :data:`COUNT_CAP` so a query matching most of a large store still
+answers quickly; the page then says "more than".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Final, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.elements import ColumnElement
+
+from vigil.errors import InputError
+from vigil.store import Store
+from vigil.store.models import AnalysisRow, DocumentIndicator, DocumentRow
+
+#: ``newest``: most recently collected first (the order the full-text index streams in, so the
+#: first page of a query matching most of the store costs no more than one matching a handful);
+#: ``posted``: by the date the ad was posted; ``risk``: by risk score; ``relevance``: by rank.
+SortOrder = Literal["newest", "posted", "risk", "relevance"]
+SORT_ORDERS: Final[tuple[str, ...]] = ("newest", "posted", "risk", "relevance")
+RISK_LEVELS: Final[tuple[str, ...]] = ("high", "medium", "low")
+KINDS: Final[tuple[str, ...]] = ("sex_ad", "job_ad", "forum_post", "social_post", "classified", "other")
+
+MAX_QUERY_CHARS: Final = 500
+MAX_TERMS: Final = 16
+MAX_PER_PAGE: Final = 100
+#: Deep offsets cost a scan of everything before them; past this, narrow the search instead.
+MAX_RESULT_DEPTH: Final = 1_000
+#: Counting stops here: with filters on a query that matches most of a large store, counting
+#: every match is what would cost seconds; "more than 1,000" is all an analyst needs to narrow down.
+COUNT_CAP: Final = 1_000
+SNIPPET_CHARS: Final = 240
+
+#: Letters and digits: the same split FTS5's unicode61 tokenizer and PostgreSQL's parser make.
+TOKEN_RE: Final = re.compile(r"[^\W_]+")
+_TERM_RE: Final = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+#: PostgreSQL refuses NUL in text; no filter value legitimately holds a control character.
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+#: The stored, GIN-indexed ``to_tsvector('simple', title || text)`` column made by migration ``search_0001``.
+PG_DOCUMENT_VECTOR: Final = "documents.search_vector"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One query term: a word (one token) or a phrase (several), maybe excluded or a prefix."""
+
+    tokens: tuple[str, ...]
+    negated: bool = False
+    prefix: bool = False
+
+
+def parse_query(text: str) -> tuple[Term, ...]:
+    """Split a user's query into terms; punctuation and operators other than ``-``, ``"`` and ``*`` are ignored."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise InputError(f"search text is longer than {MAX_QUERY_CHARS} characters")
+    terms: list[Term] = []
+    for match in _TERM_RE.finditer(text):
+        quoted_neg, phrase, bare = match.groups()
+        if phrase is not None:
+            negated, body, prefix = bool(quoted_neg), phrase, False
+        else:
+            negated = bare.startswith("-") and len(bare) > 1
+            body = bare[1:] if negated else bare
+            prefix = body.endswith("*")
+        tokens = tuple(token.lower() for token in TOKEN_RE.findall(body))
+        if tokens:
+            terms.append(Term(tokens=tokens, negated=negated, prefix=prefix))
+    if len(terms) > MAX_TERMS:
+        raise InputError(f"a search takes at most {MAX_TERMS} words or phrases")
+    if terms and all(term.negated for term in terms):
+        raise InputError("a search needs at least one word that is not excluded")
+    return tuple(terms)
+
+
+def fts5_expression(terms: Sequence[Term]) -> str:
+    """The FTS5 MATCH expression for ``terms`` (tokens are letters and digits only, so quoting is safe)."""
+
+    def one(term: Term) -> str:
+        return '"' + " ".join(term.tokens) + '"' + ("*" if term.prefix else "")
+
+    positive = " AND ".join(one(t) for t in terms if not t.negated)
+    negative = "".join(f" NOT {one(t)}" for t in terms if t.negated)
+    return f"({positive}){negative}"
+
+
+def tsquery_expression(terms: Sequence[Term]) -> str:
+    """The PostgreSQL ``to_tsquery`` text for ``terms``."""
+
+    def one(term: Term) -> str:
+        lexemes = [f"'{token}'" for token in term.tokens]
+        if term.prefix:
+            lexemes[-1] += ":*"
+        body = " <-> ".join(lexemes)
+        body = f"({body})" if len(lexemes) > 1 else body
+        return f"!{body}" if term.negated else body
+
+    return " & ".join(one(t) for t in terms)
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What to search for; every field but ``text`` is an exact-match filter, ``None`` for any."""
+
+    text: str = ""
+    platform: str | None = None
+    kind: str | None = None
+    lang: str | None = None
+    indicator: str | None = None
+    risk_level: str | None = None
+    posted_from: date | None = None
+    posted_to: date | None = None
+    sort: str = "newest"
+    page: int = 1
+    per_page: int = 20
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORT_ORDERS:
+            raise InputError(f"sort must be one of {', '.join(SORT_ORDERS)}")
+        if self.risk_level is not None and self.risk_level not in RISK_LEVELS:
+            raise InputError(f"risk level must be one of {', '.join(RISK_LEVELS)}")
+        if self.kind is not None and self.kind not in KINDS:
+            raise InputError(f"kind must be one of {', '.join(KINDS)}")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InputError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        if self.page < 1:
+            raise InputError("page must be 1 or more")
+        if self.page * self.per_page > MAX_RESULT_DEPTH:
+            raise InputError(f"results past the first {MAX_RESULT_DEPTH} are not paged; narrow the search")
+        for name in ("text", "platform", "lang", "indicator"):
+            value = getattr(self, name)
+            if value is not None and _CONTROL.search(value):
+                raise InputError(f"{name} contains control characters")
+        if self.posted_from and self.posted_to and self.posted_from > self.posted_to:
+            raise InputError("the start date is after the end date")
+        parse_query(self.text)
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        return parse_query(self.text)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One document on a result page. ``snippet`` is text pieces, ``True`` where a query word matched."""
+
+    pk: int
+    doc_id: str
+    title: str | None
+    kind: str
+    platform: str | None
+    lang: str | None
+    location: str | None
+    posted_at: datetime | None
+    risk_score: float | None
+    risk_level: str | None
+    indicators: tuple[str, ...]
+    snippet: tuple[tuple[str, bool], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pk": self.pk,
+            "id": self.doc_id,
+            "title": self.title,
+            "kind": self.kind,
+            "platform": self.platform,
+            "lang": self.lang,
+            "location": self.location,
+            "posted_at": self.posted_at.isoformat() if self.posted_at else None,
+            "risk": {"score": self.risk_score, "level": self.risk_level},
+            "indicators": list(self.indicators),
+            "snippet": "".join(piece for piece, _ in self.snippet),
+            "highlights": [[piece, hit] for piece, hit in self.snippet],
+        }
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of results. ``total`` is exact unless ``total_capped`` (then it is a lower bound)."""
+
+    query: SearchQuery
+    items: tuple[SearchHit, ...]
+    total: int
+    total_capped: bool
+    pages: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pages", max(1, -(-min(self.total, MAX_RESULT_DEPTH) // self.query.per_page)))
+
+    @property
+    def has_next(self) -> bool:
+        return self.query.page < self.pages
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "items": [hit.to_json() for hit in self.items],
+            "total": self.total,
+            "total_capped": self.total_capped,
+            "page": self.query.page,
+            "per_page": self.query.per_page,
+            "pages": self.pages,
+        }
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _filters(query: SearchQuery) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    for column, value in (
+        (DocumentRow.platform, query.platform),
+        (DocumentRow.kind, query.kind),
+        (DocumentRow.lang, query.lang),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    if query.risk_level is not None:
+        conditions.append(AnalysisRow.risk_level == query.risk_level)
+    if query.indicator is not None:
+        # IN, not EXISTS: lets SQLite start from the indicator's index instead of probing every document.
+        conditions.append(
+            DocumentRow.pk.in_(sa.select(DocumentIndicator.document_pk).where(DocumentIndicator.indicator == query.indicator))
+        )
+    if query.posted_from is not None:
+        conditions.append(DocumentRow.posted_at >= _day_start(query.posted_from))
+    if query.posted_to is not None:
+        conditions.append(DocumentRow.posted_at < _day_start(query.posted_to + timedelta(days=1)))
+    return conditions
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How the store's dialect matches text: the join, the condition, the rank and the collection order."""
+
+    joined: sa.Join
+    condition: ColumnElement[bool] | None
+    relevance: ColumnElement[Any] | None
+    newest: ColumnElement[Any] | InstrumentedAttribute[int]
+
+
+def _plan(dialect: str, terms: Sequence[Term], joined: sa.Join) -> _Plan:
+    if not terms:
+        return _Plan(joined, None, None, DocumentRow.pk)
+    if dialect == "postgresql":
+        vector: ColumnElement[Any] = sa.literal_column(PG_DOCUMENT_VECTOR)
+        tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), tsquery_expression(terms))
+        return _Plan(joined, vector.op("@@")(tsquery), sa.func.ts_rank(vector, tsquery), DocumentRow.pk)
+    if dialect == "sqlite":
+        fts = sa.table("documents_fts", sa.column("rowid"), sa.column("rank"))
+        match = sa.literal_column("documents_fts").op("MATCH")(fts5_expression(terms))
+        # FTS5's rank is bm25, where lower is better. Ordering by the FTS table's own rowid (not
+        # documents.pk, the same value) lets FTS5 stream matches in order instead of sorting them all.
+        return _Plan(joined.join(fts, fts.c.rowid == DocumentRow.pk), match, -fts.c.rank, fts.c.rowid)
+    raise InputError(f"full-text search is not available on the {dialect} database")
+
+
+def _order(query: SearchQuery, plan: _Plan) -> list[ColumnElement[Any]]:
+    if query.sort == "relevance" and plan.relevance is not None:
+        return [plan.relevance.desc(), DocumentRow.pk.desc()]
+    if query.sort == "risk":
+        return [AnalysisRow.risk_score.desc().nulls_last(), DocumentRow.pk.desc()]
+    if query.sort == "posted":
+        return [DocumentRow.posted_at.desc().nulls_last(), DocumentRow.pk.desc()]
+    return [plan.newest.desc()]
+
+
+def _snippet(title: str | None, text: str, terms: Sequence[Term]) -> tuple[tuple[str, bool], ...]:
+    """A window of the text around the first query word, split into plain and matching pieces."""
+    words = [token for term in terms if not term.negated for token in term.tokens]
+    body = text if text.strip() else (title or "")
+    if not words:
+        cut = body[:SNIPPET_CHARS]
+        return ((cut + ("…" if len(body) > SNIPPET_CHARS else ""), False),)
+    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")", re.IGNORECASE)
+    first = pattern.search(body)
+    start = max(0, (first.start() if first else 0) - SNIPPET_CHARS // 3)
+    window = body[start : start + SNIPPET_CHARS]
+    pieces: list[tuple[str, bool]] = []
+    if start > 0:
+        pieces.append(("…", False))
+    position = 0
+    for hit in pattern.finditer(window):
+        if hit.start() > position:
+            pieces.append((window[position : hit.start()], False))
+        pieces.append((hit.group(0), True))
+        position = hit.end()
+    if position < len(window):
+        pieces.append((window[position:], False))
+    if start + SNIPPET_CHARS < len(body):
+        pieces.append(("…", False))
+    return tuple(pieces)
+
+
+def _page_statement(query: SearchQuery, plan: _Plan, conditions: Sequence[ColumnElement[bool]]) -> sa.Select[Any]:
+    return (
+        sa.select(
+            DocumentRow.pk,
+            DocumentRow.doc_id,
+            DocumentRow.title,
+            DocumentRow.kind,
+            DocumentRow.platform,
+            DocumentRow.lang,
+            DocumentRow.location,
+            DocumentRow.posted_at,
+            AnalysisRow.risk_score,
+            AnalysisRow.risk_level,
+        )
+        .select_from(plan.joined)
+        .where(*conditions)
+        .order_by(*_order(query, plan))
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+    )
+
+
+def search_documents(store: Store, query: SearchQuery, *, count_cap: int = COUNT_CAP) -> SearchPage:
+    """The page of documents matching ``query``, most recently collected first unless asked otherwise.
+
+    Matches are counted up to ``count_cap``; past it the page says so (``total_capped``).
+    """
+    terms = query.terms
+    base = sa.outerjoin(DocumentRow, AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
+    plan = _plan(store.dialect, terms, base)
+    conditions = _filters(query) + ([plan.condition] if plan.condition is not None else [])
+    capped = sa.select(DocumentRow.pk).select_from(plan.joined).where(*conditions).limit(count_cap + 1).subquery()
+    with store.session() as session:
+        total = int(session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0)
+        if total > count_cap and query.sort == "posted" and store.dialect == "sqlite" and terms:
+            # Many matches: walk the posted-date index and ask the full-text index about each row,
+            # which finds a page at once, instead of collecting and sorting every match.
+            fts = sa.table("documents_fts", sa.column("rowid"))
+            probe = sa.exists().where(
+                sa.literal_column("documents_fts").op("MATCH")(fts5_expression(terms)), fts.c.rowid == DocumentRow.pk
+            )
+            plan = _Plan(base, probe, None, DocumentRow.pk)
+            conditions = [*_filters(query), probe]
+        if total <= count_cap and store.dialect == "postgresql" and terms:
+            # Few matches: "pk + 0" keeps the planner off a backward walk of the primary key
+            # (filtering row after row for a rare word) and on the GIN index, then it sorts the few.
+            plan = _Plan(plan.joined, plan.condition, plan.relevance, DocumentRow.pk + 0)
+        rows = session.execute(_page_statement(query, plan, conditions)).all()
+        pks = [row.pk for row in rows]
+        texts = dict(session.execute(sa.select(DocumentRow.pk, DocumentRow.text).where(DocumentRow.pk.in_(pks))).tuples().all()) if pks else {}
+        indicators: dict[int, list[str]] = {}
+        if pks:
+            found = session.execute(
+                sa.select(DocumentIndicator.document_pk, DocumentIndicator.indicator)
+                .where(DocumentIndicator.document_pk.in_(pks))
+                .order_by(DocumentIndicator.indicator)
+            )
+            for pk, indicator in found.tuples():
+                indicators.setdefault(pk, []).append(indicator)
+    items = tuple(
+        SearchHit(
+            pk=row.pk,
+            doc_id=row.doc_id,
+            title=row.title,
+            kind=row.kind,
+            platform=row.platform,
+            lang=row.lang,
+            location=row.location,
+            posted_at=_aware(row.posted_at),
+            risk_score=row.risk_score,
+            risk_level=row.risk_level,
+            indicators=tuple(indicators.get(row.pk, ())),
+            snippet=_snippet(row.title, texts.get(row.pk, ""), terms),
+        )
+        for row in rows
+    )
+    return SearchPage(query=query, items=items, total=min(total, count_cap), total_capped=total > count_cap)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite hands datetimes back without their zone; Vigil stores UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """Values the search filters can take, as stored."""
+
+    platforms: tuple[str, ...]
+    langs: tuple[str, ...]
+    indicators: tuple[str, ...]
+    kinds: tuple[str, ...] = KINDS
+    risk_levels: tuple[str, ...] = RISK_LEVELS
+
+
+def filter_options(store: Store, limit: int = 200) -> FilterOptions:
+    """Distinct platforms, languages and indicators in the store (each list at most ``limit`` long)."""
+    with store.session() as session:
+
+        def distinct(column: Any) -> tuple[str, ...]:
+            stmt = sa.select(column).where(column.is_not(None)).distinct().order_by(column).limit(limit)
+            return tuple(str(v) for v in session.scalars(stmt))
+
+        return FilterOptions(
+            platforms=distinct(DocumentRow.platform),
+            langs=distinct(DocumentRow.lang),
+            indicators=distinct(DocumentIndicator.indicator),
+        )

@@ -1,0 +1,231 @@
+"""The web app factory: :func:`create_app` builds the analyst app and its JSON API.
+
+Route modules are listed in :data:`ROUTER_MODULES`; each exposes ``router`` (an
+``APIRouter`` whose routes all declare a permission or ``public()``) and may expose
+``nav`` (menu entries). Templates of every module share :data:`templates`, whose loader
+takes more directories through :func:`add_template_dir`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import Path as FastApiPath
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from vigil.log import get_logger
+from vigil.settings import Settings
+from vigil.store import Store
+from vigil.web import auth, i18n, security
+from vigil.web.errors import correlation_id, install_error_handlers
+from vigil.web.permissions import CSRF_FIELD, CSRF_HEADER, current_principal, public
+
+log = get_logger(__name__)
+
+WEB_DIR = Path(__file__).parent
+TEMPLATE_DIR = WEB_DIR / "templates"
+STATIC_DIR = WEB_DIR / "static"
+API_PREFIX = "/api/v1"
+OPENAPI_PATH = f"{API_PREFIX}/openapi.json"
+
+#: Modules whose ``router`` the app includes, in order. Optional modules (another package
+#: that may be absent) are skipped when they cannot be imported.
+ROUTER_MODULES: tuple[str, ...] = (
+    "vigil.web.account",
+    "vigil.web.admin",
+    "vigil.web.pages.dashboard",
+    "vigil.web.pages.documents",
+    "vigil.web.pages.networks",
+    "vigil.web.pages.trends",
+)
+OPTIONAL_ROUTER_MODULES: frozenset[str] = frozenset({"vigil.safeguard.api"})
+
+
+#: Largest id a database row can have (signed 64-bit); bound integer path parameters with it.
+MAX_ROW_ID = 2**63 - 1
+#: An integer row id in a path: ``def view(pk: RowId)``; larger numbers are a 422, not a driver error.
+RowId = Annotated[int, FastApiPath(ge=1, le=MAX_ROW_ID)]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A menu entry; shown only to principals holding ``permission``. ``label`` is an English msgid."""
+
+    path: str
+    label: str
+    permission: str
+    order: int = 100
+
+
+_loaders: list[BaseLoader] = [FileSystemLoader(str(TEMPLATE_DIR))]
+_loader = ChoiceLoader(_loaders)
+_environment = Environment(loader=_loader, autoescape=select_autoescape(default=True), enable_async=False)
+
+
+def add_template_dir(path: Path) -> None:
+    """Let templates under ``path`` be found (after the ones already known)."""
+    folder = str(path)
+    if not any(isinstance(ld, FileSystemLoader) and folder in ld.searchpath for ld in _loaders):
+        _loaders.append(FileSystemLoader(folder))
+
+
+def _page_context(request: Request) -> dict[str, Any]:
+    """Per-request names every template sees: language, principal, CSRF token, menu."""
+    localizer = i18n.localizer(request)
+    principal = current_principal(request)
+
+    def can(permission: str) -> bool:
+        return principal is not None and principal.can(permission)
+
+    return {
+        **localizer.template_globals(),
+        "principal": principal,
+        "can": can,
+        "csrf_token": principal.csrf_token if principal and principal.csrf_token else "",
+        "csrf_field": CSRF_FIELD,
+        "csrf_header": CSRF_HEADER,
+        "nav_items": [item for item in getattr(request.app.state, "nav", ()) if can(item.permission)],
+        "languages": [(code, i18n.language_name(code), _with_language(request, code)) for code in i18n.supported_languages()],
+        "current_path": request.url.path,
+    }
+
+
+def _with_language(request: Request, lang: str) -> str:
+    """This page's path and query with ``lang`` set: switching language keeps the page and its filters."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != i18n.LANGUAGE_PARAM]
+    return f"{request.url.path}?{urlencode([*params, (i18n.LANGUAGE_PARAM, lang)])}"
+
+
+#: The shared templates; render pages with :func:`render`, which adds the per-request context.
+templates = Jinja2Templates(env=_environment)
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+    """Render a template with the per-request names (language, principal, CSRF token, menu); ``context`` wins."""
+    return templates.TemplateResponse(request, name, {**_page_context(request), **(context or {})}, status_code=status_code)
+
+
+def _render_error(request: Request, status: int, code: str, message: str) -> Response:
+    context = {"status": status, "code": code, "message": message, "correlation_id": correlation_id(request)}
+    return render(request, "error.html", context, status_code=status)
+
+
+class LanguageCookieMiddleware:
+    """Remember a ``?lang=`` choice in a cookie so the next pages keep the language."""
+
+    def __init__(self, app: ASGIApp, secure: bool) -> None:
+        self.app = app
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        lang = i18n.requested_language(Request(scope))
+        if lang is None:
+            await self.app(scope, receive, send)
+            return
+        cookie = f"{i18n.LANGUAGE_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax"
+        if self.secure:
+            cookie += "; Secure"
+
+        async def send_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_cookie)
+
+
+def _import_router_module(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        if name in OPTIONAL_ROUTER_MODULES and exc.name is not None and name.startswith(exc.name):
+            log.info("optional routes not available", module=name)
+            return None
+        raise
+
+
+def openapi_with_security(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, saying how machine clients authenticate (an API key, two ways)."""
+    document = app.openapi()
+    schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
+    schemes["apiKeyHeader"] = {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+    schemes["bearer"] = {"type": "http", "scheme": "bearer", "description": "An API key as a bearer token."}
+    document["security"] = [{"apiKeyHeader": []}, {"bearer": []}]
+    return document
+
+
+def _openapi_router(app: FastAPI) -> APIRouter:
+    router = APIRouter()
+
+    @router.get(OPENAPI_PATH, include_in_schema=False, dependencies=[Depends(public())])
+    def openapi_document() -> JSONResponse:
+        return JSONResponse(openapi_with_security(app))
+
+    return router
+
+
+#: A route module may define ``configure_app(app)`` to set up its state (template folders,
+#: menu entries in ``app.state.nav``); it is called once, after its router is included.
+AppHook = Callable[[FastAPI], None]
+
+
+def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
+    """The analyst app on ``settings``: opens (or uses) the store and mounts every route module."""
+    owned_store = store is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned_store:
+            app.state.store.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="Vigil",
+        summary="Leads on human-trafficking risk online, for analysts; every score is a lead for a person to review.",
+        version="1",
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.store = store if store is not None else Store.open(settings)
+    key = security.load_secret_key(settings.resolved_secret_key_file)
+    app.state.session_signer = security.CookieSigner(key, salt="vigil.session")
+    app.state.login_signer = security.CookieSigner(key, salt="vigil.login-form")
+    app.state.login_throttle = security.LoginThrottle()
+    app.state.authenticate = auth.authenticate
+    app.state.render_error = _render_error
+    nav: list[NavItem] = []
+    app.state.nav = nav
+
+    app.include_router(_openapi_router(app))
+    for name in ROUTER_MODULES + tuple(sorted(OPTIONAL_ROUTER_MODULES)):
+        module = _import_router_module(name)
+        if module is None:
+            continue
+        app.include_router(module.router)
+        nav.extend(getattr(module, "nav", ()))
+        hook: AppHook | None = getattr(module, "configure_app", None)
+        if hook is not None:
+            hook(app)
+    nav.sort(key=lambda item: (item.order, item.path))
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.add_middleware(LanguageCookieMiddleware, secure=settings.cookie_secure)
+    install_error_handlers(app, https=settings.cookie_secure)
+    return app

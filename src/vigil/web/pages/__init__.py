@@ -1,0 +1,1 @@
+"""The analyst's pages: dashboard, document search and view, networks, trends; and their JSON API."""

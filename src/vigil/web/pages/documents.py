@@ -1,0 +1,310 @@
+"""Document search and the document page, as HTML (with HTMX partial updates) and as JSON under ``/api/v1``.
+
+Every view of a document is written to the audit log. Contact identifiers, in the text and in
+the entities, are shown only to roles holding ``documents:contacts``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from functools import cache
+from typing import Annotated, Any, Literal, get_args
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as FastApiPath
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from vigil.errors import ConfigError, InputError, NotFoundError
+from vigil.recognizers.catalogue import IndicatorInfo, load_catalogue
+from vigil.search import (
+    KINDS,
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
+    RISK_LEVELS,
+    SORT_ORDERS,
+    FilterOptions,
+    SearchQuery,
+    filter_options,
+    search_documents,
+)
+from vigil.store import Store
+from vigil.store.models import AnalysisRow, DocumentRow, Evidence
+from vigil.web import audit
+from vigil.web.app import NavItem, render
+from vigil.web.i18n import N_
+from vigil.web.pages import networks_data
+from vigil.web.pages.cache import cached
+from vigil.web.pages.evidence import contributions, entity_groups, highlight, hits_of, mask_contacts
+from vigil.web.permissions import Principal, require
+
+router = APIRouter()
+nav = (NavItem("/documents", N_("Documents"), "documents:read", order=200),)
+
+CONTACTS_PERMISSION = "documents:contacts"
+KindName = Literal["sex_ad", "job_ad", "forum_post", "social_post", "classified", "other"]
+RiskName = Literal["high", "medium", "low"]
+SortName = Literal["newest", "posted", "risk", "relevance"]
+# The API's enumerations are the search module's, spelled as types for the OpenAPI document.
+assert get_args(KindName) == KINDS and get_args(RiskName) == RISK_LEVELS and get_args(SortName) == SORT_ORDERS
+#: Filter choices change only when documents arrive; a minute-old list is good enough for a form.
+FILTER_OPTIONS_TTL = 60.0
+
+
+def _store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def cached_filter_options(request: Request) -> FilterOptions:
+    return cached(request, "search_filter_options", FILTER_OPTIONS_TTL, lambda: filter_options(_store(request)))
+
+
+def _blank(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
+
+
+def _date(value: str | None, name: str) -> date | None:
+    value = _blank(value)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"{name} must be a date (YYYY-MM-DD)") from exc
+
+
+def _int(value: str | None, default: int) -> int:
+    value = _blank(value)
+    if value is None:
+        return default
+    if not value.isdigit() or len(value) > 6:
+        raise InputError("page numbers are whole numbers")
+    return int(value)
+
+
+def query_from_form(params: dict[str, str]) -> SearchQuery:
+    """A :class:`SearchQuery` from the search form's fields (all strings, any may be blank)."""
+    return SearchQuery(
+        text=params.get("q", ""),
+        platform=_blank(params.get("platform")),
+        kind=_blank(params.get("kind")),
+        lang=_blank(params.get("lang")),
+        indicator=_blank(params.get("indicator")),
+        risk_level=_blank(params.get("risk")),
+        posted_from=_date(params.get("from"), "from"),
+        posted_to=_date(params.get("to"), "to"),
+        sort=_blank(params.get("sort")) or "newest",
+        page=_int(params.get("page"), 1),
+        per_page=_int(params.get("per_page"), 20),
+    )
+
+
+#: Stored primary keys are 64-bit; anything larger is not a document (and would overflow the driver).
+DocumentPk = Annotated[int, FastApiPath(ge=1, le=2**63 - 1)]
+
+FORM_FIELDS = ("q", "platform", "kind", "lang", "indicator", "risk", "from", "to", "sort", "per_page")
+
+
+@router.get("/documents", include_in_schema=False)
+def search_page(request: Request, _principal: Annotated[Principal, Depends(require("documents:read"))]) -> Response:
+    """The search page; an HTMX request gets only the result list."""
+    params = {k: v[:MAX_QUERY_CHARS] for k, v in request.query_params.items() if k in (*FORM_FIELDS, "page")}
+    error: str | None = None
+    page = None
+    try:
+        page = search_documents(_store(request), query_from_form(params))
+    except InputError as exc:
+        error = exc.message
+    keep = {k: v for k, v in params.items() if k in FORM_FIELDS and v}
+    context: dict[str, Any] = {
+        "params": params,
+        "keep": keep,
+        "page": page,
+        "error": error,
+        "options": cached_filter_options(request),
+        "sort_orders": SORT_ORDERS,
+        "catalogue": indicator_catalogue(),
+    }
+    partial = request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "results"
+    return render(request, "pages/_results.html" if partial else "pages/search.html", context, 422 if error and not partial else 200)
+
+
+def indicator_catalogue() -> dict[str, IndicatorInfo]:
+    """The indicator catalogue, loaded once; empty when it cannot be read (hits still show, unexplained)."""
+    try:
+        return _catalogue()
+    except ConfigError:
+        return {}
+
+
+@cache
+def _catalogue() -> dict[str, IndicatorInfo]:
+    return load_catalogue()
+
+
+def document_view(store: Store, pk: int, principal: Principal, request: Request) -> dict[str, Any]:
+    """Everything the document page and API show, with the view written to the audit log."""
+    show_contacts = principal.can(CONTACTS_PERMISSION)
+    with store.session() as session:
+        doc = session.get(DocumentRow, pk)
+        if doc is None:
+            raise NotFoundError(f"no document {pk}")
+        analysis = session.get(AnalysisRow, pk)
+        evidence = session.get(Evidence, doc.evidence_sha256) if doc.evidence_sha256 else None
+        source_name = doc.source.name
+        audit.record(session, principal, "document.view", "document", pk, request, {"doc_id": doc.doc_id[:200]})
+    network = networks_data.network_of(store, pk)
+    result: dict[str, Any] = analysis.result if analysis is not None and isinstance(analysis.result, dict) else {}
+    hits = hits_of(result)
+    if not show_contacts:
+        hits = [replace(h, evidence=mask_contacts(h.evidence)) for h in hits]
+    text = doc.text if show_contacts else mask_contacts(doc.text)
+    title = (doc.title if show_contacts else mask_contacts(doc.title)) if doc.title else ""
+    return {
+        "doc": doc,
+        "source_name": source_name,
+        "text": text,
+        "title": title,
+        "text_segments": highlight(text, hits, "text"),
+        "title_segments": highlight(title, hits, "title"),
+        "hits": hits,
+        "analysis": analysis,
+        "result": result,
+        "contributions": contributions(result, hits),
+        "entities": entity_groups(result, show_contacts=show_contacts),
+        "show_contacts": show_contacts,
+        "evidence": evidence,
+        "network": network,
+        "images": doc.images if isinstance(doc.images, list) else [],
+    }
+
+
+@router.get("/documents/{pk}", include_in_schema=False)
+def document_page(
+    request: Request, pk: DocumentPk, principal: Annotated[Principal, Depends(require("documents:read"))]
+) -> Response:
+    view = document_view(_store(request), pk, principal, request)
+    catalogue = indicator_catalogue()
+    explained = [(ind, catalogue.get(ind)) for ind in dict.fromkeys(h.indicator for h in view["hits"])]
+    context = {**view, "explained": explained, "hit_ids": {ind for ind, _ in explained}}
+    return render(request, "pages/document.html", context)
+
+
+# ---- JSON API ---------------------------------------------------------------------------------
+
+
+class RiskOut(BaseModel):
+    score: float | None
+    level: str | None
+
+
+class SearchHitOut(BaseModel):
+    pk: int
+    id: str
+    title: str | None
+    kind: str
+    platform: str | None
+    lang: str | None
+    location: str | None
+    posted_at: str | None
+    risk: RiskOut
+    indicators: list[str]
+    snippet: str
+    highlights: list[tuple[str, bool]] = Field(description="The snippet in pieces; true where a query word matched.")
+
+
+class SearchPageOut(BaseModel):
+    items: list[SearchHitOut]
+    total: int
+    total_capped: bool = Field(description="True when more documents match than were counted; total is then a lower bound.")
+    page: int
+    per_page: int
+    pages: int
+
+
+class DocumentOut(BaseModel):
+    pk: int
+    id: str
+    source: str
+    title: str | None
+    text: str
+    kind: str
+    platform: str | None
+    url: str | None
+    lang: str | None
+    posted_at: str | None
+    captured_at: str | None
+    location: str | None
+    images: list[str] = Field(description="Perceptual hashes or URLs; Vigil never stores or serves images.")
+    evidence_sha256: str | None
+    contacts_masked: bool
+    analysis: dict[str, Any] | None = Field(description="The stored analysis (Analysis contract), contacts masked as for the page.")
+    network: str | None = Field(description="Id of the network (cluster) the document belongs to, if any.")
+
+
+@router.get("/api/v1/documents", response_model=SearchPageOut, tags=["documents"])
+def api_search(
+    request: Request,
+    _principal: Annotated[Principal, Depends(require("documents:read"))],
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="Words, \"phrases\", -excluded, prefix*")] = "",
+    platform: Annotated[str | None, Query(max_length=200)] = None,
+    kind: Annotated[KindName | None, Query()] = None,
+    lang: Annotated[str | None, Query(max_length=8)] = None,
+    indicator: Annotated[str | None, Query(max_length=64)] = None,
+    risk: Annotated[RiskName | None, Query()] = None,
+    posted_from: Annotated[date | None, Query(alias="from")] = None,
+    posted_to: Annotated[date | None, Query(alias="to")] = None,
+    sort: Annotated[SortName, Query()] = "newest",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
+) -> dict[str, Any]:
+    """Full-text search over documents with filters; newest first unless ``sort`` says otherwise."""
+    query = SearchQuery(
+        text=q, platform=platform, kind=kind, lang=lang, indicator=indicator, risk_level=risk,
+        posted_from=posted_from, posted_to=posted_to, sort=sort, page=page, per_page=per_page,
+    )
+    return search_documents(_store(request), query).to_json()
+
+
+def _masked_analysis(result: dict[str, Any], show_contacts: bool) -> dict[str, Any]:
+    if show_contacts or not result:
+        return result
+    masked = dict(result)
+    masked["entities"] = {g.kind: list(g.values) for g in entity_groups(result, show_contacts=False)}
+    masked["indicators"] = [
+        {**i, "evidence": mask_contacts(str(i.get("evidence", "")))} if isinstance(i, dict) else i
+        for i in result.get("indicators", [])
+        if isinstance(result.get("indicators"), list)
+    ]
+    return masked
+
+
+@router.get("/api/v1/documents/{pk}", response_model=DocumentOut, tags=["documents"])
+def api_document(
+    request: Request, pk: DocumentPk, principal: Annotated[Principal, Depends(require("documents:read"))]
+) -> dict[str, Any]:
+    """One stored document with its analysis; the view is written to the audit log."""
+    view = document_view(_store(request), pk, principal, request)
+    doc: DocumentRow = view["doc"]
+    network = view["network"]
+    return {
+        "pk": doc.pk,
+        "id": doc.doc_id,
+        "source": view["source_name"],
+        "title": view["title"] or None,
+        "text": view["text"],
+        "kind": doc.kind,
+        "platform": doc.platform,
+        "url": doc.url if view["show_contacts"] else (mask_contacts(doc.url) if doc.url else None),
+        "lang": doc.lang,
+        "posted_at": doc.posted_at.isoformat() if doc.posted_at else None,
+        "captured_at": doc.captured_at.isoformat() if doc.captured_at else None,
+        "location": doc.location,
+        "images": [str(i) for i in view["images"]],
+        "evidence_sha256": doc.evidence_sha256,
+        "contacts_masked": not view["show_contacts"],
+        "analysis": _masked_analysis(view["result"], view["show_contacts"]) if view["analysis"] is not None else None,
+        "network": network.cluster_id if network is not None else None,
+    }

@@ -1,0 +1,233 @@
+"""Networks (linked clusters of documents) as the pages show them, read from the link index tables.
+
+A network page needs: the stored cluster summary (shared identifiers, template and slots,
+network indicators, timeline), the member documents as stored (to link to them and show
+their risk), and a graph of ads and the identifiers they share, built from each member's
+stored facts. Graphs are capped at :data:`MAX_GRAPH_ADS` ads so a huge cluster still draws.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from vigil.link.core import KIND_TEMPLATE
+from vigil.link.features import identifier_kind
+from vigil.link.models import LinkCluster, LinkDocument, LinkEdge
+from vigil.store import Store
+from vigil.store.models import AnalysisRow, DocumentRow
+from vigil.web.pages.evidence import mask_value
+
+MAX_GRAPH_ADS: Final = 300
+MAX_TEMPLATE_EDGES: Final = 2000
+#: Identifier kinds that point at a person or a contact point; other kinds (image hashes) are not masked.
+CONTACT_KINDS: Final = frozenset({"phone", "email", "handle", "url"})
+
+
+@dataclass(frozen=True)
+class NetworkRef:
+    """A network named on another page: its id and size."""
+
+    cluster_id: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Member:
+    """One ad of a network, with where it lives in the store (``pk`` is None when not stored here)."""
+
+    doc_id: str
+    pk: int | None
+    title: str | None
+    platform: str | None
+    posted_at: datetime | None
+    location: str | None
+    risk_level: str | None
+    risk_score: float | None
+    identifiers: tuple[str, ...]
+
+
+@dataclass
+class NetworkView:
+    """Everything the network page and API show."""
+
+    cluster_id: str
+    size: int
+    summary: dict[str, Any]
+    members: list[Member]
+    shared: dict[str, int]  # identifier -> how many members carry it (two or more)
+    template_links: list[tuple[str, str, float]]
+    show_contacts: bool
+    truncated: bool = False
+    graph: dict[str, Any] = field(default_factory=dict)
+
+    def display_identifier(self, key: str) -> str:
+        kind, _, value = key.partition(":")
+        if kind in CONTACT_KINDS and not self.show_contacts:
+            return f"{kind}:{mask_value(value)}"
+        return key
+
+
+def network_of(store: Store, document_pk: int) -> NetworkRef | None:
+    """The network a stored document belongs to, or None (a singleton, or linking has not run)."""
+    with store.session() as session:
+        row = session.execute(
+            sa.select(LinkCluster.cluster, LinkCluster.size)
+            .join(LinkDocument, LinkDocument.cluster == LinkCluster.cluster)
+            .join(DocumentRow, DocumentRow.doc_id == LinkDocument.doc_id)
+            .where(DocumentRow.pk == document_pk)
+            .limit(1)
+        ).first()
+    return NetworkRef(row.cluster, row.size) if row is not None else None
+
+
+def largest_networks(store: Store, limit: int) -> list[dict[str, Any]]:
+    """The biggest networks, largest first, with their indicator ids and last sighting."""
+    with store.session() as session:
+        rows = session.execute(
+            sa.select(LinkCluster.cluster, LinkCluster.size, LinkCluster.summary)
+            .order_by(LinkCluster.size.desc(), LinkCluster.cluster)
+            .limit(limit)
+        ).all()
+    out = []
+    for row in rows:
+        summary = row.summary if isinstance(row.summary, dict) else {}
+        indicators = [str(i["id"]) for i in summary.get("indicators", []) if isinstance(i, dict) and i.get("id")]
+        out.append({
+            "cluster_id": row.cluster,
+            "size": row.size,
+            "indicators": sorted(set(indicators)),
+            "first_seen": _parse_time(summary.get("first_seen")),
+            "last_seen": _parse_time(summary.get("last_seen")),
+        })
+    return out
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _members(session: Session, rows: Sequence[LinkDocument]) -> list[Member]:
+    ids = [r.doc_id for r in rows]
+    stored: dict[str, Any] = {}
+    if ids:
+        found = session.execute(
+            sa.select(
+                DocumentRow.doc_id, DocumentRow.pk, DocumentRow.title, DocumentRow.platform, DocumentRow.posted_at,
+                DocumentRow.location, AnalysisRow.risk_level, AnalysisRow.risk_score,
+            )
+            .outerjoin(AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
+            .where(DocumentRow.doc_id.in_(ids))
+            .order_by(DocumentRow.pk)
+        ).all()
+        for found_row in found:
+            stored.setdefault(found_row.doc_id, found_row)
+    members = []
+    for row in rows:
+        facts = row.facts if isinstance(row.facts, dict) else {}
+        doc: Any = stored.get(row.doc_id)
+        locations = facts.get("locations") or []
+        members.append(Member(
+            doc_id=row.doc_id,
+            pk=doc.pk if doc is not None else None,
+            title=doc.title if doc is not None else None,
+            platform=doc.platform if doc is not None else None,
+            posted_at=(doc.posted_at if doc is not None else None) or _parse_time(facts.get("posted_at")),
+            location=str(locations[0]) if locations else (doc.location if doc is not None else None),
+            risk_level=doc.risk_level if doc is not None else None,
+            risk_score=doc.risk_score if doc is not None else None,
+            identifiers=tuple(str(k) for k in facts.get("identifiers", [])),
+        ))
+    return members
+
+
+def load_network(store: Store, cluster_id: str, *, show_contacts: bool) -> NetworkView | None:
+    """The network ``cluster_id``, or None when there is no such network."""
+    with store.session() as session:
+        cluster = session.get(LinkCluster, cluster_id)
+        if cluster is None:
+            return None
+        rows = list(session.scalars(
+            sa.select(LinkDocument).where(LinkDocument.cluster == cluster_id).order_by(LinkDocument.idx).limit(MAX_GRAPH_ADS + 1)
+        ))
+        truncated = len(rows) > MAX_GRAPH_ADS
+        rows = rows[:MAX_GRAPH_ADS]
+        by_idx = {r.idx: r.doc_id for r in rows}
+        edges = session.execute(
+            sa.select(LinkEdge.left, LinkEdge.right, LinkEdge.score)
+            .where(LinkEdge.kind == KIND_TEMPLATE, LinkEdge.left.in_(list(by_idx)), LinkEdge.right.in_(list(by_idx)))
+            .limit(MAX_TEMPLATE_EDGES)
+        ).all()
+        members = _members(session, rows)
+        summary = dict(cluster.summary) if isinstance(cluster.summary, dict) else {}
+        size = cluster.size
+    holders = Counter(key for m in members for key in set(m.identifiers))
+    shared = {key: n for key, n in holders.items() if n >= 2}
+    view = NetworkView(
+        cluster_id=cluster_id,
+        size=size,
+        summary=summary,
+        members=members,
+        shared=shared,
+        template_links=[(by_idx[e.left], by_idx[e.right], float(e.score)) for e in edges],
+        show_contacts=show_contacts,
+        truncated=truncated,
+    )
+    view.graph = graph_elements(view)
+    return view
+
+
+def graph_elements(view: NetworkView) -> dict[str, Any]:
+    """Cytoscape elements: an ad node per member, an identifier node per shared identifier, and their edges."""
+    nodes: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
+    for m in view.members:
+        nodes.append({"data": {
+            "id": f"d:{m.doc_id}", "label": m.doc_id, "type": "ad", "level": m.risk_level or "none",
+            "href": f"/documents/{m.pk}" if m.pk is not None else "",
+        }})
+    ids: dict[str, str] = {}
+    for n, key in enumerate(sorted(view.shared)):
+        ids[key] = f"i:{n}"
+        nodes.append({"data": {
+            "id": ids[key], "label": view.display_identifier(key), "type": "identifier",
+            "kind": identifier_kind(key), "count": view.shared[key],
+        }})
+    for m in view.members:
+        for key in m.identifiers:
+            if key in ids:
+                edges.append({"data": {"id": f"e:{m.doc_id}:{ids[key]}", "source": f"d:{m.doc_id}", "target": ids[key], "type": "shares"}})
+    for left, right, score in view.template_links:
+        edges.append({"data": {"id": f"t:{left}:{right}", "source": f"d:{left}", "target": f"d:{right}", "type": "template", "score": round(score, 3)}})
+    return {"nodes": nodes, "edges": edges}
+
+
+def timeline(view: NetworkView) -> dict[str, Any]:
+    """Ads per day and (day, city) sightings, for the timeline and cities-over-time charts."""
+    per_day: Counter[str] = Counter()
+    cities: dict[str, set[str]] = defaultdict(set)
+    for m in view.members:
+        if m.posted_at is None:
+            continue
+        day = m.posted_at.date().isoformat()
+        per_day[day] += 1
+        if m.location:
+            cities[m.location].add(day)
+    days = sorted(per_day)
+    return {
+        "days": days,
+        "ads": [per_day[d] for d in days],
+        "cities": sorted(cities),
+        "sightings": sorted([day, city] for city, seen in cities.items() for day in seen),
+    }

@@ -1,0 +1,141 @@
+"""Trend series and alerts as the pages show them.
+
+Alerts are read from the stored ``trend_alerts``. Series are not stored: they are counted
+from the stored documents and analyses with the trends module's own functions, then kept
+for :data:`SERIES_TTL_SECONDS` per frequency, so charts do not recount the store on every view.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING, Any, Final
+
+import sqlalchemy as sa
+
+from vigil.store import Store
+from vigil.trends.models import TrendAlertRow
+
+if TYPE_CHECKING:
+    from vigil.trends.segments import Segmenter
+
+SERIES_TTL_SECONDS: Final = 300.0
+FREQS: Final = ("W", "D")
+
+
+def alert_json(row: TrendAlertRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "segment": row.segment,
+        "freq": row.freq,
+        "period_start": row.period_start.isoformat() if isinstance(row.period_start, date) else str(row.period_start),
+        "period_date": row.period_start if isinstance(row.period_start, date) else None,
+        "observed": row.observed,
+        "expected": row.expected,
+        "ratio": row.ratio,
+        "p_value": row.p_value,
+        "q_value": row.q_value,
+        "direction": row.direction,
+        "test": row.test,
+    }
+
+
+def newest_alerts(
+    store: Store, limit: int, *, segment: str | None = None, freq: str | None = None, since: date | None = None
+) -> list[dict[str, Any]]:
+    """The most recent stored alerts, newest period first."""
+    query = sa.select(TrendAlertRow).order_by(TrendAlertRow.period_start.desc(), TrendAlertRow.q_value, TrendAlertRow.id).limit(limit)
+    if segment is not None:
+        query = query.where(TrendAlertRow.segment == segment)
+    if freq is not None:
+        query = query.where(TrendAlertRow.freq == freq)
+    if since is not None:
+        query = query.where(TrendAlertRow.period_start >= since)
+    with store.session() as session:
+        return [alert_json(row) for row in session.scalars(query)]
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """Every segment's series at one frequency, and the alerts detection raised on them."""
+
+    freq: str
+    rows_by_segment: dict[str, list[dict[str, Any]]]
+    alerts: list[dict[str, Any]]
+    computed_at: float
+
+    def segments(self) -> list[tuple[str, int, int]]:
+        """(segment, documents, alerts), segments with alerts first, then by volume."""
+        alerted: dict[str, int] = defaultdict(int)
+        for alert in self.alerts:
+            alerted[alert["segment"]] += 1
+        out = [(seg, int(sum(r["count"] or 0 for r in rows)), alerted[seg]) for seg, rows in self.rows_by_segment.items()]
+        return sorted(out, key=lambda s: (-s[2], -s[1], s[0]))
+
+
+class SeriesCache:
+    """Series per frequency, recomputed at most every :data:`SERIES_TTL_SECONDS`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cached: dict[str, TrendSeries] = {}
+
+    def get(self, store: Store, freq: str) -> TrendSeries:
+        with self._lock:
+            found = self._cached.get(freq)
+            if found is not None and time.monotonic() - found.computed_at < SERIES_TTL_SECONDS:
+                return found
+            made = compute_series(store, freq)
+            self._cached[freq] = made
+            return made
+
+
+@cache
+def _segmenter() -> Segmenter:
+    # Loading the lexicons and the gazetteer takes seconds; they are read-only, so load them once.
+    from vigil.trends.segments import build_segmenter
+
+    return build_segmenter()
+
+
+def compute_series(store: Store, freq: str) -> TrendSeries:
+    """Count every segment of the stored documents per period and run spike detection."""
+    # Detection pulls in SciPy: imported on first use so the app (and every worker) starts fast.
+    from vigil.trends.detect import DetectionParams
+    from vigil.trends.periods import parse_freq
+    from vigil.trends.report import build_table, collect_pairs, run_detection, series_rows, store_pairs
+
+    settings = store.settings
+    params = DetectionParams(
+        fdr=settings.trends_fdr,
+        max_p=settings.trends_max_p,
+        min_count=settings.trends_min_count,
+        min_excess=settings.trends_min_excess,
+    )
+    collected = collect_pairs(store_pairs(store), _segmenter())
+    report = run_detection(build_table(collected, parse_freq(freq)), params)
+    rows_by_segment: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in series_rows(report):
+        rows_by_segment[row["segment"]].append(row)
+    return TrendSeries(freq, dict(rows_by_segment), [a.to_json() for a in report.alerts], time.monotonic())
+
+
+def chart_data(series: TrendSeries, segment: str, stored_alerts: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the ECharts chart of one segment draws: counts, expected counts, levels, alert periods."""
+    rows = series.rows_by_segment.get(segment, [])
+    periods = {a["period_start"] for a in series.alerts if a["segment"] == segment}
+    periods |= {a["period_start"] for a in stored_alerts if a["segment"] == segment and a["freq"] == series.freq}
+    return {
+        "segment": segment,
+        "freq": series.freq,
+        "periods": [r["period_start"] for r in rows],
+        "count": [r["count"] for r in rows],
+        "expected": [r["expected"] for r in rows],
+        "level": [r["level"] for r in rows],
+        "share": [r["share"] for r in rows],
+        "alerts": sorted(periods),
+    }

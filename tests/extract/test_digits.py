@@ -1,0 +1,69 @@
+"""The digits view: spelled-out digits, letters for digits, exact offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from vigil.extract.digits import DigitReader
+from vigil.extract.normalize import normalize
+
+
+@pytest.fixture(scope="module")
+def reader() -> DigitReader:
+    return DigitReader()
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("call five zero one two three", "50123"),  # en
+        ("пʼять нуль один два три", "50123"),  # uk
+        ("пять ноль один два три", "50123"),  # ru
+        ("pięć zero jeden dwa trzy", "50123"),  # pl
+        ("fünf null eins zwei drei", "50123"),  # de
+        ("pět nula jedna dva tři", "50123"),  # cs
+        ("päť nula jeden dva tri", "50123"),  # sk
+        ("cinci zero unu doi trei", "50123"),  # ro
+        ("öt nulla egy kettő három", "50123"),  # hu
+        ("cinq zéro un deux trois", "50123"),  # fr
+        ("cinque zero uno due tre", "50123"),  # it
+        ("cinco cero uno dos tres", "50123"),  # es
+        ("vijf nul een twee drie", "50123"),  # nl
+        ("cinco zero um dois três", "50123"),  # pt
+        ("beş sıfır bir iki üç", "50123"),  # tr
+        ("penki nulis vienas dvi trys", "50123"),  # lt
+        ("сім сім нуль", "770"),
+        ("siedem siedem zero", "770"),
+        ("5O1 234 OOO", "501234000"),  # letter O for zero
+        ("0l2 345", "012345"),  # letter l for one
+        ("plus four eight five", "+485"),
+    ],
+)
+def test_spelled_digits_become_digits(reader: DigitReader, text: str, digits: str) -> None:
+    view = reader(normalize(text))
+    assert digits in view.text.replace(" ", "")
+    for i in range(len(view.text)):
+        s, e = view.span(i, i + 1)
+        assert 0 <= s < e <= len(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "one day I met two friends",  # number words in prose stay words
+        "sei bella",
+        "ich habe ein Auto",
+        "un homme et deux femmes",
+        "good food",  # no digit beside the o's
+    ],
+)
+def test_prose_is_left_alone(reader: DigitReader, text: str) -> None:
+    view = reader(normalize(text))
+    assert not any(ch.isdigit() for ch in view.text)
+
+
+def test_spelled_number_maps_back_to_words(reader: DigitReader) -> None:
+    text = "Tel: seven seven zero 123"
+    view = reader(normalize(text))
+    start = view.text.index("7 7 0")
+    assert view.evidence(start, start + 5) == "seven seven zero"

@@ -1,0 +1,46 @@
+"""Messenger and social handles."""
+
+from __future__ import annotations
+
+import pytest
+from extract_support import values_of
+
+from vigil.extract.entities import EntityExtractor
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("uk", "Пишіть у телеграм @italia_robota", ["telegram:italia_robota"]),
+        ("en", "Telegram: @Anna_VIP", ["telegram:anna_vip"]),
+        ("en", "join t.me/work_abroad_eu now", ["telegram:work_abroad_eu"]),
+        ("en", "https://t.me/anna_vip", ["telegram:anna_vip"]),
+        ("pl", "kontakt @praca_de", ["telegram:praca_de"]),  # no messenger named: Telegram
+        ("en", "insta @anna.model", ["instagram:anna.model"]),
+        ("en", "instagram.com/anna.model", ["instagram:anna.model"]),
+        ("en", "wa.me/48501234567", ["whatsapp:+48501234567"]),
+        ("pl", "WhatsApp/Viber: +48 501 234 567", ["whatsapp:+48501234567", "viber:+48501234567"]),
+        ("ru", "Вайбер 050 123 45 67", ["viber:+380501234567"]),
+        ("de", "Signal: 0151 23456789", ["signal:+4915123456789"]),
+        ("en", "+44 7911 123456 (WhatsApp only)", ["whatsapp:+447911123456"]),
+        ("en", "tg: anna_vip22", ["telegram:anna_vip22"]),
+    ],
+)
+def test_finds_handles(extractor: EntityExtractor, lang: str, text: str, expected: list[str]) -> None:
+    assert values_of(extractor, text, lang, "handles") == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "mail anna@gmail.com"),  # an e-mail address, not a handle
+        ("en", "Tel +44 7911 123456, Telegram @anna_vip"),  # Telegram has its own contact
+        ("pl", "Viber: napisz"),  # an instruction, not a username
+        ("en", "meet @ 10"),
+        ("en", ""),
+    ],
+)
+def test_handle_negatives(extractor: EntityExtractor, lang: str, text: str) -> None:
+    values = values_of(extractor, text, lang, "handles")
+    assert not any(str(v).startswith(("telegram:+", "viber:", "whatsapp:")) for v in values)
+    assert "telegram:gmail.com" not in values and "telegram:napisz" not in values and "viber:napisz" not in values

@@ -1,0 +1,52 @@
+"""``high_risk_sector``: a positive row per language, obfuscated forms, negation and benign look-alikes."""
+
+from __future__ import annotations
+
+import pytest
+
+from vigil.recognizers.lexicon import available_languages
+from vigil.recognizers.recognizer_set import recognizer_classes
+
+INDICATOR = "high_risk_sector"
+KIND = "job_ad"
+
+# (language, ad text, expected evidence: the exact original characters of one hit)
+POSITIVES = [
+    ("en", "Seasonal fruit pickers needed.", "pickers"),
+    ("uk", "Потрібні прибиральниці в готель.", "прибиральниці"),
+    ("ru", "Требуются сиделки в Италию.", "сиделки"),
+    ("pl", "Zatrudnimy sprzątaczki do hotelu.", "sprzątaczki"),
+    ("de", "Erntehelfer für den Sommer gesucht.", "Erntehelfer"),
+    ("cs", "Hledáme uklízečky do hotelu.", "uklízečky"),
+    ("sk", "Hľadáme opatrovateľky do Rakúska.", "opatrovateľky"),
+    ("ro", "Angajăm îngrijitoare pentru bătrâni.", "îngrijitoare"),
+    ("hu", "Takarítónőt keresünk.", "Takarítónőt"),
+    ("fr", "Recherchons saisonniers pour les vendanges.", "saisonniers"),
+    ("it", "Cerchiamo badanti conviventi.", "badanti"),
+    ("es", "Se buscan temporeros para la fruta.", "temporeros"),
+    ("nl", "Schoonmakers gezocht voor kantoren.", "Schoonmakers"),
+]
+
+# (language, text that must not produce this indicator)
+NEGATIVES = [
+    ("en", "Junior accountant for our finance team."),
+    ("de", "Softwareentwickler (m/w/d) in Vollzeit."),
+    ("pl", "Księgowa do biura rachunkowego."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "evidence"), POSITIVES)
+def test_finds_indicator_with_exact_evidence(find_indicator, lang, text, evidence):
+    hits = find_indicator(INDICATOR, text, lang, KIND)
+    assert evidence in [hit.evidence for hit in hits]
+    assert all(hit.indicator == INDICATOR for hit in hits)
+
+
+@pytest.mark.parametrize(("lang", "text"), NEGATIVES)
+def test_ignores_negated_and_benign_text(find_indicator, lang, text):
+    assert find_indicator(INDICATOR, text, lang, KIND) == []
+
+
+def test_every_lexicon_language_has_a_positive_row():
+    (cls,) = [c for c in recognizer_classes() if c.INDICATOR == INDICATOR]
+    assert set(available_languages(cls.lexicon_dir())) <= {lang for lang, _, _ in POSITIVES}

@@ -1,0 +1,52 @@
+"""``messenger_only``: a positive row per language, obfuscated forms, negation and benign look-alikes."""
+
+from __future__ import annotations
+
+import pytest
+
+from vigil.recognizers.lexicon import available_languages
+from vigil.recognizers.recognizer_set import recognizer_classes
+
+INDICATOR = "messenger_only"
+KIND = "job_ad"
+
+# (language, ad text, expected evidence: the exact original characters of one hit)
+POSITIVES = [
+    ("en", "Details only in Telegram.", "Telegram"),
+    ("en", "Write to t.me/jobs_eu_demo", "t.me"),
+    ("uk", "Пишіть у Вайбер.", "Вайбер"),
+    ("ru", "Пишите в Ватсап.", "Ватсап"),
+    ("pl", "Kontakt przez WhatsApp.", "WhatsApp"),
+    ("de", "Infos per Telegram.", "Telegram"),
+    ("cs", "Pište na Viber.", "Viber"),
+    ("sk", "Kontakt cez WhatsApp.", "WhatsApp"),
+    ("ro", "Scrie-ne pe Telegram.", "Telegram"),
+    ("hu", "Írj Viberen.", "Viberen"),
+    ("fr", "Contact par WhatsApp.", "WhatsApp"),
+    ("it", "Scrivici su Telegram.", "Telegram"),
+    ("es", "Escríbenos por WhatsApp.", "WhatsApp"),
+    ("nl", "App ons via WhatsApp.", "App ons"),
+]
+
+# (language, text that must not produce this indicator)
+NEGATIVES = [
+    ("en", "Apply on our careers page or by e-mail."),
+    ("de", "Bewerbung bitte per Post oder E-Mail."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "evidence"), POSITIVES)
+def test_finds_indicator_with_exact_evidence(find_indicator, lang, text, evidence):
+    hits = find_indicator(INDICATOR, text, lang, KIND)
+    assert evidence in [hit.evidence for hit in hits]
+    assert all(hit.indicator == INDICATOR for hit in hits)
+
+
+@pytest.mark.parametrize(("lang", "text"), NEGATIVES)
+def test_ignores_negated_and_benign_text(find_indicator, lang, text):
+    assert find_indicator(INDICATOR, text, lang, KIND) == []
+
+
+def test_every_lexicon_language_has_a_positive_row():
+    (cls,) = [c for c in recognizer_classes() if c.INDICATOR == INDICATOR]
+    assert set(available_languages(cls.lexicon_dir())) <= {lang for lang, _, _ in POSITIVES}

@@ -1,0 +1,52 @@
+"""``travel_housing_provided``: a positive row per language, obfuscated forms, negation and benign look-alikes."""
+
+from __future__ import annotations
+
+import pytest
+
+from vigil.recognizers.lexicon import available_languages
+from vigil.recognizers.recognizer_set import recognizer_classes
+
+INDICATOR = "travel_housing_provided"
+KIND = "job_ad"
+
+# (language, ad text, expected evidence: the exact original characters of one hit)
+POSITIVES = [
+    ("en", "Farm work, free accommodation on site.", "free accommodation"),
+    ("uk", "Надаємо житло безкоштовно.", "Надаємо житло"),
+    ("ru", "Бесплатное проживание в общежитии.", "Бесплатное проживание"),
+    ("pl", "Darmowe zakwaterowanie w hostelu.", "Darmowe zakwaterowanie"),
+    ("de", "Kostenlose Unterkunft im Ort.", "Kostenlose Unterkunft"),
+    ("cs", "Ubytování zdarma na ubytovně.", "Ubytování zdarma"),
+    ("sk", "Ubytovanie zdarma v mieste práce.", "Ubytovanie zdarma"),
+    ("ro", "Cazare gratuită în camere de 2.", "Cazare gratuită"),
+    ("hu", "Ingyenes szállás a gyár mellett.", "Ingyenes szállás"),
+    ("fr", "Logement gratuit sur place.", "Logement gratuit"),
+    ("it", "Alloggio gratuito vicino al lavoro.", "Alloggio gratuito"),
+    ("es", "Alojamiento gratis junto a la finca.", "Alojamiento gratis"),
+    ("nl", "Gratis huisvesting bij de kwekerij.", "Gratis huisvesting"),
+]
+
+# (language, text that must not produce this indicator)
+NEGATIVES = [
+    ("en", "No accommodation is provided by the employer."),
+    ("de", "Keine kostenlose Unterkunft, Miete 300 Euro."),
+    ("en", "Accommodation available at a weekly rent."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "evidence"), POSITIVES)
+def test_finds_indicator_with_exact_evidence(find_indicator, lang, text, evidence):
+    hits = find_indicator(INDICATOR, text, lang, KIND)
+    assert evidence in [hit.evidence for hit in hits]
+    assert all(hit.indicator == INDICATOR for hit in hits)
+
+
+@pytest.mark.parametrize(("lang", "text"), NEGATIVES)
+def test_ignores_negated_and_benign_text(find_indicator, lang, text):
+    assert find_indicator(INDICATOR, text, lang, KIND) == []
+
+
+def test_every_lexicon_language_has_a_positive_row():
+    (cls,) = [c for c in recognizer_classes() if c.INDICATOR == INDICATOR]
+    assert set(available_languages(cls.lexicon_dir())) <= {lang for lang, _, _ in POSITIVES}

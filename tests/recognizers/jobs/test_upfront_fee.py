@@ -1,0 +1,60 @@
+"""``upfront_fee``: a positive row per language, obfuscated forms, negation and benign look-alikes."""
+
+from __future__ import annotations
+
+import pytest
+
+from vigil.recognizers.lexicon import available_languages
+from vigil.recognizers.recognizer_set import recognizer_classes
+
+INDICATOR = "upfront_fee"
+KIND = "job_ad"
+
+# (language, ad text, expected evidence: the exact original characters of one hit)
+POSITIVES = [
+    ("en", "Pay a placement fee of 200 EUR first.", "Pay a placement"),
+    ("uk", "Передоплата за оформлення 100 євро.", "Передоплата"),
+    ("ru", "Предоплата 150 евро за документы.", "Предоплата"),
+    ("pl", "Kaucja 400 zł przed wyjazdem.", "Kaucja"),
+    ("de", "Vermittlungsgebühr 300 Euro vorab.", "Vermittlungsgebühr"),
+    ("cs", "Poplatek 2000 Kč předem.", "Poplatek"),
+    ("sk", "Poplatok 100 eur vopred.", "Poplatok"),
+    ("ro", "Taxă de 200 euro în avans.", "Taxă"),
+    ("hu", "Regisztrációs díj 20 000 Ft.", "díj"),
+    ("fr", "Frais de dossier 150 €.", "Frais de dossier"),
+    ("it", "Quota di iscrizione 100 euro.", "Quota di iscrizione"),
+    ("es", "Hay que pagar 200 euros por adelantado.", "Hay que pagar"),
+    ("nl", "Inschrijfkosten 150 euro.", "Inschrijfkosten"),
+]
+
+# (language, text that must not produce this indicator)
+NEGATIVES = [
+    ("en", "We never charge fees to candidates."),
+    ("en", "No fee, no deposit, free of charge."),
+    ("en", "We do not charge any recruitment fee."),
+    ("uk", "Жодних передоплат, працевлаштування безкоштовне."),
+    ("ru", "Никакой предоплаты мы не берём."),
+    ("pl", "Nie pobieramy żadnych opłat."),
+    ("de", "Wir erheben keine Gebühren."),
+    ("cs", "Poplatky neúčtujeme."),
+    ("hu", "Díjat nem kérünk."),
+    ("fr", "Aucun frais pour les candidats."),
+    ("es", "No cobramos ninguna tasa."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "evidence"), POSITIVES)
+def test_finds_indicator_with_exact_evidence(find_indicator, lang, text, evidence):
+    hits = find_indicator(INDICATOR, text, lang, KIND)
+    assert evidence in [hit.evidence for hit in hits]
+    assert all(hit.indicator == INDICATOR for hit in hits)
+
+
+@pytest.mark.parametrize(("lang", "text"), NEGATIVES)
+def test_ignores_negated_and_benign_text(find_indicator, lang, text):
+    assert find_indicator(INDICATOR, text, lang, KIND) == []
+
+
+def test_every_lexicon_language_has_a_positive_row():
+    (cls,) = [c for c in recognizer_classes() if c.INDICATOR == INDICATOR]
+    assert set(available_languages(cls.lexicon_dir())) <= {lang for lang, _, _ in POSITIVES}

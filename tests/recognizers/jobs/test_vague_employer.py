@@ -1,0 +1,51 @@
+"""``vague_employer``: a positive row per language, obfuscated forms, negation and benign look-alikes."""
+
+from __future__ import annotations
+
+import pytest
+
+from vigil.recognizers.lexicon import available_languages
+from vigil.recognizers.recognizer_set import recognizer_classes
+
+INDICATOR = "vague_employer"
+KIND = "job_ad"
+
+# (language, ad text, expected evidence: the exact original characters of one hit)
+POSITIVES = [
+    ("en", "A reliable company in Norway is hiring.", "reliable company"),
+    ("uk", "Відома компанія запрошує на роботу.", "Відома компанія"),
+    ("ru", "Крупная компания ищет рабочих.", "Крупная компания"),
+    ("pl", "Znana firma zatrudni pracowników.", "Znana firma"),
+    ("de", "Bekannte Firma stellt Helfer ein.", "Bekannte Firma"),
+    ("cs", "Spolehlivá firma hledá pracovníky.", "Spolehlivá firma"),
+    ("sk", "Spoľahlivá firma hľadá ľudí.", "Spoľahlivá firma"),
+    ("ro", "Firmă serioasă angajează.", "Firmă serioasă"),
+    ("hu", "Megbízható cég munkást keres.", "Megbízható cég"),
+    ("fr", "Grande entreprise recrute.", "Grande entreprise"),
+    ("it", "Grande azienda assume operai.", "Grande azienda"),
+    ("es", "Gran empresa contrata operarios.", "Gran empresa"),
+    ("nl", "Groot bedrijf zoekt personeel.", "Groot bedrijf"),
+]
+
+# (language, text that must not produce this indicator)
+NEGATIVES = [
+    ("en", "Harbour Foods Ltd, 12 Dock Road, is hiring."),
+    ("de", "Die Müller GmbH in Hamm sucht Helfer."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "evidence"), POSITIVES)
+def test_finds_indicator_with_exact_evidence(find_indicator, lang, text, evidence):
+    hits = find_indicator(INDICATOR, text, lang, KIND)
+    assert evidence in [hit.evidence for hit in hits]
+    assert all(hit.indicator == INDICATOR for hit in hits)
+
+
+@pytest.mark.parametrize(("lang", "text"), NEGATIVES)
+def test_ignores_negated_and_benign_text(find_indicator, lang, text):
+    assert find_indicator(INDICATOR, text, lang, KIND) == []
+
+
+def test_every_lexicon_language_has_a_positive_row():
+    (cls,) = [c for c in recognizer_classes() if c.INDICATOR == INDICATOR]
+    assert set(available_languages(cls.lexicon_dir())) <= {lang for lang, _, _ in POSITIVES}

@@ -1,0 +1,52 @@
+"""``language_barrier``: a positive row per language, obfuscated forms, negation and benign look-alikes."""
+
+from __future__ import annotations
+
+import pytest
+
+from vigil.recognizers.lexicon import available_languages
+from vigil.recognizers.recognizer_set import recognizer_classes
+
+INDICATOR = "language_barrier"
+KIND = "sex_ad"
+
+# (language, ad text, expected evidence: the exact original characters of one hit)
+POSITIVES = [
+    ("en", "She speaks no English, text only.", "speaks no"),
+    ("uk", "Дівчина не розмовляє англійською.", "не розмовляє"),
+    ("ru", "Девушка не говорит по-немецки.", "не говорит"),
+    ("pl", "Nie mówię po polsku.", "Nie mówię po"),
+    ("de", "Spricht kein Deutsch.", "Spricht kein"),
+    ("cs", "Nemluví česky, jen SMS.", "Nemluví česky"),
+    ("sk", "Nehovorí po slovensky.", "Nehovorí po slovensky"),
+    ("ro", "Nu vorbește română.", "Nu vorbește"),
+    ("hu", "Nem beszél magyarul.", "Nem beszél"),
+    ("fr", "Elle ne parle pas français.", "ne parle pas"),
+    ("it", "Non parla italiano.", "Non parla"),
+    ("es", "No habla español.", "No habla"),
+    ("nl", "Spreekt geen Nederlands.", "Spreekt geen"),
+]
+
+# (language, text that must not produce this indicator)
+NEGATIVES = [
+    ("en", "I speak English, German and French."),
+    ("de", "Ich spreche fließend Deutsch und Englisch."),
+    ("pl", "Mówię po polsku i angielsku."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "evidence"), POSITIVES)
+def test_finds_indicator_with_exact_evidence(find_indicator, lang, text, evidence):
+    hits = find_indicator(INDICATOR, text, lang, KIND)
+    assert evidence in [hit.evidence for hit in hits]
+    assert all(hit.indicator == INDICATOR for hit in hits)
+
+
+@pytest.mark.parametrize(("lang", "text"), NEGATIVES)
+def test_ignores_negated_and_benign_text(find_indicator, lang, text):
+    assert find_indicator(INDICATOR, text, lang, KIND) == []
+
+
+def test_every_lexicon_language_has_a_positive_row():
+    (cls,) = [c for c in recognizer_classes() if c.INDICATOR == INDICATOR]
+    assert set(available_languages(cls.lexicon_dir())) <= {lang for lang, _, _ in POSITIVES}

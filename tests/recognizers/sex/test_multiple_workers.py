@@ -1,0 +1,52 @@
+"""``multiple_workers``: a positive row per language, obfuscated forms, negation and benign look-alikes."""
+
+from __future__ import annotations
+
+import pytest
+
+from vigil.recognizers.lexicon import available_languages
+from vigil.recognizers.recognizer_set import recognizer_classes
+
+INDICATOR = "multiple_workers"
+KIND = "sex_ad"
+
+# (language, ad text, expected evidence: the exact original characters of one hit)
+POSITIVES = [
+    ("en", "Choose from our lovely ladies.", "Choose from"),
+    ("en", "12 girls waiting in the studio.", "12 girls"),
+    ("uk", "У нас великий вибір дівчат.", "великий вибір"),
+    ("ru", "Большой выбор девушек в центре.", "Большой выбор"),
+    ("pl", "Duży wybór pań w klubie.", "Duży wybór"),
+    ("de", "Große Auswahl an Damen.", "Auswahl"),
+    ("cs", "Výběr z mnoha dívek.", "Výběr z"),
+    ("sk", "Výber z desiatich dievčat.", "Výber z"),
+    ("ro", "Alege dintre fetele noastre.", "Alege dintre"),
+    ("hu", "Több lány vár rád.", "Több lány"),
+    ("fr", "Plusieurs filles vous attendent.", "Plusieurs filles"),
+    ("it", "Diverse ragazze ti aspettano.", "Diverse ragazze"),
+    ("es", "Varias chicas te esperan.", "Varias chicas"),
+    ("nl", "Meerdere dames aanwezig.", "Meerdere dames"),
+]
+
+# (language, text that must not produce this indicator)
+NEGATIVES = [
+    ("en", "Just me, a single independent lady."),
+    ("de", "Nur ich, keine anderen Damen."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "evidence"), POSITIVES)
+def test_finds_indicator_with_exact_evidence(find_indicator, lang, text, evidence):
+    hits = find_indicator(INDICATOR, text, lang, KIND)
+    assert evidence in [hit.evidence for hit in hits]
+    assert all(hit.indicator == INDICATOR for hit in hits)
+
+
+@pytest.mark.parametrize(("lang", "text"), NEGATIVES)
+def test_ignores_negated_and_benign_text(find_indicator, lang, text):
+    assert find_indicator(INDICATOR, text, lang, KIND) == []
+
+
+def test_every_lexicon_language_has_a_positive_row():
+    (cls,) = [c for c in recognizer_classes() if c.INDICATOR == INDICATOR]
+    assert set(available_languages(cls.lexicon_dir())) <= {lang for lang, _, _ in POSITIVES}

@@ -1,0 +1,53 @@
+"""``nationality``: a positive row per language, obfuscated forms, negation and benign look-alikes."""
+
+from __future__ import annotations
+
+import pytest
+
+from vigil.recognizers.lexicon import available_languages
+from vigil.recognizers.recognizer_set import recognizer_classes
+
+INDICATOR = "nationality"
+KIND = "sex_ad"
+
+# (language, ad text, expected evidence: the exact original characters of one hit)
+POSITIVES = [
+    ("en", "Hot Ukrainian blonde.", "Ukrainian"),
+    ("en", "New girl 🇺🇦 in town", "🇺🇦"),
+    ("uk", "Гаряча молдаванка чекає.", "молдаванка"),
+    ("ru", "Красивая белоруска в центре.", "белоруска"),
+    ("pl", "Piękna Rumunka zaprasza.", "Rumunka"),
+    ("de", "Heiße Russin in Köln.", "Russin"),
+    ("cs", "Krásná Ukrajinka v Praze.", "Ukrajinka"),
+    ("sk", "Sexi Ukrajinka v Košiciach.", "Ukrajinka"),
+    ("ro", "Ucraineancă sexy în centru.", "Ucraineancă"),
+    ("hu", "Csinos orosz lány.", "orosz"),
+    ("fr", "Belle Russe à Paris.", "Russe"),
+    ("it", "Bella russa a Milano.", "russa"),
+    ("es", "Preciosa rumana en Madrid.", "rumana"),
+    ("nl", "Mooie Russische dame.", "Russische"),
+]
+
+# (language, text that must not produce this indicator)
+NEGATIVES = [
+    ("en", "Speaks English and some Russian."),
+    ("de", "Ich spreche auch Russisch."),
+    ("en", "Sweet lady in the city centre."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "evidence"), POSITIVES)
+def test_finds_indicator_with_exact_evidence(find_indicator, lang, text, evidence):
+    hits = find_indicator(INDICATOR, text, lang, KIND)
+    assert evidence in [hit.evidence for hit in hits]
+    assert all(hit.indicator == INDICATOR for hit in hits)
+
+
+@pytest.mark.parametrize(("lang", "text"), NEGATIVES)
+def test_ignores_negated_and_benign_text(find_indicator, lang, text):
+    assert find_indicator(INDICATOR, text, lang, KIND) == []
+
+
+def test_every_lexicon_language_has_a_positive_row():
+    (cls,) = [c for c in recognizer_classes() if c.INDICATOR == INDICATOR]
+    assert set(available_languages(cls.lexicon_dir())) <= {lang for lang, _, _ in POSITIVES}

@@ -1,0 +1,60 @@
+"""``third_party``: a positive row per language, obfuscated forms, negation and benign look-alikes."""
+
+from __future__ import annotations
+
+import pytest
+
+from vigil.recognizers.lexicon import available_languages
+from vigil.recognizers.recognizer_set import recognizer_classes
+
+INDICATOR = "third_party"
+KIND = "sex_ad"
+
+# (language, ad text, expected evidence: the exact original characters of one hit)
+POSITIVES = [
+    ("en", "Sweet Anna. All bookings through my manager only.", "my manager"),
+    ("en", "Call the driver, he will bring Lena to you.", "the driver"),
+    ("en", "Ask our 👑 about the girls", "👑"),
+    ("uk", "Зустрічі тільки через адміністратора, дзвоніть.", "через адміністратора"),
+    ("ru", "Запись через оператора, девушка не отвечает сама.", "оператора"),
+    ("pl", "Kontakt wyłącznie przez opiekuna, dziękuję.", "opiekuna"),
+    ("de", "Termine macht mein Fahrer, bitte nur SMS.", "Fahrer"),
+    ("cs", "Rezervace jen přes recepční, děkujeme.", "recepční"),
+    ("sk", "Stretnutia dohaduje môj manažér.", "manažér"),
+    ("ro", "Programările se fac prin șofer.", "prin șofer"),
+    ("hu", "Időpontot a menedzser ad.", "menedzser"),
+    ("fr", "Rendez-vous avec mon chauffeur uniquement.", "chauffeur"),
+    ("it", "Contattate il mio autista per gli appuntamenti.", "autista"),
+    ("es", "Citas con la encargada del piso.", "encargada"),
+    ("nl", "Afspraken maak je met mijn chauffeur.", "chauffeur"),
+]
+
+# (language, text that must not produce this indicator)
+NEGATIVES = [
+    ("en", "Independent lady, no agency and no manager."),
+    ("en", "I am not with an agency."),
+    ("uk", "Без агентства, працюю сама."),
+    ("ru", "Никакого агентства, только я."),
+    ("pl", "Bez agencji, sama sobie szefową."),
+    ("de", "Keine Agentur, kein Fahrer."),
+    ("hu", "Ügynökség nélkül dolgozom."),
+    ("fr", "Pas d'agence, je suis indépendante."),
+    ("es", "Sin agencia, trabajo sola."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "evidence"), POSITIVES)
+def test_finds_indicator_with_exact_evidence(find_indicator, lang, text, evidence):
+    hits = find_indicator(INDICATOR, text, lang, KIND)
+    assert evidence in [hit.evidence for hit in hits]
+    assert all(hit.indicator == INDICATOR for hit in hits)
+
+
+@pytest.mark.parametrize(("lang", "text"), NEGATIVES)
+def test_ignores_negated_and_benign_text(find_indicator, lang, text):
+    assert find_indicator(INDICATOR, text, lang, KIND) == []
+
+
+def test_every_lexicon_language_has_a_positive_row():
+    (cls,) = [c for c in recognizer_classes() if c.INDICATOR == INDICATOR]
+    assert set(available_languages(cls.lexicon_dir())) <= {lang for lang, _, _ in POSITIVES}

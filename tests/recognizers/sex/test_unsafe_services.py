@@ -1,0 +1,55 @@
+"""``unsafe_services``: a positive row per language, obfuscated forms, negation and benign look-alikes."""
+
+from __future__ import annotations
+
+import pytest
+
+from vigil.recognizers.lexicon import available_languages
+from vigil.recognizers.recognizer_set import recognizer_classes
+
+INDICATOR = "unsafe_services"
+KIND = "sex_ad"
+
+# (language, ad text, expected evidence: the exact original characters of one hit)
+POSITIVES = [
+    ("en", "Everything without condom possible.", "without condom"),
+    ("uk", "Можна без презерватива.", "без презерватива"),
+    ("ru", "Возможно без резинки.", "без резинки"),
+    ("pl", "Możliwe bez gumki.", "bez gumki"),
+    ("de", "Auch ohne Gummi.", "ohne Gummi"),
+    ("cs", "Možno i bez ochrany.", "bez ochrany"),
+    ("sk", "Aj bez ochrany.", "bez ochrany"),
+    ("ro", "Și fără prezervativ.", "fără prezervativ"),
+    ("hu", "Óvszer nélkül is.", "Óvszer nélkül"),
+    ("fr", "Possible sans capote.", "sans capote"),
+    ("it", "Anche senza preservativo.", "senza preservativo"),
+    ("es", "También sin condón.", "sin condón"),
+    ("nl", "Ook zonder condoom.", "zonder condoom"),
+]
+
+# (language, text that must not produce this indicator)
+NEGATIVES = [
+    ("en", "Safe sex only, no bareback ever."),
+    ("en", "Never without condom."),
+    ("uk", "Ніколи без презерватива."),
+    ("de", "Niemals ohne Gummi."),
+    ("pl", "Nigdy bez gumki."),
+    ("es", "Nunca sin condón."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "evidence"), POSITIVES)
+def test_finds_indicator_with_exact_evidence(find_indicator, lang, text, evidence):
+    hits = find_indicator(INDICATOR, text, lang, KIND)
+    assert evidence in [hit.evidence for hit in hits]
+    assert all(hit.indicator == INDICATOR for hit in hits)
+
+
+@pytest.mark.parametrize(("lang", "text"), NEGATIVES)
+def test_ignores_negated_and_benign_text(find_indicator, lang, text):
+    assert find_indicator(INDICATOR, text, lang, KIND) == []
+
+
+def test_every_lexicon_language_has_a_positive_row():
+    (cls,) = [c for c in recognizer_classes() if c.INDICATOR == INDICATOR]
+    assert set(available_languages(cls.lexicon_dir())) <= {lang for lang, _, _ in POSITIVES}

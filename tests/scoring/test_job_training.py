@@ -1,0 +1,146 @@
+"""The job-ad model: pure-Python inference equals scikit-learn, and training is reproducible."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from vigil.documents import Document
+from vigil.scoring.emscad import Example, families, load_examples, row_to_document
+from vigil.scoring.jobtext import (
+    document_terms,
+    mask_contacts,
+    structured_features,
+    tfidf_vector,
+    weighted_terms,
+)
+from vigil.scoring.train import _fit, _predict, export_weights, train_job_model
+
+EMSCAD = Path(__file__).resolve().parents[3] / "shared" / "data" / "emscad"
+needs_emscad = pytest.mark.skipif(not EMSCAD.is_dir(), reason="EMSCAD copy not present next to the checkout")
+
+
+def _tiny_examples() -> list[Example]:
+    texts = [
+        (
+            "Data entry from home",
+            "Earn $500 weekly from home, no experience. Send your bank details.",
+            True,
+            {"has_company_logo": "0"},
+        ),
+        (
+            "Admin assistant",
+            "Work from home, earn money fast, pay a small registration fee.",
+            True,
+            {"has_company_logo": "0"},
+        ),
+        (
+            "Customer service",
+            "Easy money online, no interview, start today, earn $$$.",
+            True,
+            {"has_company_logo": "0"},
+        ),
+        (
+            "Backend engineer",
+            "We are a software company in Berlin. Python, PostgreSQL, code review.",
+            False,
+            {"has_company_logo": "1"},
+        ),
+        (
+            "Nurse",
+            "Our hospital seeks a registered nurse. Shift work, union contract, pension.",
+            False,
+            {"has_company_logo": "1"},
+        ),
+        (
+            "Accountant",
+            "Our firm audits small companies. Degree in accounting and two years of experience.",
+            False,
+            {"has_company_logo": "1"},
+        ),
+    ]
+    return [
+        Example(Document(id=str(i), text=t, title=title, kind="job_ad", lang="en", meta=meta), label, "")
+        for i, (title, t, label, meta) in enumerate(texts)
+    ]
+
+
+def test_python_inference_equals_scikit_learn() -> None:
+    examples = _tiny_examples() * 2
+    fitted = _fit(examples, c=10.0)
+    weights = export_weights(fitted)
+    expected = _predict(fitted, examples)
+    idf = {t: v[0] for t, v in weights["terms"].items()}
+    for example, probability in zip(examples, expected, strict=True):
+        vector = tfidf_vector(document_terms(example.document), idf)
+        logit = weights["intercept"] + sum(value * weights["terms"][t][1] for t, value in vector.items())
+        logit += sum(weights["structured"].get(name, 0.0) for name in structured_features(example.document))
+        assert 1 / (1 + math.exp(-logit)) == pytest.approx(probability, abs=1e-4)
+        table = {t: (v[0], v[1]) for t, v in weights["terms"].items()}
+        fused, top, counted = weighted_terms(document_terms(example.document), table, 3)
+        assert fused == pytest.approx(sum(value * weights["terms"][t][1] for t, value in vector.items()))
+        assert counted == len(vector)
+        assert [abs(p) for p, _ in top] == sorted((abs(p) for p, _ in top), reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "mail #EMAIL_0a1b2c# or #URL_ffee00# or #PHONE_123abc#",
+            " emailmask ",
+        ),
+        ("write to jobs@example.com today", " emailmask "),
+        ("see https://example.com/jobs", " urlmask "),
+        ("call +44 7700 900412", " phonemask "),
+    ],
+)
+def test_contacts_are_reduced_to_their_kind(text: str, expected: str) -> None:
+    assert expected in mask_contacts(text)
+
+
+def test_year_ranges_are_not_phone_numbers() -> None:
+    assert "phonemask" not in mask_contacts("from 2012-2014 in sales")
+
+
+def test_unknown_meta_is_neither_yes_nor_no() -> None:
+    assert not [f for f in structured_features(Document(id="x", text="Hello")) if f.startswith("meta:")]
+    known = structured_features(Document(id="x", text="Hello", meta={"has_company_logo": 0, "salary_range": ""}))
+    assert {"meta:has_company_logo=no", "meta:salary_range=absent"} <= set(known)
+
+
+def test_row_mapping_joins_texts_with_blank_lines() -> None:
+    row = {
+        "title": "T",
+        "company_profile": "P",
+        "description": "",
+        "requirements": "R",
+        "benefits": "B",
+        "location": "US, NY",
+        "telecommuting": "0",
+    }
+    doc = row_to_document(row, "emscad-1")
+    assert doc.text == "P\n\nR\n\nB"
+    assert (doc.kind, doc.lang, doc.location, doc.meta["telecommuting"]) == ("job_ad", "en", "US, NY", "0")
+
+
+@needs_emscad
+def test_families_never_split_a_company_or_exact_repeats() -> None:
+    examples = load_examples(EMSCAD)[:300]
+    groups = families(examples)
+    by_profile: dict[str, set[int]] = {}
+    for example, group in zip(examples, groups, strict=True):
+        if example.company_profile.strip():
+            by_profile.setdefault(example.company_profile.strip().lower(), set()).add(group)
+    assert all(len(g) == 1 for g in by_profile.values())
+
+
+@needs_emscad
+def test_training_is_reproducible() -> None:
+    first = train_job_model(EMSCAD, limit=15, c_grid=(10.0,))
+    second = train_job_model(EMSCAD, limit=15, c_grid=(10.0,))
+    assert first == second
+    assert first["training"]["rows"] == 30
+    assert first["terms"] and first["structured"]
