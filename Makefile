@@ -21,7 +21,7 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml $(CONSTRAINTS)
 ## run: install, load the demo corpus, serve the analyst app on http://127.0.0.1:8000
 run: $(VENV)/.installed
 	$(BIN)/vigil demo
-	$(BIN)/vigil serve
+	$(BIN)/vigil serve --insecure-cookies
 
 ## test: install the dev extras, then lint, type-check and run every test
 test: $(VENV)/.installed-dev browser

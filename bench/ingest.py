@@ -52,9 +52,19 @@ def parse_and_validate(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def ingest_once(path: Path, data_dir: Path, url: str | None) -> float:
+#: Full-text index maintenance, dropped for the "store only" rows to show what it costs.
+SEARCH_INDEX_DDL = {
+    "sqlite": "DROP TRIGGER IF EXISTS documents_fts_ai",
+    "postgresql": "DROP INDEX IF EXISTS ix_documents_fulltext",
+}
+
+
+def ingest_once(path: Path, data_dir: Path, url: str | None, search_index: bool = True) -> float:
     settings = load_settings(data_dir=data_dir, database_url=url or "")
     with Store.open(settings) as store:
+        if not search_index:
+            with store.engine.begin() as conn:
+                conn.execute(sa.text(SEARCH_INDEX_DDL[store.dialect]))
         start = time.perf_counter()
         report = ingest_input(store, path)
         elapsed = time.perf_counter() - start
@@ -87,25 +97,29 @@ def main() -> None:
         parse = statistics.median(parse_only(path) for _ in range(args.repeats))
         validate = statistics.median(parse_and_validate(path) for _ in range(args.repeats))
         rows = [("parse (json.loads)", parse), ("parse + validate", validate)]
-        sqlite_times = [ingest_once(path, Path(tmp) / f"sqlite-{i}", None) for i in range(args.repeats)]
-        rows.append(("ingest into SQLite", statistics.median(sqlite_times)))
+        for indexed in (True, False):
+            label = "ingest into SQLite" + ("" if indexed else " (no FTS)")
+            times = [ingest_once(path, Path(tmp) / f"sqlite-{indexed}-{i}", None, indexed) for i in range(args.repeats)]
+            rows.append((label, statistics.median(times)))
         if args.postgres:
-            pg_times = []
-            for _ in range(args.repeats):
-                url, admin, name = postgres_database(args.postgres)
-                try:
-                    pg_times.append(ingest_once(path, Path(tmp) / "pg", url))
-                finally:
-                    with admin.connect() as conn:
-                        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                    admin.dispose()
-            rows.append(("ingest into PostgreSQL", statistics.median(pg_times)))
+            for indexed in (True, False):
+                pg_times = []
+                for _ in range(args.repeats):
+                    url, admin, name = postgres_database(args.postgres)
+                    try:
+                        pg_times.append(ingest_once(path, Path(tmp) / "pg", url, indexed))
+                    finally:
+                        with admin.connect() as conn:
+                            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                        admin.dispose()
+                label = "ingest into PostgreSQL" + ("" if indexed else " (no FTS)")
+                rows.append((label, statistics.median(pg_times)))
         else:
             print("PostgreSQL skipped: pass --postgres URL or set VIGIL_TEST_POSTGRES_URL", file=sys.stderr)
 
-    print(f"{'stage':<26}{'seconds':>10}{'docs/s':>12}{'x parse':>10}")
+    print(f"{'stage':<34}{'seconds':>10}{'docs/s':>12}{'x parse':>10}")
     for name, seconds in rows:
-        print(f"{name:<26}{seconds:>10.2f}{docs / seconds:>12,.0f}{seconds / parse:>10.1f}")
+        print(f"{name:<34}{seconds:>10.2f}{docs / seconds:>12,.0f}{seconds / parse:>10.1f}")
 
 
 if __name__ == "__main__":

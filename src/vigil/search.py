@@ -51,7 +51,7 @@ _TERM_RE: Final = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 #: PostgreSQL refuses NUL in text; no filter value legitimately holds a control character.
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-#: The stored, GIN-indexed ``to_tsvector('simple', title || text)`` column made by migration ``search_0001``.
+#: The stored, GIN-indexed ``to_tsvector('simple', title || text)`` column made by migration ``search_0002``.
 PG_DOCUMENT_VECTOR: Final = "documents.search_vector"
 
 

@@ -2,8 +2,8 @@
 
 SQLite keeps an external-content FTS5 table (the text lives once, in ``documents``) in step
 with triggers, so every writer of ``documents`` keeps the index current without knowing of it.
-PostgreSQL keeps ``to_tsvector('simple', title || text)`` in a stored generated column with a
-GIN index; the 'simple' configuration does no stemming, so it treats every language alike.
+PostgreSQL indexes the ``to_tsvector('simple', ...)`` expression that ``vigil.search`` queries;
+the 'simple' configuration does no stemming, so it treats every language alike.
 
 Revision ID: search_0001
 Revises: 0001
@@ -18,15 +18,10 @@ down_revision = "0001"
 branch_labels = ("search",)
 depends_on = None
 
-#: The indicator filter reads document keys straight off this index, without visiting the table.
-INDICATOR_INDEX = "CREATE INDEX IF NOT EXISTS ix_document_indicators_indicator_doc ON document_indicators (indicator, document_pk)"
-
 SQLITE_UP = (
-    # remove_diacritics 0 keeps matching the same as PostgreSQL's 'simple' configuration. The
-    # prefix indexes answer `stem*` queries from one list instead of merging every word with that stem.
+    # remove_diacritics 0 keeps matching the same as PostgreSQL's 'simple' configuration.
     "CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5("
-    "title, text, content='documents', content_rowid='pk', tokenize='unicode61 remove_diacritics 0', "
-    "prefix='3 4 5 6')",
+    "title, text, content='documents', content_rowid='pk', tokenize='unicode61 remove_diacritics 0')",
     "CREATE TRIGGER IF NOT EXISTS documents_fts_ai AFTER INSERT ON documents BEGIN "
     "INSERT INTO documents_fts(rowid, title, text) VALUES (new.pk, new.title, new.text); END",
     "CREATE TRIGGER IF NOT EXISTS documents_fts_ad AFTER DELETE ON documents BEGIN "
@@ -37,34 +32,26 @@ SQLITE_UP = (
     # Documents stored before this migration get indexed too.
     "INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')",
     "CREATE INDEX IF NOT EXISTS ix_analyses_risk_score ON analyses (risk_score)",
-    INDICATOR_INDEX,
 )
 SQLITE_DOWN = (
-    "DROP INDEX IF EXISTS ix_document_indicators_indicator_doc",
     "DROP INDEX IF EXISTS ix_analyses_risk_score",
     "DROP TRIGGER IF EXISTS documents_fts_au",
     "DROP TRIGGER IF EXISTS documents_fts_ad",
     "DROP TRIGGER IF EXISTS documents_fts_ai",
     "DROP TABLE IF EXISTS documents_fts",
 )
-#: ``vigil.search.PG_DOCUMENT_VECTOR`` names the column made here.
+#: Must stay identical to ``vigil.search.PG_DOCUMENT_VECTOR`` or the planner cannot use the index.
 POSTGRES_UP = (
-    # Stored, not an index expression: re-checking a match (a lossy bitmap, a filter during an
-    # ordered scan) then reads the vector instead of re-parsing the text of every candidate row.
-    "ALTER TABLE documents ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS "
-    "(to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || text)) STORED",
-    "CREATE INDEX IF NOT EXISTS ix_documents_fulltext ON documents USING gin (search_vector)",
-    # The posted order ("newest posted first, undated last") read straight off an index.
+    "CREATE INDEX IF NOT EXISTS ix_documents_fulltext ON documents USING gin "
+    "(to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || text))",
+    # The default result order ("newest first, undated last") read straight off an index.
     "CREATE INDEX IF NOT EXISTS ix_documents_newest ON documents (posted_at DESC NULLS LAST, pk DESC)",
     "CREATE INDEX IF NOT EXISTS ix_analyses_risk_score ON analyses (risk_score DESC NULLS LAST)",
-    INDICATOR_INDEX,
 )
 POSTGRES_DOWN = (
-    "DROP INDEX IF EXISTS ix_document_indicators_indicator_doc",
     "DROP INDEX IF EXISTS ix_analyses_risk_score",
     "DROP INDEX IF EXISTS ix_documents_newest",
     "DROP INDEX IF EXISTS ix_documents_fulltext",
-    "ALTER TABLE documents DROP COLUMN IF EXISTS search_vector",
 )
 
 
