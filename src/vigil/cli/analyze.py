@@ -28,6 +28,7 @@ from vigil.cli.common import (
     write_jsonl,
 )
 from vigil.documents import Document, parse_document
+from vigil.engine import partitioned
 from vigil.errors import DocumentError, EngineError, InputError, VigilError
 from vigil.pipeline import Pipeline, build_pipeline
 from vigil.settings import Settings
@@ -74,17 +75,6 @@ def _documents(path: Path, rejected: list[tuple[int, str]]) -> Iterator[tuple[in
             rejected.append((line, str(exc)))
 
 
-def _partitions(items: Iterator[tuple[int, Document]], size: int) -> Iterator[list[tuple[int, Document]]]:
-    batch: list[tuple[int, Document]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _run_pool(
     settings: Settings, items: Iterator[tuple[int, Document]], workers: int, size: int
 ) -> Iterator[tuple[int, dict[str, Any] | str]]:
@@ -94,7 +84,7 @@ def _run_pool(
     try:
         with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings,)) as pool:
             pending: deque[Future[list[tuple[int, dict[str, Any] | str]]]] = deque()
-            for partition in _partitions(items, size):
+            for partition in partitioned(items, size):
                 pending.append(pool.submit(_analyze_partition, settings, partition))
                 if len(pending) >= 2 * workers:
                     yield from pending.popleft().result()
@@ -122,7 +112,7 @@ def _run_dask(
 
     engine = DaskEngine(scheduler=settings.dask_scheduler, workers=workers)
     try:
-        for results in engine.map_partitions(_LineAnalysis(_pipeline_for(settings)), _partitions(items, size)):
+        for results in engine.map_partitions(_LineAnalysis(_pipeline_for(settings)), partitioned(items, size)):
             yield from results
     finally:
         engine.close()

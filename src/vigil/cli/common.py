@@ -21,6 +21,7 @@ from rich.progress import (
 )
 
 from vigil.errors import FormatError, InputError
+from vigil.ingest.readers import open_input
 from vigil.settings import Settings, load_settings
 
 stderr_console = Console(stderr=True)
@@ -56,16 +57,7 @@ def write_jsonl(out: IO[str], record: Any) -> None:
 
 def open_binary_input(path: Path) -> IO[bytes]:
     """A file, or stdin for ``-``, opened for bytes (decoding is per line, so bad bytes are per-line errors)."""
-    if str(path) == "-":
-        return sys.stdin.buffer
-    try:
-        return path.open("rb")
-    except FileNotFoundError as exc:
-        raise InputError(f"no such file: {path}") from exc
-    except IsADirectoryError as exc:
-        raise InputError(f"is a directory, not a file: {path}") from exc
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    return open_input(path)
 
 
 def iter_jsonl(handle: IO[bytes]) -> Iterator[tuple[int, Any | InputError]]:

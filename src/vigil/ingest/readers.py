@@ -64,7 +64,8 @@ def detect_format(path: Path, given: str | None) -> Format:
     raise InputError(f"cannot tell the format of {path}; pass --format jsonl, csv or warc")
 
 
-def _open(path: Path) -> IO[bytes]:
+def open_input(path: Path) -> IO[bytes]:
+    """A file, or stdin for ``-``, opened for bytes; a missing or unreadable file is an :class:`InputError`."""
     if str(path) == "-":
         return sys.stdin.buffer
     try:
@@ -229,7 +230,7 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
 
     if str(path) == "-":
         raise InputError("WARC input must be a file (records are stored as evidence by offset)")
-    with _open(path) as handle, _open(path) as raw_reader:
+    with open_input(path) as handle, open_input(path) as raw_reader:
         iterator = ArchiveIterator(handle)
         number = 0
         try:
@@ -287,7 +288,7 @@ def read_items(path: Path, fmt: Format, mapping: Mapping[str, str], max_bytes: i
     if fmt == "warc":
         yield from read_warc(path, max_bytes)
         return
-    handle = _open(path)
+    handle = open_input(path)
     try:
         if fmt == "jsonl":
             yield from read_jsonl(handle, max_bytes)

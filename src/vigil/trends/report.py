@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from vigil.documents import Document, parse_document
 from vigil.errors import InputError, VigilError
 from vigil.store import Store
+from vigil.store.analyses import row_to_document
 from vigil.store.models import AnalysisRow, DocumentIndicator, DocumentRow
 from vigil.trends.changepoints import segment_levels
 from vigil.trends.detect import Alert, Baselines, DetectionParams, baselines, detect
@@ -99,32 +100,15 @@ def store_pairs(store: Store) -> Iterator[tuple[Document, dict[str, Any] | None]
                 indicators.setdefault(pk, []).append(ident)
             for doc, analysis_row in rows:
                 if analysis_row is None and doc.pk not in indicators:
-                    yield _document(doc), None
+                    yield row_to_document(doc), None
                     continue
                 analysis: dict[str, Any] = dict(analysis_row.result or {}) if analysis_row is not None else {}
                 if analysis_row is not None and analysis_row.lang and not analysis.get("lang"):
                     analysis["lang"] = analysis_row.lang
                 if not analysis.get("indicators") and doc.pk in indicators:
                     analysis["indicators"] = [{"id": ident} for ident in indicators[doc.pk]]
-                yield _document(doc), analysis
+                yield row_to_document(doc), analysis
             last = pks[-1]
-
-
-def _document(row: DocumentRow) -> Document:
-    return Document(
-        id=row.doc_id,
-        text=row.text,
-        title=row.title,
-        kind=row.kind,
-        platform=row.platform,
-        url=row.url,
-        lang=row.lang,
-        posted_at=row.posted_at,
-        captured_at=row.captured_at,
-        location=row.location,
-        images=tuple(row.images or ()),
-        meta=dict(row.meta or {}),
-    )
 
 
 def collect_pairs(
