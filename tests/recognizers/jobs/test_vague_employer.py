@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from vigil.recognizers.lexicon import available_languages
-from vigil.recognizers.recognizer_set import recognizer_classes
+from recognizer_cases import indicator_tests
 
 INDICATOR = "vague_employer"
 KIND = "job_ad"
@@ -34,18 +31,8 @@ NEGATIVES = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "text", "evidence"), POSITIVES)
-def test_finds_indicator_with_exact_evidence(find_indicator, lang, text, evidence):
-    hits = find_indicator(INDICATOR, text, lang, KIND)
-    assert evidence in [hit.evidence for hit in hits]
-    assert all(hit.indicator == INDICATOR for hit in hits)
-
-
-@pytest.mark.parametrize(("lang", "text"), NEGATIVES)
-def test_ignores_negated_and_benign_text(find_indicator, lang, text):
-    assert find_indicator(INDICATOR, text, lang, KIND) == []
-
-
-def test_every_lexicon_language_has_a_positive_row():
-    (cls,) = [c for c in recognizer_classes() if c.INDICATOR == INDICATOR]
-    assert set(available_languages(cls.lexicon_dir())) <= {lang for lang, _, _ in POSITIVES}
+(
+    test_finds_indicator_with_exact_evidence,
+    test_ignores_negated_and_benign_text,
+    test_every_lexicon_language_has_a_positive_row,
+) = indicator_tests(INDICATOR, KIND, POSITIVES, NEGATIVES)
