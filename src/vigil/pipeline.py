@@ -18,6 +18,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from vigil.documents import Document, parse_document
+from vigil.errors import ConfigError
 from vigil.extract.entities import EntityExtractor, EntitySpan, entities_contract
 from vigil.extract.language import LanguageDetector, build_detector
 from vigil.extract.normalize import NormalizedText, Normalizer
@@ -149,20 +150,22 @@ def _host(url: str | None) -> str | None:
     return rest.split("/", 1)[0].split(":", 1)[0] or None
 
 
-def _load_recognizers(normalizer: Normalizer) -> Recognizers | None:
+def _load_recognizers(normalizer: Normalizer) -> Recognizers:
+    # No fallback: a pipeline without its recognizers would report every document as
+    # low risk with no indicators, which reads as a finding rather than a fault.
     try:
         from vigil.recognizers import load_recognizers
-    except ImportError:  # the recognizer package is optional for entity-only use
-        return None
+    except ImportError as exc:
+        raise ConfigError(f"the indicator recognizers (vigil.recognizers) cannot be loaded: {exc}") from exc
     recognizers: Recognizers = load_recognizers(normalize=normalizer)
     return recognizers
 
 
-def _load_scorer(settings: Settings | None) -> Scorer | None:
+def _load_scorer(settings: Settings | None) -> Scorer:
     try:
         from vigil.scoring import load_scorer
-    except ImportError:
-        return None
+    except ImportError as exc:
+        raise ConfigError(f"the risk scorer (vigil.scoring) cannot be loaded: {exc}") from exc
     scorer: Scorer = load_scorer(settings)
     return scorer
 
