@@ -8,16 +8,14 @@ a vowel-final name also matches without its vowel, followed by one of the ending
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Final
 
 import ahocorasick
 
-from vigil.extract.entities.base import pad
+from vigil.extract.entities.base import letters_only, pad
 from vigil.extract.resources import load_yaml, read_data_text
 
-_NON_LETTERS: Final = re.compile(r"[\W\d_]")
 #: Shortest name that may lose its final vowel before a case ending.
 MIN_STEM_NAME: Final = 5
 #: Longest case ending accepted after a name.
@@ -55,15 +53,26 @@ class LocationFinder:
         # Keys start with a space and are searched in a copy of the text whose non-letters
         # are spaces, so only matches at the start of a word are ever reported.
         for surface in self.places:
-            key = " " + _NON_LETTERS.sub(" ", surface)
-            automaton.add_word(key, (surface, 0))
+            # Non-letters at either end of a surface ("bristol'", "lyon 3") are not part of
+            # the word the key matches; the key's own length is what the match spans.
+            core = letters_only(surface).strip()
+            if not core:
+                continue
+            self._add_key(automaton, " " + core, (surface, len(core), False))
             if len(surface) < MIN_STEM_NAME or " " in surface:
                 continue
             ending = next((e for e in stem_endings if surface.endswith(e)), None)
-            if ending is not None and surface[: -len(ending)] not in self.places:
-                automaton.add_word(" " + surface[: -len(ending)], (surface, len(ending)))
+            if ending is not None and surface[: -len(ending)] not in self.places and core.endswith(ending):
+                stem = core[: -len(ending)]
+                self._add_key(automaton, " " + stem, (surface, len(stem), True))
         automaton.make_automaton()
         self._automaton = automaton
+
+    @staticmethod
+    def _add_key(automaton: ahocorasick.Automaton, key: str, value: tuple[str, int, bool]) -> None:
+        # Several surfaces can share one key ("bristol", "bristol'"); the first one stays.
+        if not automaton.exists(key):
+            automaton.add_word(key, value)
 
     def __reduce__(self) -> tuple[type[LocationFinder], tuple[()]]:
         # The automaton is rebuilt in the receiving process from the shipped data.
@@ -80,9 +89,8 @@ class LocationFinder:
         candidates: list[tuple[int, int, Place]] = []
         size = len(text)
         spaced = padded if padded is not None else pad(text)
-        for last, (surface, dropped) in self._automaton.iter(spaced):
-            key_length = len(surface) - dropped
-            end = last  # ``spaced`` is one character longer than ``text``
+        for last, (surface, key_length, dropped) in self._automaton.iter(spaced):
+            end = last  # ``spaced`` has one more character than ``text`` before it
             start = end - key_length
             word_end = end
             while word_end < size and word_end - end <= MAX_SUFFIX and text[word_end].isalpha():
