@@ -25,9 +25,17 @@ EMPLOYER_LEXICON: Final = "employer_identity.yaml"
 _PLAIN_SEPARATORS: Final = re.compile(r"(?<=\d)[\s\-().+/]+(?=\d)")
 _NON_DIGITS: Final = re.compile(r"\D")
 _VISIBLE_DIGITS: Final = 7
-#: A phone-like run where letters stand in for digits ("O77OO 9OO 412", "o7 l2 ...").
+#: Longest phone-like run (in characters) that :data:`_LETTER_DIGITS` reads as one number.
+_RUN_MAX: Final = 20
+_RUN_CHAR: Final = r"[0-9OoIl\s.\-]"
+#: Look-ahead reach: the run's own length. Unbounded look-aheads rescan the rest of the run from
+#: every start, so "1" followed by 40,000 "O" took half a minute; bounded, each start costs a constant.
+_REACH: Final = f"{_RUN_CHAR}{{0,{_RUN_MAX - 2}}}"
+#: A phone-like run where letters stand in for digits ("O77OO 9OO 412", "o7 l2 ..."): a digit
+#: before a look-alike letter and a look-alike letter before a digit, within one run.
 _LETTER_DIGITS: Final = re.compile(
-    r"(?<![\w])(?=[0-9OoIl\s.\-]*\d[0-9OoIl\s.\-]*[OoIl])(?=[0-9OoIl\s.\-]*[OoIl][0-9OoIl\s.\-]*\d)[0-9OoIl][0-9OoIl\s.\-]{7,18}[0-9OoIl](?![\w])"
+    rf"(?<![\w])(?={_REACH}\d{_REACH}[OoIl])(?={_REACH}[OoIl]{_REACH}\d)"
+    rf"[0-9OoIl]{_RUN_CHAR}{{7,{_RUN_MAX - 2}}}[0-9OoIl](?![\w])"
 )
 _MIN_REAL_DIGITS: Final = 4
 #: Cheap pre-check for the pattern above: a look-alike letter right next to a digit.
