@@ -98,6 +98,46 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(
         True, description="Mark session cookies Secure (send over HTTPS only)."
     )
+    max_body_bytes: int = Field(
+        262_144,
+        ge=1024,
+        description=(
+            "Largest request body the web app accepts (forms, JSON) unless a route has its own limit; "
+            "larger bodies are refused with 413 before they are read or the caller is authenticated."
+        ),
+    )
+    max_query_check_body_bytes: int = Field(
+        4_194_304,
+        ge=1024,
+        description="Largest request body of POST /api/v1/query-check (a batch of up to 1000 queries).",
+    )
+    login_max_failures: int = Field(
+        5,
+        ge=1,
+        description=(
+            "Failed logins for one account from one client address within login_window_seconds "
+            "after which that address is refused for that account (other addresses are not)."
+        ),
+    )
+    login_max_address_failures: int = Field(
+        50,
+        ge=1,
+        description="Failed logins from one client address, over all accounts, within login_window_seconds after which the address is refused.",
+    )
+    login_max_account_failures: int = Field(
+        100,
+        ge=1,
+        description=(
+            "Failed logins for one account, over all addresses, within login_window_seconds after which each "
+            "further attempt on it waits login_slowdown_seconds; the account is slowed, never locked."
+        ),
+    )
+    login_window_seconds: int = Field(
+        900, ge=1, description="Window in which failed logins are counted; older failures are pruned."
+    )
+    login_slowdown_seconds: float = Field(
+        1.0, ge=0, le=10, description="Delay added to each login attempt on an account under attack (see login_max_account_failures)."
+    )
     emscad_dir: Path | None = Field(
         None,
         description=(

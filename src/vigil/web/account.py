@@ -16,6 +16,7 @@ from vigil.web import auth, security
 from vigil.web.app import render
 from vigil.web.i18n import N_
 from vigil.web.permissions import PERMISSIONS, Principal, public, require
+from vigil.web.throttle import LoginThrottle
 
 router = APIRouter()
 
@@ -91,7 +92,8 @@ async def login_submit(
         )
     except RateLimited as exc:
         response = _login_page(request, next_path, N_("Too many failed logins. Wait a few minutes and try again."), 429)
-        response.headers["Retry-After"] = str(exc.details.get("retry_after", security.LOGIN_WINDOW_SECONDS))
+        throttle: LoginThrottle = request.app.state.login_throttle
+        response.headers["Retry-After"] = str(exc.details.get("retry_after", throttle.window_seconds))
         return response
     except AuthError:
         return _login_page(request, next_path, N_("Wrong user name or password."), status=401)
@@ -145,7 +147,7 @@ def change_password(
     if new_password != confirm_password:
         return _account_page(request, 422, error=N_("The new passwords do not match."))
     store = request.app.state.store
-    throttle: security.LoginThrottle = request.app.state.login_throttle
+    throttle: LoginThrottle = request.app.state.login_throttle
     ip = _client_ip(request)
     throttle.check(ip, principal.name)
     with store.session() as session:

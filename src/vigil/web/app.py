@@ -30,7 +30,9 @@ from vigil.settings import Settings
 from vigil.store import Store
 from vigil.web import auth, i18n, security
 from vigil.web.errors import correlation_id, install_error_handlers
+from vigil.web.limits import BodySizeLimitMiddleware
 from vigil.web.permissions import CSRF_FIELD, CSRF_HEADER, current_principal, public
+from vigil.web.throttle import LoginThrottle
 
 log = get_logger(__name__)
 
@@ -179,6 +181,15 @@ def _openapi_router(app: FastAPI) -> APIRouter:
     return router
 
 
+#: Path of the query-check batch, whose body may be larger than a form's.
+QUERY_CHECK_PATH = f"{API_PREFIX}/query-check"
+
+
+def body_limits(settings: Settings) -> dict[str, int]:
+    """Paths whose request bodies may exceed ``settings.max_body_bytes``, with their own limit."""
+    return {QUERY_CHECK_PATH: settings.max_query_check_body_bytes}
+
+
 #: A route module may define ``configure_app(app)`` to set up its state (template folders,
 #: menu entries in ``app.state.nav``); it is called once, after its router is included.
 AppHook = Callable[[FastAPI], None]
@@ -208,7 +219,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     key = security.load_secret_key(settings.resolved_secret_key_file)
     app.state.session_signer = security.CookieSigner(key, salt="vigil.session")
     app.state.login_signer = security.CookieSigner(key, salt="vigil.login-form")
-    app.state.login_throttle = security.LoginThrottle()
+    app.state.login_throttle = LoginThrottle.from_settings(app.state.store, settings)
     app.state.authenticate = auth.authenticate
     app.state.render_error = _render_error
     nav: list[NavItem] = []
@@ -227,5 +238,8 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     nav.sort(key=lambda item: (item.order, item.path))
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_middleware(LanguageCookieMiddleware, secure=settings.cookie_secure)
+    # Inside the guard (so a 413 carries the correlation id and security headers), outside
+    # everything that could read a body.
+    app.add_middleware(BodySizeLimitMiddleware, default_limit=settings.max_body_bytes, route_limits=body_limits(settings))
     install_error_handlers(app, https=settings.cookie_secure)
     return app

@@ -23,6 +23,7 @@ from vigil.web import security
 from vigil.web.audit import SYSTEM, Actor, record
 from vigil.web.models import ApiKey, User, WebSession
 from vigil.web.permissions import Principal, Role
+from vigil.web.throttle import LoginThrottle
 
 SESSION_COOKIE = "vigil_session"
 LOGIN_CSRF_COOKIE = "vigil_login_csrf"
@@ -66,7 +67,8 @@ def parse_role(role: str) -> Role:
 
 
 def find_user(session: Session, name: str) -> User | None:
-    return session.execute(sa.select(User).where(User.name == name)).scalar_one_or_none()
+    """The account called ``name``, whatever its case: names are unique case-insensitively."""
+    return session.execute(sa.select(User).where(sa.func.lower(User.name) == name.lower())).scalar_one_or_none()
 
 
 def get_user(session: Session, user_id: int) -> User:
@@ -149,7 +151,7 @@ class LoginResult:
     principal: Principal
 
 
-def login(store: Store, throttle: security.LoginThrottle, name: str, password: str, ip: str) -> LoginResult:
+def login(store: Store, throttle: LoginThrottle, name: str, password: str, ip: str) -> LoginResult:
     """Check a name and password; start a session. Failures count towards the login throttle."""
     throttle.check(ip, name)
     started: tuple[str, Principal] | None = None
@@ -163,7 +165,7 @@ def login(store: Store, throttle: security.LoginThrottle, name: str, password: s
         with store.session() as session:
             record(session, ANONYMOUS, "login.failed", "user", None, details={"name": name[:100]}, ip=ip)
         raise AuthError("wrong user name or password")
-    throttle.succeeded(name)
+    throttle.succeeded(ip, name)
     return LoginResult(*started)
 
 

@@ -1,4 +1,4 @@
-"""Tables of the web app: accounts, API keys, login sessions and the hash-chained audit log."""
+"""Tables of the web app: accounts, API keys, login sessions, failed logins and the hash-chained audit log."""
 
 from __future__ import annotations
 
@@ -25,6 +25,10 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(TS)
+
+
+# Names are unique whatever their case, so ``ADMIN`` cannot stand beside ``admin`` (migration web_0002).
+sa.Index("ux_users_name_lower", sa.func.lower(User.name), unique=True)
 
 
 class ApiKey(Base):
@@ -87,3 +91,23 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"))
     last_hash: Mapped[str] = mapped_column(sa.String(64))
+
+
+class LoginFailure(Base):
+    """One failed login: which account name (case-folded) from which client address, and when.
+
+    Kept in the database so every worker process counts the same failures; rows older
+    than the throttling window are pruned as new failures arrive.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        sa.Index("ix_login_failures_account_at", "account", "at"),
+        sa.Index("ix_login_failures_address_at", "address", "at"),
+        sa.Index("ix_login_failures_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(TS)
+    account: Mapped[str] = mapped_column(sa.String(100))
+    address: Mapped[str] = mapped_column(sa.String(64))

@@ -1,26 +1,23 @@
-"""Secrets and counters of the web app: the signing key, password and key hashing, login throttling."""
+"""Secrets of the web app: the signing key, password and key hashing, tokens and signed cookies.
+
+Login throttling lives in :mod:`vigil.web.throttle`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 
-from vigil.errors import ConfigError, RateLimited
+from vigil.errors import ConfigError
 
 SECRET_KEY_BYTES = 32
 API_KEY_PREFIX = "vgl_"
-#: Login throttling: this many failures within the window lock out an address or an account.
-LOGIN_MAX_FAILURES = 5
-LOGIN_WINDOW_SECONDS = 15 * 60
 
 
 def load_secret_key(path: Path) -> bytes:
@@ -121,45 +118,3 @@ class CookieSigner:
             return self._signer.unsign(signed, max_age=max_age).decode()
         except (BadSignature, SignatureExpired, UnicodeDecodeError):
             return None
-
-
-class LoginThrottle:
-    """Counts failed logins per client address and per account name in a sliding window.
-
-    Kept in memory: one app process owns its counters. Behind several processes each counts
-    on its own, which still bounds guessing to ``LOGIN_MAX_FAILURES`` per process per window.
-    """
-
-    def __init__(self, max_failures: int = LOGIN_MAX_FAILURES, window: float = LOGIN_WINDOW_SECONDS) -> None:
-        self.max_failures = max_failures
-        self.window = window
-        self._failures: defaultdict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures[key]
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        return times
-
-    def check(self, ip: str, name: str) -> None:
-        """Raise :class:`RateLimited` when the address or the account is locked out."""
-        now = time.monotonic()
-        with self._lock:
-            for key in (f"ip:{ip}", f"user:{name.casefold()}"):
-                times = self._recent(key, now)
-                if len(times) >= self.max_failures:
-                    retry_after = int(times[0] + self.window - now) + 1
-                    raise RateLimited(
-                        "too many failed logins; wait and try again", retry_after=retry_after
-                    )
-
-    def failed(self, ip: str, name: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in (f"ip:{ip}", f"user:{name.casefold()}"):
-                self._recent(key, now).append(now)
-
-    def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(f"user:{name.casefold()}", None)
