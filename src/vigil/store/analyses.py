@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from vigil.documents import Document
 from vigil.engine import Engine, partitioned
+from vigil.identifiers.index import replace_identifiers
 from vigil.store.db import Store
 from vigil.store.models import AnalysisRow, DocumentIndicator, DocumentRow
 
@@ -88,6 +89,7 @@ def save_analyses(store: Store, results: list[tuple[int, dict[str, Any]]]) -> No
             for indicator in sorted({hit["id"] for hit in analysis.get("indicators", [])}):
                 indicators.append({"document_pk": pk, "indicator": indicator})
         session.execute(sa.insert(AnalysisRow), analyses)
+        replace_identifiers(session.connection(), results)
         if indicators:
             session.execute(sa.insert(DocumentIndicator), indicators)
 
