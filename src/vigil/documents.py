@@ -8,6 +8,8 @@ on every line and its messages are part of the contract (they are reported per l
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -38,6 +40,13 @@ MAX_ID_LENGTH: Final = 512
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 #: Key under ``meta`` that keeps top-level fields the contract does not name, so nothing is lost.
 EXTRA_FIELDS_KEY: Final = "extra_fields"
+#: Longest integer kept in ``meta``: far beyond any identifier, well below Python's 4300-digit
+#: conversion limit, so a stored record can always be written and read back.
+MAX_INTEGER_DIGITS: Final = 1000
+_INTEGER_BOUND: Final = 10**MAX_INTEGER_DIGITS
+#: Deepest nesting kept in ``meta``; deeper structures are hostile, not metadata.
+MAX_META_DEPTH: Final = 64
+_BOM: Final = "\ufeff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +84,78 @@ def _check_string(name: str, value: object) -> str:
     if not value.isascii() and _SURROGATE.search(value):
         raise DocumentError(f"field '{name}' is not valid Unicode (lone surrogate)")
     return value
+
+
+def _json_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise DocumentError(f"a number has more than {MAX_INTEGER_DIGITS} digits")
+    return int(digits)
+
+
+def _json_float(digits: str) -> float:
+    value = float(digits)
+    if not math.isfinite(value):
+        raise DocumentError(f"a number is too large: {digits[:20]}")
+    return value
+
+
+def _json_constant(name: str) -> float:
+    # json accepts NaN and Infinity, which are not JSON and which PostgreSQL refuses to store
+    raise DocumentError(f"not valid JSON: {name} is not a JSON value")
+
+
+def parse_json_line(raw: bytes | str) -> object:
+    """One line of JSONL decoded; raises :class:`DocumentError` with the reason a person can act on.
+
+    A leading byte-order mark is dropped (editors on Windows write one). Numbers that could not
+    be stored (NaN, Infinity, integers over :data:`MAX_INTEGER_DIGITS` digits) reject the line
+    here, so one such record never stops a batch.
+    """
+    if isinstance(raw, bytes):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DocumentError("line is not valid UTF-8") from exc
+    else:
+        line = raw
+    try:
+        return json.loads(
+            line.removeprefix(_BOM), parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant
+        )
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"not valid JSON: {exc.msg} at column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise DocumentError("not valid JSON: nested too deeply") from exc
+    except ValueError as exc:  # any other limit of the decoder
+        raise DocumentError(f"not valid JSON: {str(exc)[:80]}") from exc
+
+
+def _check_json_value(name: str, value: object, depth: int = 0) -> None:
+    """``value`` can be stored as JSON and read back on every backend."""
+    if depth > MAX_META_DEPTH:
+        raise DocumentError(f"field '{name}' is nested more than {MAX_META_DEPTH} levels deep")
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, str):
+        if not value.isascii() and _SURROGATE.search(value):
+            raise DocumentError(f"field '{name}' is not valid Unicode (lone surrogate)")
+    elif isinstance(value, int):
+        if not -_INTEGER_BOUND < value < _INTEGER_BOUND:
+            raise DocumentError(f"field '{name}' holds a number with more than {MAX_INTEGER_DIGITS} digits")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise DocumentError(f"field '{name}' holds {value}, which is not a JSON number")
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_json_value(name, item, depth + 1)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise DocumentError(f"field '{name}' has a key that is not a string: {_type_name(key)}")
+            _check_json_value(name, key, depth + 1)
+            _check_json_value(name, item, depth + 1)
+    else:
+        raise DocumentError(f"field '{name}' holds a {_type_name(value)}, which is not a JSON value")
 
 
 def _type_name(value: object) -> str:
@@ -158,6 +239,7 @@ def parse_document(record: object) -> Document:
     extra = {k: v for k, v in record.items() if k not in FIELDS}
     if extra:
         meta[EXTRA_FIELDS_KEY] = extra
+    _check_json_value("meta", meta)
 
     return Document(
         id=doc_id,

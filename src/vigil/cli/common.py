@@ -20,7 +20,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from vigil.errors import FormatError, InputError
+from vigil.documents import parse_json_line
+from vigil.errors import DocumentError, FormatError, InputError
 from vigil.ingest.readers import open_input
 from vigil.settings import Settings, load_settings
 
@@ -69,16 +70,11 @@ def iter_jsonl(handle: IO[bytes]) -> Iterator[tuple[int, Any | InputError]]:
         if not raw.strip():
             continue
         try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            yield number, InputError("line is not valid UTF-8")
+            record = parse_json_line(raw)
+        except DocumentError as exc:
+            yield number, exc
             continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, InputError(f"not valid JSON: {exc.msg} at column {exc.colno}")
-        except RecursionError:
-            yield number, InputError("not valid JSON: nested too deeply")
+        yield number, record
 
 
 def iter_input_records(path: Path) -> Iterator[tuple[int, Any | InputError]]:

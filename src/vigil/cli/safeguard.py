@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,37 +13,49 @@ import typer
 
 from vigil.cli.common import open_binary_input, open_output, write_jsonl
 from vigil.cli.groups import eval_app
-from vigil.errors import InputError
+from vigil.documents import parse_json_line
+from vigil.errors import DocumentError, InputError
 from vigil.safeguard.classifier import default_classifier
 from vigil.safeguard.decision import QueryChecker
 from vigil.safeguard.evaluation import evaluate, read_labelled
 
 DEFAULT_LABELLED = Path("tests/data/queries_labelled.jsonl")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _query_of_line(line: str) -> str:
     """A line is a query, or a JSON object with a ``query`` field (JSONL input)."""
-    stripped = line.strip()
+    stripped = line.strip().removeprefix("\ufeff")
     if stripped.startswith("{"):
         try:
-            record = json.loads(stripped)
-        except json.JSONDecodeError:
+            record = parse_json_line(stripped)
+        except DocumentError:
             return stripped
         if isinstance(record, dict) and isinstance(record.get("query"), str):
             return str(record["query"])
     return stripped
 
 
-def _file_queries(path: Path) -> Iterator[str]:
+def _unusable(query: str) -> str | None:
+    """Why a query cannot be checked (and written back out as UTF-8), or None."""
+    if not query.isascii() and _SURROGATE.search(query):
+        return "query is not valid Unicode (lone surrogate)"
+    return None
+
+
+def _file_queries(path: Path) -> Iterator[tuple[int, str, str | None]]:
+    """``(line, query, None)`` for each query of the file, ``(line, "", reason)`` for a line to skip."""
     handle = open_binary_input(path)
     try:
         for number, raw in enumerate(handle, start=1):
             try:
                 line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(f"{path}:{number}: line is not valid UTF-8") from exc
-            if line.strip():
-                yield _query_of_line(line)
+            except UnicodeDecodeError:
+                yield number, "", "line is not valid UTF-8"
+                continue
+            if line.strip().removeprefix("\ufeff"):
+                query = _query_of_line(line)
+                yield number, query, _unusable(query)
     finally:
         if handle is not sys.stdin.buffer:
             handle.close()
@@ -66,19 +79,34 @@ def query_check(
     Each line is {"query", "lang", "category", "action", "message"}: category is
     exploitation, at_risk or neutral; action is suppress_and_deter, show_safety_info or
     none; message is the deterrence or safety message in the query's language (null for
-    none). Queries given as arguments come first, then those of --input.
+    none). Queries given as arguments come first, then those of --input. A line that cannot
+    be read (not UTF-8, a lone surrogate) is reported on stderr and skipped; the exit status
+    is then 1.
     """
     if not queries and input_path is None:
         raise InputError("give queries as arguments or a file with -i FILE ('-' for stdin)")
     if country is not None and (len(country) != 2 or not country.isalpha()):
         raise InputError("--country takes a two-letter ISO code such as PL")
     checker = QueryChecker()
+    skipped = 0
     with open_output(output) as out:
-        for query in queries or []:
-            write_jsonl(out, checker.check(query, country))
-        if input_path is not None:
-            for query in _file_queries(input_path):
+        for number, query in enumerate(queries or [], start=1):
+            reason = _unusable(query)
+            if reason is None:
                 write_jsonl(out, checker.check(query, country))
+            else:
+                skipped += 1
+                print(f"skipped argument {number}: {reason}", file=sys.stderr)
+        if input_path is not None:
+            for line, query, reason in _file_queries(input_path):
+                if reason is None:
+                    write_jsonl(out, checker.check(query, country))
+                else:
+                    skipped += 1
+                    print(f"skipped {input_path}:{line}: {reason}", file=sys.stderr)
+    if skipped:
+        print(f"skipped {skipped} queries", file=sys.stderr)
+        raise typer.Exit(1)
 
 
 def eval_queries(

@@ -8,15 +8,15 @@ record; only an unreadable file raises :class:`~vigil.errors.FormatError`.
 from __future__ import annotations
 
 import csv
-import json
 import sys
+from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, Final, Literal
 
-from vigil.documents import FIELDS, parse_document, parse_timestamp
+from vigil.documents import FIELDS, parse_document, parse_json_line, parse_timestamp
 from vigil.errors import DocumentError, FormatError, InputError
 from vigil.ingest.html_text import extract_main_text
 
@@ -30,6 +30,7 @@ _EXTENSIONS: Final = {
     ".warc": "warc",
     ".warc.gz": "warc",
 }
+_UTF8_BOM: Final = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,20 +87,7 @@ def read_jsonl(handle: IO[bytes], max_bytes: int) -> Iterator[Item]:
             yield Item(number, error=f"record is longer than {max_bytes} bytes")
             continue
         try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            yield Item(number, error="line is not valid UTF-8")
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Item(number, error=f"not valid JSON: {exc.msg} at column {exc.colno}")
-            continue
-        except RecursionError:
-            yield Item(number, error="not valid JSON: nested too deeply")
-            continue
-        try:
-            yield Item(number, document=parse_document(record))
+            yield Item(number, document=parse_document(parse_json_line(raw)))
         except DocumentError as exc:
             yield Item(number, error=str(exc))
 
@@ -130,9 +118,9 @@ def _csv_value(field: str, value: str) -> Any:
             return None
         if stripped[0] in "[{":
             try:
-                return json.loads(stripped)
-            except json.JSONDecodeError as exc:
-                raise DocumentError(f"column for '{field}' is not valid JSON: {exc.msg}") from exc
+                return parse_json_line(stripped)
+            except DocumentError as exc:
+                raise DocumentError(f"column for '{field}': {exc.message}") from exc
         if field == "images":
             return [part for part in stripped.replace("|", " ").split() if part]
         raise DocumentError("column for 'meta' must hold a JSON object")
@@ -143,15 +131,16 @@ def _csv_value(field: str, value: str) -> Any:
 
 def read_csv(handle: IO[bytes], mapping: Mapping[str, str], max_bytes: int) -> Iterator[Item]:
     csv.field_size_limit(max_bytes)
-    text = _DecodedLines(handle)
-    reader = csv.reader(text)
+    lines = _CsvLines(handle)
+    # strict: a stray quote is an error, not a field that silently swallows the following rows
+    reader = csv.reader(lines, strict=True)
     try:
         header = next(reader)
     except StopIteration:
         return
-    except (csv.Error, UnicodeDecodeError) as exc:
+    except csv.Error as exc:
         raise FormatError(f"cannot read the CSV header: {exc}") from exc
-    columns = {name.strip().lstrip("\ufeff"): i for i, name in enumerate(header)}
+    columns = {name.strip(): i for i, name in enumerate(header)}
     missing = [col for col in mapping.values() if col not in columns]
     if missing:
         raise InputError(f"--map names columns that the CSV header lacks: {', '.join(missing)}")
@@ -164,63 +153,95 @@ def read_csv(handle: IO[bytes], mapping: Mapping[str, str], max_bytes: int) -> I
         raise InputError("the CSV needs columns for 'id' and 'text' (name them, or use --map id=COL,text=COL)")
     meta_columns = {i: name for name, i in columns.items() if i not in field_of_column}
     while True:
-        start = reader.line_num + 1
+        lines.start_row()
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Item(start, error=f"not valid CSV: {exc}")
+            yield Item(lines.row_start, error=f"not valid CSV: {exc}")
+            lines.resynchronise()
             continue
         if not any(cell.strip() for cell in row):
             continue
-        if text.bad_lines and any(start <= n <= reader.line_num for n in text.bad_lines):
-            text.bad_lines.clear()
+        start = lines.row_start
+        if lines.row_is_bad:
             yield Item(start, error="row is not valid UTF-8")
             continue
         if len(row) != len(header):
             yield Item(start, error=f"row has {len(row)} columns, the header has {len(header)}")
+            lines.resynchronise()
             continue
         try:
-            record: dict[str, Any] = {}
-            for index, field in field_of_column.items():
-                value = _csv_value(field, row[index])
-                if value is not None:
-                    record[field] = value
-            extra = {name: row[i] for i, name in meta_columns.items() if row[i] != ""}
-            if extra:
-                meta = record.get("meta") or {}
-                if not isinstance(meta, dict):
-                    raise DocumentError("column for 'meta' must hold a JSON object")
-                record["meta"] = {**extra, **meta}
-            yield Item(start, document=parse_document(record))
+            yield Item(start, document=parse_document(_csv_record(row, field_of_column, meta_columns)))
         except DocumentError as exc:
             yield Item(start, error=str(exc))
 
 
-class _DecodedLines:
-    """Decode line by line so that one bad byte spoils one row, not the file.
+def _csv_record(row: list[str], field_of_column: Mapping[int, str], meta_columns: Mapping[int, str]) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for index, field in field_of_column.items():
+        value = _csv_value(field, row[index])
+        if value is not None:
+            record[field] = value
+    extra = {name: row[i] for i, name in meta_columns.items() if row[i] != ""}
+    if extra:
+        meta = record.get("meta") or {}
+        if not isinstance(meta, dict):
+            raise DocumentError("column for 'meta' must hold a JSON object")
+        record["meta"] = {**extra, **meta}
+    return record
 
-    Lines that are not UTF-8 are passed on (with replacement characters, so the CSV reader
-    stays in step) and their numbers kept in ``bad_lines`` so the row can be rejected.
+
+class _CsvLines:
+    """Physical lines for the CSV reader, decoded one by one, that can be read again.
+
+    One bad byte spoils one row, not the file: a line that is not UTF-8 is passed on with
+    replacement characters (so the CSV reader stays in step) and its row is rejected. A row
+    that spans several lines and turns out bad (an unbalanced quote) is rejected at its
+    first line, and reading resumes at the line after it, so the rows it swallowed are kept.
     """
 
     def __init__(self, handle: IO[bytes]) -> None:
         self._lines = iter(handle)
         self._number = 0
-        self.bad_lines: set[int] = set()
+        self._again: deque[tuple[int, str, bool]] = deque()
+        self._taken: list[tuple[int, str, bool]] = []
 
-    def __iter__(self) -> _DecodedLines:
+    def __iter__(self) -> _CsvLines:
         return self
 
     def __next__(self) -> str:
-        raw = next(self._lines)
-        self._number += 1
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            self.bad_lines.add(self._number)
-            return raw.decode("utf-8", errors="replace")
+        if self._again:
+            line = self._again.popleft()
+        else:
+            raw = next(self._lines)
+            self._number += 1
+            if self._number == 1:
+                raw = raw.removeprefix(_UTF8_BOM)
+            try:
+                line = (self._number, raw.decode("utf-8"), False)
+            except UnicodeDecodeError:
+                line = (self._number, raw.decode("utf-8", errors="replace"), True)
+        self._taken.append(line)
+        return line[1]
+
+    def start_row(self) -> None:
+        self._taken = []
+
+    @property
+    def row_start(self) -> int:
+        """1-based line on which the current row starts."""
+        return self._taken[0][0] if self._taken else self._number + 1
+
+    @property
+    def row_is_bad(self) -> bool:
+        return any(bad for _, _, bad in self._taken)
+
+    def resynchronise(self) -> None:
+        """Read the lines after the current row's first line again, as rows of their own."""
+        self._again.extendleft(reversed(self._taken[1:]))
+        del self._taken[1:]
 
 
 def read_warc(path: Path, max_bytes: int) -> Iterator[Item]:

@@ -8,13 +8,12 @@ prepared on the batch engine (a process pool or Dask) in partitions, in input or
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
 
-from vigil.documents import Document, parse_document
+from vigil.documents import Document, parse_document, parse_json_line
 from vigil.engine import Engine, LocalEngine, partitioned
 from vigil.errors import ConfigError, InputError
 from vigil.link.features import LinkFeatures, SpanLike, TokenHasher, build_features
@@ -73,14 +72,7 @@ class Rejected:
 
 def decode_line(raw: bytes) -> object:
     """One JSONL line decoded; raises :class:`InputError` with the reason a person can act on."""
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputError("line is not valid UTF-8") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg} at column {exc.colno}") from exc
-    except RecursionError as exc:
-        raise InputError("not valid JSON: nested too deeply") from exc
+    return parse_json_line(raw)
 
 
 def record_to_features(
