@@ -32,6 +32,8 @@ def test_ingest_json_summary_and_exit_status(tmp_path: Path) -> None:
     first = run(["ingest", str(path), "--json"], tmp_path / "data")
     assert first.returncode == 1
     summary = json.loads(first.stdout.strip().splitlines()[-1])
+    processing = summary.pop("processing")
+    assert (processing["analysed"], processing["failed"]) == (2, 0)
     assert summary == {
         "accepted": 2,
         "rejected": 1,

@@ -29,7 +29,8 @@ from vigil.cli.common import (
 )
 from vigil.documents import Document, parse_document
 from vigil.engine import partitioned
-from vigil.errors import DocumentError, EngineError, InputError, VigilError
+from vigil.errors import DocumentError, EngineError, InputError
+from vigil.failures import RecordFailure, guarded
 from vigil.pipeline import Pipeline, build_pipeline
 from vigil.settings import Settings
 
@@ -58,10 +59,10 @@ def _analyze_partition(
 
 
 def _analyze_one(pipeline: Pipeline, line: int, document: Document) -> tuple[int, dict[str, Any] | str]:
-    try:
-        return line, pipeline(document)
-    except VigilError as exc:
-        return line, str(exc)
+    result = guarded(pipeline, document)
+    if isinstance(result, RecordFailure):
+        return line, f"analysis of document {document.id!r} failed: {result.reason}"
+    return line, result
 
 
 def _documents(path: Path, rejected: list[tuple[int, str]]) -> Iterator[tuple[int, Document]]:

@@ -11,8 +11,10 @@ import typer
 
 from vigil.cli.common import get_settings, progress, stderr_console
 from vigil.cli.groups import db_app
+from vigil.cli.process import announce_store, print_process_report, run_processing
 from vigil.ingest import ingest_inputs
 from vigil.ingest.readers import FORMATS, parse_mapping
+from vigil.processing import ProcessReport
 from vigil.store import Store
 
 
@@ -31,20 +33,36 @@ def ingest(
         typer.Option("--map", help="CSV column mapping FIELD=COLUMN,..., e.g. text=description,title=headline."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object (last line).")] = False,
+    analyze: Annotated[
+        bool,
+        typer.Option(
+            "--analyze/--no-analyze",
+            help="Analyse, link, count and match what was stored (default); --no-analyze leaves it to `vigil process`.",
+        ),
+    ] = True,
 ) -> None:
-    """Store documents from files; report every rejected record with its line number and reason.
+    """Store documents from files, then analyse, link and count them; report every rejected record.
 
-    Exit status 0 when nothing was rejected, 1 otherwise.
+    Rejected records are reported with their line number and reason; documents whose
+    analysis fails are recorded and skipped. Exit status 0 when nothing was rejected or
+    failed, 1 otherwise.
     """
     settings = get_settings(ctx)
     column_map = parse_mapping(mapping)
-    with Store.open(settings) as store, progress() as bar:
-        task = bar.add_task("ingesting", total=None)
-        report = ingest_inputs(
-            store, paths, fmt=fmt, source=source, mapping=column_map, on_item=lambda _line: bar.advance(task)
-        )
+    announce_store(settings)
+    processed: ProcessReport | None = None
+    with Store.open(settings) as store:
+        with progress() as bar:
+            task = bar.add_task("ingesting", total=None)
+            report = ingest_inputs(
+                store, paths, fmt=fmt, source=source, mapping=column_map, on_item=lambda _line: bar.advance(task)
+            )
+        if analyze:
+            processed = run_processing(settings, store)
     if as_json:
-        sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+        summary = report.to_json()
+        summary["processing"] = processed.to_json() if processed is not None else None
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
     else:
         for error in report.errors[:50]:
             where = f"{error['path']}:" if "path" in error else ""
@@ -55,7 +73,9 @@ def ingest(
             f"accepted {report.accepted}, rejected {report.rejected}, duplicates {report.duplicates}",
             file=sys.stderr,
         )
-    if report.rejected:
+    if processed is not None:
+        print_process_report(processed)
+    if report.rejected or (processed is not None and processed.failed):
         raise typer.Exit(1)
 
 

@@ -23,14 +23,7 @@ if TYPE_CHECKING:
 def detection_params(settings: Settings, window: int | None) -> DetectionParams:
     from vigil.trends.detect import DetectionParams
 
-    defaults = DetectionParams()
-    return DetectionParams(
-        window=window or defaults.window,
-        fdr=settings.trends_fdr,
-        max_p=settings.trends_max_p,
-        min_count=settings.trends_min_count,
-        min_excess=settings.trends_min_excess,
-    )
+    return DetectionParams.from_settings(settings, window)
 
 
 def _analyzer(enabled: bool, settings: Settings) -> Analyzer | None:

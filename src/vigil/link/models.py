@@ -26,6 +26,10 @@ class LinkDocument(Base):
     signature: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     cluster: Mapped[str | None] = mapped_column(sa.String(40))
     linked_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: The stored document this entry links (None for ``vigil link --store`` input that is not stored).
+    document_pk: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("documents.pk", ondelete="SET NULL"), unique=True, index=True
+    )
 
 
 class LinkIdentifier(Base):

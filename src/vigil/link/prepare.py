@@ -16,6 +16,7 @@ from typing import Any, Final
 from vigil.documents import Document, parse_document, parse_json_line
 from vigil.engine import Engine, LocalEngine, partitioned
 from vigil.errors import ConfigError, InputError
+from vigil.failures import RecordFailure, guarded
 from vigil.link.features import LinkFeatures, SpanLike, TokenHasher, build_features
 
 EntityExtractor = Callable[[Document], "Extracted"]
@@ -110,9 +111,12 @@ class _Preparer:
             if isinstance(record, Exception):
                 raise record
             decoded = decode_line(record) if isinstance(record, bytes) else record
-            return record_to_features(decoded, self.extractor, self.hasher, self.keep_text)
         except InputError as exc:
             return Rejected(line, exc.message or str(exc))
+        result = guarded(record_to_features, decoded, self.extractor, self.hasher, self.keep_text)
+        if isinstance(result, RecordFailure):
+            return Rejected(line, result.message if result.error == "DocumentError" else result.reason)
+        return result
 
 
 def prepare(

@@ -126,8 +126,14 @@ class StoredLinks:
                 "re-link from scratch in a fresh data directory"
             )
 
-    def add(self, features: Sequence[LinkFeatures]) -> list[str | None]:
-        """Link ``features`` into the stored index; returns each one's cluster id (None: linked to nothing)."""
+    def add(
+        self, features: Sequence[LinkFeatures], document_pks: Sequence[int] | None = None
+    ) -> list[str | None]:
+        """Link ``features`` into the stored index; returns each one's cluster id (None: linked to nothing).
+
+        ``document_pks`` (parallel to ``features``) ties each entry to its stored document.
+        """
+        pk_of = dict(zip((f.id for f in features), document_pks, strict=True)) if document_pks is not None else {}
         with self.store.session() as session:
             self._check_layout(session)
             known = self._known(session, [f.id for f in features])
@@ -140,11 +146,18 @@ class StoredLinks:
             if fresh:
                 state = _SessionState(session)
                 delta = link_batch(state, fresh, self.config)
-                self._apply(session, delta, state.shingle_sketch())
+                self._apply(session, delta, state.shingle_sketch(), pk_of)
                 changed = self._recluster(session)
                 self._refresh_summaries(session, changed)
             clusters = self._known(session, [f.id for f in features])
         return [clusters.get(f.id) for f in features]
+
+    def reset(self) -> None:
+        """Forget every link (documents, identifiers, edges, buckets, clusters), to re-link from scratch."""
+        with self.store.session() as session:
+            for table in (LinkEdge, LinkBucket, LinkCluster, LinkIdentifier, LinkDocument):
+                session.execute(sa.delete(table))
+            session.execute(sa.delete(LinkMeta).where(LinkMeta.name == META_SKETCH))
 
     @staticmethod
     def _known(session: Session, ids: Sequence[str]) -> dict[str, str | None]:
@@ -155,7 +168,7 @@ class StoredLinks:
                 found[doc_id] = cluster
         return found
 
-    def _apply(self, session: Session, delta: LinkDelta, sketch: U32 | None) -> None:
+    def _apply(self, session: Session, delta: LinkDelta, sketch: U32 | None, pk_of: Mapping[str, int]) -> None:
         session.execute(
             sa.insert(LinkDocument),
             [
@@ -166,6 +179,7 @@ class StoredLinks:
                     "facts": f.summary(),
                     "signature": _blob(delta.signatures.get(delta.first_index + i)),
                     "cluster": None,
+                    "document_pk": pk_of.get(f.id),
                 }
                 for i, f in enumerate(delta.features)
             ],

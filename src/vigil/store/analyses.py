@@ -8,15 +8,22 @@ one :class:`AnalysisRow` plus one :class:`DocumentIndicator` per indicator found
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Final
 
 import sqlalchemy as sa
 
 from vigil.documents import Document
 from vigil.engine import Engine, partitioned
+from vigil.failures import RecordFailure, guarded
 from vigil.identifiers.index import replace_identifiers
+from vigil.provenance import pipeline_version
 from vigil.store.db import Store
-from vigil.store.models import AnalysisRow, DocumentIndicator, DocumentRow
+from vigil.store.models import AnalysisRow, DocumentIndicator, DocumentRow, ProcessingFailure, utcnow
+
+#: Stage names of :class:`ProcessingFailure`.
+STAGE_ANALYZE: Final = "analyze"
+STAGE_LINK: Final = "link"
 
 
 def row_to_document(row: DocumentRow) -> Document:
@@ -37,14 +44,28 @@ def row_to_document(row: DocumentRow) -> Document:
     )
 
 
-def _pending(store: Store, redo: bool, page: int) -> Iterator[tuple[int, Document]]:
-    """Documents to analyse, by primary key, read page by page (constant memory)."""
+def _pending(store: Store, redo: bool, page: int, version: str | None) -> Iterator[tuple[int, Document]]:
+    """Documents to analyse, by primary key, read page by page (constant memory).
+
+    Without ``redo``: documents with no analysis, or (given ``version``) an analysis from
+    another pipeline version, except those that already failed under ``version``.
+    """
     last = 0
     while True:
         with store.session() as session:
             query = sa.select(DocumentRow).where(DocumentRow.pk > last).order_by(DocumentRow.pk).limit(page)
             if not redo:
-                query = query.where(~sa.exists().where(AnalysisRow.document_pk == DocumentRow.pk))
+                current = AnalysisRow.document_pk == DocumentRow.pk
+                if version is not None:
+                    current = current & (AnalysisRow.pipeline_version == version)
+                query = query.where(~sa.exists().where(current))
+                if version is not None:
+                    failed = (
+                        (ProcessingFailure.document_pk == DocumentRow.pk)
+                        & (ProcessingFailure.stage == STAGE_ANALYZE)
+                        & (ProcessingFailure.pipeline_version == version)
+                    )
+                    query = query.where(~sa.exists().where(failed))
             rows = list(session.scalars(query))
         if not rows:
             return
@@ -53,18 +74,56 @@ def _pending(store: Store, redo: bool, page: int) -> Iterator[tuple[int, Documen
         last = rows[-1].pk
 
 
+Outcome = tuple[int, dict[str, Any] | RecordFailure]
+
+
 class _PairAnalysis:
-    """Picklable ``(pk, document) -> (pk, analysis)`` around a pipeline."""
+    """Picklable ``(pk, document) -> (pk, analysis or failure)`` around a pipeline."""
 
     def __init__(self, pipeline: Callable[[Document], dict[str, Any]]) -> None:
         self.pipeline = pipeline
 
-    def __call__(self, item: tuple[int, Document]) -> tuple[int, dict[str, Any]]:
+    def __call__(self, item: tuple[int, Document]) -> Outcome:
         pk, document = item
-        return pk, self.pipeline(document)
+        return pk, guarded(self.pipeline, document)
 
 
-def save_analyses(store: Store, results: list[tuple[int, dict[str, Any]]]) -> None:
+@dataclass
+class AnalyzeCounts:
+    """What one pass over the store did: analyses written, and documents that failed (kept, skipped)."""
+
+    analysed: int = 0
+    failed: int = 0
+    pks: list[int] = field(default_factory=list)
+    failures: list[tuple[int, RecordFailure]] = field(default_factory=list)
+
+
+def save_failures(store: Store, stage: str, version: str, failures: list[tuple[int, RecordFailure]]) -> None:
+    """Record (or replace) each document's failure at ``stage``."""
+    if not failures:
+        return
+    pks = [pk for pk, _ in failures]
+    with store.session() as session:
+        session.execute(
+            sa.delete(ProcessingFailure).where(ProcessingFailure.stage == stage, ProcessingFailure.document_pk.in_(pks))
+        )
+        session.execute(
+            sa.insert(ProcessingFailure),
+            [
+                {
+                    "document_pk": pk,
+                    "stage": stage,
+                    "pipeline_version": version,
+                    "error": failure.error[:200],
+                    "message": failure.message,
+                    "failed_at": utcnow(),
+                }
+                for pk, failure in failures
+            ],
+        )
+
+
+def save_analyses(store: Store, results: list[tuple[int, dict[str, Any]]], version: str | None = None) -> None:
     """Replace the stored analyses of these documents, in one transaction."""
     if not results:
         return
@@ -84,6 +143,7 @@ def save_analyses(store: Store, results: list[tuple[int, dict[str, Any]]]) -> No
                     "risk_level": risk.get("level"),
                     "model": risk.get("model"),
                     "result": analysis,
+                    "pipeline_version": version or pipeline_version(),
                 }
             )
             for indicator in sorted({hit["id"] for hit in analysis.get("indicators", [])}):
@@ -100,16 +160,36 @@ def analyze_store(
     engine: Engine,
     *,
     redo: bool = False,
+    version: str | None = None,
     partition_size: int | None = None,
     on_partition: Callable[[int], None] | None = None,
-) -> int:
-    """Analyse stored documents (those without an analysis, or all with ``redo``); returns the count."""
+) -> AnalyzeCounts:
+    """Analyse stored documents that need it (see :func:`_pending`); a failing document is recorded and skipped.
+
+    Each partition is written in its own transaction as it arrives, so a killed run keeps
+    what it finished and the next run continues from there.
+    """
     size = partition_size or store.settings.partition_size
-    done = 0
+    version = version or pipeline_version()
+    counts = AnalyzeCounts()
     work = _PairAnalysis(pipeline)
-    for results in engine.map_partitions(work, partitioned(_pending(store, redo, size * 4), size)):
-        save_analyses(store, results)
-        done += len(results)
+    for results in engine.map_partitions(work, partitioned(_pending(store, redo, size * 4, version), size)):
+        done = [(pk, r) for pk, r in results if not isinstance(r, RecordFailure)]
+        failed = [(pk, r) for pk, r in results if isinstance(r, RecordFailure)]
+        save_analyses(store, done, version)
+        save_failures(store, STAGE_ANALYZE, version, failed)
+        if done:
+            with store.session() as session:
+                session.execute(
+                    sa.delete(ProcessingFailure).where(
+                        ProcessingFailure.stage == STAGE_ANALYZE,
+                        ProcessingFailure.document_pk.in_([pk for pk, _ in done]),
+                    )
+                )
+        counts.analysed += len(done)
+        counts.failed += len(failed)
+        counts.pks.extend(pk for pk, _ in done)
+        counts.failures.extend(failed)
         if on_partition is not None:
             on_partition(len(results))
-    return done
+    return counts

@@ -137,6 +137,8 @@ class AnalysisRow(Base):
     model: Mapped[str | None] = mapped_column(sa.String(64))
     result: Mapped[dict[str, Any]] = mapped_column(default=dict)
     analyzed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: :func:`vigil.provenance.pipeline_version` of the pipeline that wrote it (None: before versions were kept).
+    pipeline_version: Mapped[str | None] = mapped_column(sa.String(64), index=True)
 
 
 class DocumentIndicator(Base):
@@ -149,3 +151,22 @@ class DocumentIndicator(Base):
         sa.ForeignKey("documents.pk", ondelete="CASCADE"), primary_key=True
     )
     indicator: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+
+
+class ProcessingFailure(Base):
+    """A stored document that one stage of processing could not handle (it was skipped, not lost).
+
+    ``vigil process`` does not retry a document that failed under the same pipeline version;
+    a new version (a fixed lexicon or code) tries it again.
+    """
+
+    __tablename__ = "processing_failures"
+    __table_args__ = (sa.UniqueConstraint("document_pk", "stage", name="uq_processing_failures_doc_stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_pk: Mapped[int] = mapped_column(sa.ForeignKey("documents.pk", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(sa.String(16))
+    pipeline_version: Mapped[str] = mapped_column(sa.String(64))
+    error: Mapped[str] = mapped_column(sa.String(200))
+    message: Mapped[str] = mapped_column(sa.Text)
+    failed_at: Mapped[datetime] = mapped_column(default=utcnow)

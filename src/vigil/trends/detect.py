@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +37,9 @@ from scipy import stats
 from vigil.trends.periods import Freq
 from vigil.trends.series import FloatArray, SeriesTable
 
+if TYPE_CHECKING:
+    from vigil.settings import Settings
+
 BoolArray = npt.NDArray[np.bool_]
 
 #: Periods in the week, for day-of-week seasonality of daily series.
@@ -44,12 +47,15 @@ WEEK: Final = 7
 #: Smallest trailing mean used to estimate a segment's overdispersion (noise below it).
 DISPERSION_MIN_MEAN: Final = 3.0
 
+#: Periods of history a period is compared with.
+DEFAULT_WINDOW: Final = 12
+
 
 @dataclass(frozen=True, slots=True)
 class DetectionParams:
     """Settings of the detector; defaults are the tuned values in ``docs/trends.md``."""
 
-    window: int = 12
+    window: int = DEFAULT_WINDOW
     gap: int = 1
     min_history: int = 4
     fdr: float = 0.05
@@ -62,6 +68,17 @@ class DetectionParams:
     sustain: tuple[int, ...] = (2, 4)
     sustain_daily: tuple[int, ...] = (7, 14)
     directions: tuple[str, ...] = ("up", "down")
+
+    @classmethod
+    def from_settings(cls, settings: Settings, window: int | None = None) -> DetectionParams:
+        """The detector as the settings configure it (the one place settings become parameters)."""
+        return cls(
+            window=window or DEFAULT_WINDOW,
+            fdr=settings.trends_fdr,
+            max_p=settings.trends_max_p,
+            min_count=settings.trends_min_count,
+            min_excess=settings.trends_min_excess,
+        )
 
     def for_freq(self, freq: Freq) -> DetectionParams:
         """Daily series look back ``window`` weeks of days so every weekday is seen ``window`` times."""

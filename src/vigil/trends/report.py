@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from vigil.documents import Document, parse_document
 from vigil.errors import InputError, VigilError
+from vigil.failures import RecordFailure, guarded
 from vigil.store import Store
 from vigil.store.analyses import row_to_document
 from vigil.store.models import AnalysisRow, DocumentIndicator, DocumentRow
@@ -67,12 +68,12 @@ def collect_records(
             analysis = record.pop(ANALYSIS_KEY)
         try:
             document = parse_document(record)
-            if analysis is None and analyzer is not None:
-                analysis = analyzer(document)
         except VigilError as exc:
             out.reject(line, exc.message)
             continue
-        out.builder.add(document_day(document), segmenter.segments(document, analysis))
+        added = guarded(_count_one, out, segmenter, document, analysis, analyzer)
+        if isinstance(added, RecordFailure):
+            out.reject(line, f"document {document.id!r}: {added.reason}")
     return out
 
 
@@ -118,14 +119,24 @@ def collect_pairs(
     out = Collected()
     for document, analysis in pairs:
         out.read += 1
-        if analysis is None and analyzer is not None:
-            try:
-                analysis = analyzer(document)
-            except VigilError as exc:
-                out.reject(None, f"document {document.id!r}: {exc.message}")
-                continue
-        out.builder.add(document_day(document), segmenter.segments(document, analysis))
+        added = guarded(_count_one, out, segmenter, document, analysis, analyzer)
+        if isinstance(added, RecordFailure):
+            out.reject(None, f"document {document.id!r}: {added.reason}")
     return out
+
+
+def _count_one(
+    out: Collected,
+    segmenter: Segmenter,
+    document: Document,
+    analysis: Mapping[str, Any] | None,
+    analyzer: Analyzer | None,
+) -> None:
+    """Count one document (analysed first when it has no analysis and ``analyzer`` is given)."""
+    if analysis is None and analyzer is not None:
+        analysis = analyzer(document)
+    segments = segmenter.segments(document, analysis)
+    out.builder.add(document_day(document), segments)
 
 
 @dataclass

@@ -110,12 +110,7 @@ def compute_series(store: Store, freq: str) -> TrendSeries:
     from vigil.trends.report import build_table, collect_pairs, run_detection, series_rows, store_pairs
 
     settings = store.settings
-    params = DetectionParams(
-        fdr=settings.trends_fdr,
-        max_p=settings.trends_max_p,
-        min_count=settings.trends_min_count,
-        min_excess=settings.trends_min_excess,
-    )
+    params = DetectionParams.from_settings(settings)
     collected = collect_pairs(store_pairs(store), _segmenter())
     report = run_detection(build_table(collected, parse_freq(freq)), params)
     rows_by_segment: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -1,0 +1,290 @@
+"""The store is the system: bring every stored document to analysed, linked, counted and watched.
+
+:func:`process_store` is what ``vigil ingest`` runs after storing (unless ``--no-analyze``)
+and what ``vigil process`` runs to catch the store up. Each step only does what is
+missing, so a second run does nothing and a killed run continues where it stopped:
+
+1. **analyse** documents with no analysis, or one from another pipeline version
+   (:func:`vigil.provenance.pipeline_version`), in partitions on the batch engine; each
+   partition is committed as it arrives;
+2. **link** analysed documents the link index lacks, incrementally, into the stored
+   networks; when re-analysis changed documents that were already linked, the index is
+   rebuilt from the current analyses;
+3. **trends**: detection over the stored counts, new alerts stored (known ones kept);
+4. **watchlists**: newly analysed documents matched against every watch, notifications
+   raised, due webhook deliveries sent.
+
+A document that makes analysis or linking raise is recorded in ``processing_failures``
+(source, id, stage, error) and skipped; the run reports it and its exit status says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Final
+
+import sqlalchemy as sa
+
+from vigil.documents import Document
+from vigil.engine import Engine, create_engine
+from vigil.failures import RecordFailure, guarded
+from vigil.link.config import LinkConfig
+from vigil.link.features import LinkFeatures, TokenHasher, build_features
+from vigil.link.models import LinkDocument
+from vigil.link.state import StoredLinks
+from vigil.pipeline import build_pipeline
+from vigil.provenance import pipeline_version
+from vigil.settings import Settings
+from vigil.store import Store
+from vigil.store.analyses import STAGE_LINK, AnalyzeCounts, analyze_store, row_to_document, save_failures
+from vigil.store.models import AnalysisRow, DocumentRow, ProcessingFailure, Source
+
+#: Documents handed to the link index per transaction.
+LINK_BATCH: Final = 2000
+#: Failures listed in a report (the counts stay exact beyond it).
+MAX_LISTED_FAILURES: Final = 1000
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def _no_progress(_step: str, _done: int, _total: int | None) -> None:
+    return None
+
+
+@dataclass
+class ProcessReport:
+    """What one catch-up did; ``failures`` lists documents that were recorded and skipped."""
+
+    pipeline_version: str = ""
+    analysed: int = 0
+    linked: int = 0
+    relinked: bool = False
+    clusters: int = 0
+    trend_alerts: int = 0
+    notifications: int = 0
+    deliveries: dict[str, Any] = field(default_factory=dict)
+    failed: int = 0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    analysed_pks: list[int] = field(default_factory=list)
+
+    def add_failures(self, store: Store, stage: str, failures: Sequence[tuple[int, RecordFailure]]) -> None:
+        self.failed += len(failures)
+        room = MAX_LISTED_FAILURES - len(self.failures)
+        if room <= 0 or not failures:
+            return
+        chosen = list(failures)[:room]
+        with store.session() as session:
+            names = dict(
+                session.execute(
+                    sa.select(DocumentRow.pk, sa.func.concat(Source.name, "\0", DocumentRow.doc_id))
+                    .join(Source, Source.id == DocumentRow.source_id)
+                    .where(DocumentRow.pk.in_([pk for pk, _ in chosen]))
+                ).tuples()
+            )
+        for pk, failure in chosen:
+            source, _, doc_id = str(names.get(pk, "\0")).partition("\0")
+            self.failures.append({"source": source, "id": doc_id, "stage": stage, **failure.to_json()})
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pipeline_version": self.pipeline_version,
+            "analysed": self.analysed,
+            "linked": self.linked,
+            "relinked": self.relinked,
+            "clusters": self.clusters,
+            "trend_alerts": self.trend_alerts,
+            "notifications": self.notifications,
+            "deliveries": self.deliveries,
+            "failed": self.failed,
+            "failures": self.failures,
+        }
+
+
+def pending_counts(store: Store, version: str | None = None) -> dict[str, int]:
+    """How far behind the store is: documents to analyse (new or older version) and to link."""
+    version = version or pipeline_version()
+    with store.session() as session:
+        documents = session.scalar(sa.select(sa.func.count()).select_from(DocumentRow)) or 0
+        current = session.scalar(
+            sa.select(sa.func.count()).select_from(AnalysisRow).where(AnalysisRow.pipeline_version == version)
+        ) or 0
+        failed = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ProcessingFailure)
+            .where(ProcessingFailure.pipeline_version == version)
+        ) or 0
+        linked = session.scalar(
+            sa.select(sa.func.count()).select_from(LinkDocument).where(LinkDocument.document_pk.is_not(None))
+        ) or 0
+    return {"documents": int(documents), "analysed": int(current), "failed": int(failed), "linked": int(linked)}
+
+
+def process_store(
+    store: Store,
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    redo: bool = False,
+    trends: bool = True,
+    on_progress: Progress = _no_progress,
+) -> ProcessReport:
+    """Analyse, link, count and match whatever the store lacks; see the module docstring."""
+    version = pipeline_version()
+    report = ProcessReport(pipeline_version=version)
+    owned = engine is None
+    runner = engine or create_engine(settings)
+    try:
+        todo = pending_counts(store, version)
+        total = todo["documents"] if redo else max(0, todo["documents"] - todo["analysed"] - todo["failed"])
+        relink = redo or _has_stale_links(store, version)
+        done = 0
+
+        def advance(n: int) -> None:
+            nonlocal done
+            done += n
+            on_progress("analysing", done, total)
+
+        on_progress("analysing", 0, total)
+        counts: AnalyzeCounts = analyze_store(
+            store, build_pipeline(settings), runner, redo=redo, version=version, on_partition=advance
+        )
+    finally:
+        if owned:
+            runner.close()
+    report.analysed = counts.analysed
+    report.analysed_pks = counts.pks
+    report.add_failures(store, "analyze", counts.failures)
+
+    links = StoredLinks(store, LinkConfig.from_settings(settings))
+    if relink:
+        links.reset()
+        report.relinked = True
+    report.linked, link_failures = link_store(store, links, on_progress=on_progress)
+    report.add_failures(store, STAGE_LINK, link_failures)
+    report.clusters = _cluster_count(store)
+    if trends:
+        on_progress("detecting market trends", 0, None)
+        report.trend_alerts = detect_store_trends(store, settings)
+    report.notifications, report.deliveries = _watch(store, report.analysed_pks)
+    return report
+
+
+def _has_stale_links(store: Store, version: str) -> bool:
+    """Whether a linked document's analysis is about to change (it is from another pipeline version)."""
+    with store.session() as session:
+        stale = session.scalar(
+            sa.select(LinkDocument.idx)
+            .join(AnalysisRow, AnalysisRow.document_pk == LinkDocument.document_pk)
+            .where(sa.or_(AnalysisRow.pipeline_version.is_(None), AnalysisRow.pipeline_version != version))
+            .limit(1)
+        )
+    return stale is not None
+
+
+def _unlinked(store: Store, page: int) -> Iterator[list[tuple[DocumentRow, dict[str, Any], str]]]:
+    """Analysed documents the link index lacks, with their analysis and source name, page by page."""
+    last = 0
+    while True:
+        with store.session() as session:
+            rows = session.execute(
+                sa.select(DocumentRow, AnalysisRow.result, Source.name)
+                .join(AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
+                .join(Source, Source.id == DocumentRow.source_id)
+                .where(DocumentRow.pk > last)
+                .where(~sa.exists().where(LinkDocument.document_pk == DocumentRow.pk))
+                .order_by(DocumentRow.pk)
+                .limit(page)
+            ).tuples().all()
+        if not rows:
+            return
+        yield [(doc, result or {}, name) for doc, result, name in rows]
+        last = rows[-1][0].pk
+
+
+def _link_keys(store: Store, rows: Sequence[tuple[DocumentRow, dict[str, Any], str]]) -> list[str]:
+    """The key each document is linked under: its id, or ``source:id`` when another document has that id.
+
+    The link index predates sources (``vigil link --store`` keys by id alone); two sources
+    may each have a document "1", and the second must not be taken for the first.
+    """
+    ids = [doc.doc_id for doc, _, _ in rows]
+    with store.session() as session:
+        taken = set(session.scalars(sa.select(LinkDocument.doc_id).where(LinkDocument.doc_id.in_(ids))))
+    keys: list[str] = []
+    for doc, _, source in rows:
+        key = doc.doc_id if doc.doc_id not in taken else f"{source}:{doc.doc_id}"
+        taken.add(key)
+        keys.append(key)
+    return keys
+
+
+def link_store(
+    store: Store, links: StoredLinks, *, on_progress: Progress = _no_progress
+) -> tuple[int, list[tuple[int, RecordFailure]]]:
+    """Link every analysed, unlinked stored document; returns (linked, failures)."""
+    hasher = TokenHasher()
+    linked = 0
+    failures: list[tuple[int, RecordFailure]] = []
+    for rows in _unlinked(store, LINK_BATCH):
+        keys = _link_keys(store, rows)
+        features: list[LinkFeatures] = []
+        pks: list[int] = []
+        page_failures: list[tuple[int, RecordFailure]] = []
+        for (doc, result, _), key in zip(rows, keys, strict=True):
+            built = guarded(_features, row_to_document(doc), key, result, hasher)
+            if isinstance(built, RecordFailure):
+                page_failures.append((doc.pk, built))
+            else:
+                features.append(built)
+                pks.append(doc.pk)
+        if features:
+            links.add(features, pks)
+        if page_failures:
+            save_failures(store, STAGE_LINK, pipeline_version(), page_failures)
+            failures.extend(page_failures)
+            if not features:
+                break  # every remaining document of this page failed; they stay listed as failures
+        linked += len(features)
+        on_progress("linking", linked, None)
+    return linked, failures
+
+
+def _features(document: Document, key: str, analysis: dict[str, Any], hasher: TokenHasher) -> LinkFeatures:
+    entities = analysis.get("entities") or {}
+    features = build_features(document, entities, hasher)
+    return features if features.id == key else _rekey(features, key)
+
+
+def _rekey(features: LinkFeatures, key: str) -> LinkFeatures:
+    return replace(features, id=key)
+
+
+def _cluster_count(store: Store) -> int:
+    with store.session() as session:
+        count = session.scalar(
+            sa.select(sa.func.count(sa.distinct(LinkDocument.cluster))).where(LinkDocument.cluster.is_not(None))
+        )
+    return int(count or 0)
+
+
+def detect_store_trends(store: Store, settings: Settings) -> int:
+    """Run trend detection over the stored documents and store the alerts; returns how many it found."""
+    from vigil.trends.alert_store import save_alerts
+    from vigil.trends.detect import DetectionParams
+    from vigil.trends.periods import parse_freq
+    from vigil.trends.report import collect_pairs, run_detection, store_pairs
+    from vigil.trends.segments import build_segmenter
+
+    collected = collect_pairs(store_pairs(store), build_segmenter())
+    found = run_detection(collected.builder.build(parse_freq("W")), DetectionParams.from_settings(settings))
+    save_alerts(store, found.alerts)
+    return len(found.alerts)
+
+
+def _watch(store: Store, pks: Sequence[int]) -> tuple[int, dict[str, Any]]:
+    """Notifications raised for ``pks``, and what the webhook deliveries due now did."""
+    from vigil.watch import deliver_due, match_new_documents
+
+    raised = match_new_documents(store, pks) if pks else 0
+    return raised, deliver_due(store).to_json()
