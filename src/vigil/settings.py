@@ -74,6 +74,22 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(
         None, description="URL that receives new trend alerts as JSON (POST); empty disables."
     )
+    webhook_retry_seconds: float = Field(
+        60.0,
+        gt=0,
+        description=(
+            "Webhooks (trend alerts, watches): wait this long after a failed delivery before the next "
+            "attempt, doubling after each further failure."
+        ),
+    )
+    webhook_retry_max_seconds: float = Field(
+        3600.0, gt=0, description="Webhooks: longest wait between two delivery attempts, however many failed."
+    )
+    webhook_expiry_hours: float = Field(
+        72.0,
+        gt=0,
+        description="Webhooks: a notice not delivered this long after it was raised is given up (marked expired).",
+    )
     trends_fdr: float = Field(
         0.05, gt=0, lt=1, description="False-discovery rate of trend alerts across the segments tested in one period."
     )

@@ -11,16 +11,19 @@ from vigil.store import Store
 from vigil.store.models import utcnow
 from vigil.trends.detect import Alert
 from vigil.trends.models import PENDING, TrendAlertRow
+from vigil.webhooks import RetrySchedule
 
 
 def save_alerts(store: Store, alerts: Sequence[Alert]) -> list[int]:
     """Insert new alerts and refresh the figures of known ones; returns the ids of the new rows.
 
-    A known alert keeps its delivery state, so re-running detection never notifies twice.
+    A known alert keeps its delivery state, so re-running detection never notifies twice. A new
+    alert's webhook notice expires after ``webhook_expiry_hours`` when it cannot be delivered.
     """
     if not alerts:
         return []
     new_ids: list[int] = []
+    schedule = RetrySchedule.from_settings(store.settings)
     with store.session() as session:
         periods = sorted({a.period_start for a in alerts})
         existing = {
@@ -34,13 +37,15 @@ def save_alerts(store: Store, alerts: Sequence[Alert]) -> list[int]:
             key = (alert.segment, alert.freq, alert.period_start)
             row = existing.get(key)
             if row is None:
+                now = utcnow()
                 row = TrendAlertRow(
                     segment=alert.segment,
                     freq=alert.freq,
                     period_start=alert.period_start,
                     delivery_status=PENDING,
                     delivery_attempts=0,
-                    created_at=utcnow(),
+                    created_at=now,
+                    expires_at=schedule.expiry(now),
                 )
                 session.add(row)
                 existing[key] = row

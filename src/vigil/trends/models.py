@@ -9,11 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vigil.store.models import Base, utcnow
+from vigil.webhooks import DELIVERED, EXPIRED, FAILED, PENDING
 
-#: Delivery states of an alert's webhook notice.
-PENDING = "pending"
-DELIVERED = "delivered"
-FAILED = "failed"
+__all__ = ["DELIVERED", "EXPIRED", "FAILED", "PENDING", "TrendAlertRow"]
 
 
 class TrendAlertRow(Base):
@@ -24,6 +22,7 @@ class TrendAlertRow(Base):
         sa.UniqueConstraint("segment", "freq", "period_start", name="uq_trend_alerts_segment_period"),
         sa.Index("ix_trend_alerts_period", "period_start"),
         sa.Index("ix_trend_alerts_delivery", "delivery_status"),
+        sa.Index("ix_trend_alerts_next_attempt", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,9 +37,13 @@ class TrendAlertRow(Base):
     direction: Mapped[str] = mapped_column(sa.String(8))
     test: Mapped[str] = mapped_column(sa.String(8))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     delivery_status: Mapped[str] = mapped_column(sa.String(16), default=PENDING)
     delivery_attempts: Mapped[int] = mapped_column(default=0)
-    delivered_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column()
     delivery_error: Mapped[str | None] = mapped_column(sa.Text)
+    #: After a failure, the earliest time to try again; None while pending or when done.
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
+    #: Given up (``expired``) when not delivered by then.
+    expires_at: Mapped[datetime | None] = mapped_column()

@@ -1,14 +1,15 @@
-"""Webhook delivery of new trend alerts: one JSON POST per alert, with a timeout and retries.
+"""Webhook delivery of trend alerts: one JSON POST per alert, retried with back-off until delivered or expired.
 
-Each alert row records the outcome (``delivered`` or ``failed``, attempts, last error), so
-a monitor can see what was sent, and :func:`deliver_pending` can retry failures later.
+Each alert row records the outcome (``delivered``, ``failed`` with the time of the next
+attempt, or ``expired``; attempts; last error), so a monitor can see what was sent, and
+every later run of :func:`deliver_pending` (``vigil watch deliver``, the end of ``vigil
+process``) sends again what is due.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
 
 import httpx
@@ -16,39 +17,25 @@ import sqlalchemy as sa
 
 from vigil.store import Store
 from vigil.store.models import utcnow
-from vigil.trends.models import DELIVERED, FAILED, PENDING, TrendAlertRow
+from vigil.trends.models import TrendAlertRow
+from vigil.webhooks import (
+    EXPIRED,
+    OPEN_STATES,
+    TIMEOUT_SECONDS,
+    Delivery,
+    RetrySchedule,
+    expired,
+    post_json,
+    record_attempt,
+    webhook_client,
+)
 
-TIMEOUT_SECONDS: Final = 10.0
+__all__ = ["ATTEMPTS", "BACKOFF_SECONDS", "Delivery", "alert_message", "deliver_pending", "post_json"]
+
+#: Quick tries within one run (a blip of the receiver); longer outages wait for the retry schedule.
 ATTEMPTS: Final = 3
-#: Seconds to wait before the 2nd, 3rd, … attempt.
+#: Seconds to wait before the 2nd, 3rd, … quick try.
 BACKOFF_SECONDS: Final = (0.5, 2.0)
-USER_AGENT: Final = "vigil-trends-webhook/1"
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    ok: bool
-    attempts: int
-    error: str | None
-
-
-def post_json(
-    client: httpx.Client, url: str, payload: dict[str, Any], *, attempts: int = ATTEMPTS, backoff: Sequence[float] = BACKOFF_SECONDS
-) -> Delivery:
-    """POST ``payload``; a 2xx answer is success, anything else is retried up to ``attempts`` times."""
-    error: str | None = None
-    for attempt in range(1, attempts + 1):
-        try:
-            response = client.post(url, json=payload)
-        except httpx.HTTPError as exc:
-            error = f"{exc.__class__.__name__}: {exc}"[:500]
-        else:
-            if 200 <= response.status_code < 300:
-                return Delivery(True, attempt, None)
-            error = f"HTTP {response.status_code}"
-        if attempt < attempts:
-            time.sleep(backoff[min(attempt - 1, len(backoff) - 1)] if backoff else 0.0)
-    return Delivery(False, attempts, error)
 
 
 def alert_message(row: TrendAlertRow) -> dict[str, Any]:
@@ -64,21 +51,32 @@ def deliver_pending(
     timeout: float = TIMEOUT_SECONDS,
     attempts: int = ATTEMPTS,
     backoff: Sequence[float] = BACKOFF_SECONDS,
+    now: datetime | None = None,
+    client: httpx.Client | None = None,
 ) -> list[Delivery]:
-    """Send alerts not yet delivered (only ``ids`` when given) and record each outcome."""
-    query = sa.select(TrendAlertRow).where(TrendAlertRow.delivery_status.in_((PENDING, FAILED)))
+    """Send the alerts that are due (only ``ids`` when given) and record each outcome.
+
+    Due means not yet delivered and, after a failure, past its next attempt time; an alert
+    past its expiry is marked ``expired`` instead of being sent.
+    """
+    moment = now or utcnow()
+    schedule = RetrySchedule.from_settings(store.settings)
+    query = sa.select(TrendAlertRow).where(
+        TrendAlertRow.delivery_status.in_(OPEN_STATES),
+        sa.or_(TrendAlertRow.next_attempt_at.is_(None), TrendAlertRow.next_attempt_at <= moment),
+    )
     if ids is not None:
         if not ids:
             return []
         query = query.where(TrendAlertRow.id.in_(list(ids)))
     results: list[Delivery] = []
-    with store.session() as session, httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT}) as client:
+    with store.session() as session, (client or webhook_client(timeout)) as http:
         for row in session.scalars(query.order_by(TrendAlertRow.id)):
-            delivery = post_json(client, url, alert_message(row), attempts=attempts, backoff=backoff)
-            row.delivery_attempts += delivery.attempts
-            row.delivery_status = DELIVERED if delivery.ok else FAILED
-            row.delivery_error = delivery.error
-            if delivery.ok:
-                row.delivered_at = utcnow()
+            if expired(row, schedule, moment):
+                row.delivery_status = EXPIRED
+                row.next_attempt_at = None
+                continue
+            delivery = post_json(http, url, alert_message(row), attempts=attempts, backoff=backoff)
+            record_attempt(row, delivery, schedule, moment)
             results.append(delivery)
     return results
