@@ -24,6 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from vigil.errors import InputError
+from vigil.redaction import ContactRedactor, TextContext, document_context
 from vigil.store import Store
 from vigil.store.models import AnalysisRow, DocumentIndicator, DocumentRow
 
@@ -279,17 +280,33 @@ def _order(query: SearchQuery, plan: _Plan) -> list[ColumnElement[Any]]:
     return [plan.newest.desc()]
 
 
-def _snippet(title: str | None, text: str, terms: Sequence[Term]) -> tuple[tuple[str, bool], ...]:
-    """A window of the text around the first query word, split into plain and matching pieces."""
+def _snippet(
+    title: str | None,
+    text: str,
+    terms: Sequence[Term],
+    redactor: ContactRedactor | None = None,
+    context: TextContext | None = None,
+) -> tuple[tuple[str, bool], ...]:
+    """A window of the text around the first query word, split into plain and matching pieces.
+
+    With a ``redactor``, contacts in the window are masked (read with what surrounds the window,
+    so a number cut by its edge is masked too) before query words are marked.
+    """
     words = [token for term in terms if not term.negated for token in term.tokens]
     body = text if text.strip() else (title or "")
-    if not words:
-        cut = body[:SNIPPET_CHARS]
-        return ((cut + ("…" if len(body) > SNIPPET_CHARS else ""), False),)
-    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")", re.IGNORECASE)
-    first = pattern.search(body)
-    start = max(0, (first.start() if first else 0) - SNIPPET_CHARS // 3)
-    window = body[start : start + SNIPPET_CHARS]
+    pattern = (
+        re.compile(r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")", re.IGNORECASE)
+        if words
+        else None
+    )
+    first = pattern.search(body) if pattern is not None else None
+    start = max(0, (first.start() if first else 0) - SNIPPET_CHARS // 3) if pattern is not None else 0
+    if redactor is not None:
+        window = redactor.redact_window(body, start, start + SNIPPET_CHARS, context or TextContext())
+    else:
+        window = body[start : start + SNIPPET_CHARS]
+    if pattern is None:
+        return ((window + ("…" if len(body) > SNIPPET_CHARS else ""), False),)
     pieces: list[tuple[str, bool]] = []
     if start > 0:
         pieces.append(("…", False))
@@ -328,10 +345,13 @@ def _page_statement(query: SearchQuery, plan: _Plan, conditions: Sequence[Column
     )
 
 
-def search_documents(store: Store, query: SearchQuery, *, count_cap: int = COUNT_CAP) -> SearchPage:
+def search_documents(
+    store: Store, query: SearchQuery, *, count_cap: int = COUNT_CAP, redactor: ContactRedactor | None = None
+) -> SearchPage:
     """The page of documents matching ``query``, most recently collected first unless asked otherwise.
 
-    Matches are counted up to ``count_cap``; past it the page says so (``total_capped``).
+    Matches are counted up to ``count_cap``; past it the page says so (``total_capped``). With a
+    ``redactor`` (for a reader who may not see contacts), titles and snippets come with contacts masked.
     """
     terms = query.terms
     base = sa.outerjoin(DocumentRow, AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
@@ -356,6 +376,11 @@ def search_documents(store: Store, query: SearchQuery, *, count_cap: int = COUNT
         rows = session.execute(_page_statement(query, plan, conditions)).all()
         pks = [row.pk for row in rows]
         texts = dict(session.execute(sa.select(DocumentRow.pk, DocumentRow.text).where(DocumentRow.pk.in_(pks))).tuples().all()) if pks else {}
+        places: dict[int, TextContext] = {}
+        if pks and redactor is not None:
+            hints = sa.select(DocumentRow.pk, DocumentRow.lang, DocumentRow.location, DocumentRow.platform, DocumentRow.url)
+            for pk, lang, location, platform, url in session.execute(hints.where(DocumentRow.pk.in_(pks))).tuples():
+                places[pk] = document_context(lang, location, platform, url)
         indicators: dict[int, list[str]] = {}
         if pks:
             found = session.execute(
@@ -369,7 +394,7 @@ def search_documents(store: Store, query: SearchQuery, *, count_cap: int = COUNT
         SearchHit(
             pk=row.pk,
             doc_id=row.doc_id,
-            title=row.title,
+            title=redactor.redact(row.title, places[row.pk]) if redactor is not None and row.title else row.title,
             kind=row.kind,
             platform=row.platform,
             lang=row.lang,
@@ -378,7 +403,7 @@ def search_documents(store: Store, query: SearchQuery, *, count_cap: int = COUNT
             risk_score=row.risk_score,
             risk_level=row.risk_level,
             indicators=tuple(indicators.get(row.pk, ())),
-            snippet=_snippet(row.title, texts.get(row.pk, ""), terms),
+            snippet=_snippet(row.title, texts.get(row.pk, ""), terms, redactor, places.get(row.pk)),
         )
         for row in rows
     )

@@ -21,6 +21,7 @@ from vigil.link import LinkConfig, build_features
 from vigil.link.models import LinkDocument
 from vigil.link.state import StoredLinks
 from vigil.recognizers.catalogue import load_catalogue
+from vigil.redaction import MASK_CHAR, ContactRedactor
 from vigil.store import Store
 from vigil.store.models import AnalysisRow, DocumentIndicator, DocumentRow, Evidence, Source
 from vigil.trends.models import TrendAlertRow
@@ -28,13 +29,11 @@ from vigil.web import auth
 from vigil.web.app import create_app
 from vigil.web.models import AuditEntry
 from vigil.web.pages.evidence import (
-    MASK_CHAR,
     Hit,
     contributions,
     entity_groups,
     highlight,
     hits_of,
-    mask_contacts,
 )
 from vigil.web.pages.networks_data import load_network, network_of
 
@@ -395,6 +394,11 @@ def test_ukrainian_interface(logged_in: Client, docs: dict[str, int]) -> None:
 # ---- pure functions of the document page ------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def redactor() -> ContactRedactor:
+    return ContactRedactor.build()
+
+
 def _hit(indicator: str, start: int, end: int, field: str = "text", n: int = 1) -> Hit:
     return Hit(indicator, start, end, field, "", 0.5, None, n)
 
@@ -435,8 +439,8 @@ def test_bad_offsets_are_never_highlighted(raw: dict[str, Any]) -> None:
         ("пишіть t.me/robota_ua", "t.me/robota_ua"),
     ],
 )
-def test_mask_contacts(text: str, masked_part: str) -> None:
-    masked = mask_contacts(text)
+def test_mask_contacts(redactor: ContactRedactor, text: str, masked_part: str) -> None:
+    masked = redactor.redact(text)
     assert len(masked) == len(text)
     start = text.index(masked_part)
     assert set(masked[start : start + len(masked_part)]) <= {MASK_CHAR, " "}
@@ -444,8 +448,8 @@ def test_mask_contacts(text: str, masked_part: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["150 євро за 2 дні", "age 19, 24/7", "Warsaw 2026-03-03", "Hello I loooooove Oslo", "OOO Ltd"])
-def test_mask_contacts_leaves_prices_ages_dates(text: str) -> None:
-    assert mask_contacts(text) == text
+def test_mask_contacts_leaves_prices_ages_dates(redactor: ContactRedactor, text: str) -> None:
+    assert redactor.redact(text) == text
 
 
 def test_contributions_reported_or_from_confidence() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -16,6 +16,7 @@ from vigil.web.app import NavItem, render
 from vigil.web.i18n import N_
 from vigil.web.pages import networks_data, trends_data
 from vigil.web.pages.cache import cached
+from vigil.web.pages.contacts import contact_view
 from vigil.web.permissions import Principal, require
 
 router = APIRouter()
@@ -86,9 +87,10 @@ def highest_risk(store: Store, limit: int = LEADS_SHOWN) -> list[Lead]:
 @router.get("/", include_in_schema=False)
 def dashboard(request: Request, principal: Annotated[Principal, Depends(require("dashboard:read"))]) -> Response:
     store: Store = request.app.state.store
+    contacts = contact_view(request, principal)
     context = {
         "volumes": cached(request, "dashboard_volumes", VOLUMES_TTL, lambda: volumes(store)),
-        "leads": highest_risk(store),
+        "leads": [replace(lead, title=contacts.optional(lead.title)) for lead in highest_risk(store)],
         "alerts": trends_data.newest_alerts(store, ALERTS_SHOWN) if principal.can("alerts:read") else None,
         "networks": networks_data.largest_networks(store, NETWORKS_SHOWN) if principal.can("networks:read") else None,
     }

@@ -1,12 +1,14 @@
 """Document search and the document page, as HTML (with HTMX partial updates) and as JSON under ``/api/v1``.
 
-Every view of a document is written to the audit log. Contact identifiers, in the text and in
-the entities, are shown only to roles holding ``documents:contacts``.
+Every view of a document, every search, and every showing of a document's contacts in the
+clear is written to the audit log. Contact identifiers (in the text, the title, the URL, the
+snippets, the evidence and the entities) are shown only to roles holding ``documents:contacts``;
+:mod:`vigil.web.pages.contacts` masks them for everyone else.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
 from datetime import date
 from functools import cache
 from typing import Annotated, Any, Literal, get_args
@@ -18,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from vigil.errors import ConfigError, InputError, NotFoundError
 from vigil.recognizers.catalogue import IndicatorInfo, load_catalogue
+from vigil.redaction import document_context
 from vigil.search import (
     KINDS,
     MAX_PER_PAGE,
@@ -25,6 +28,7 @@ from vigil.search import (
     RISK_LEVELS,
     SORT_ORDERS,
     FilterOptions,
+    SearchPage,
     SearchQuery,
     filter_options,
     search_documents,
@@ -36,13 +40,14 @@ from vigil.web.app import NavItem, render
 from vigil.web.i18n import N_
 from vigil.web.pages import networks_data
 from vigil.web.pages.cache import cached
-from vigil.web.pages.evidence import contributions, entity_groups, highlight, hits_of, mask_contacts
+from vigil.web.pages.contacts import CONTACTS_PERMISSION, ContactView, contact_counts, contact_view
+from vigil.web.pages.evidence import contributions, entity_groups, highlight, hits_of, redact_hits
 from vigil.web.permissions import Principal, require
 
 router = APIRouter()
 nav = (NavItem("/documents", N_("Documents"), "documents:read", order=200),)
 
-CONTACTS_PERMISSION = "documents:contacts"
+__all__ = ["CONTACTS_PERMISSION", "router"]
 KindName = Literal["sex_ad", "job_ad", "forum_post", "social_post", "classified", "other"]
 RiskName = Literal["high", "medium", "low"]
 SortName = Literal["newest", "posted", "risk", "relevance"]
@@ -107,14 +112,33 @@ DocumentPk = Annotated[int, FastApiPath(ge=1, le=2**63 - 1)]
 FORM_FIELDS = ("q", "platform", "kind", "lang", "indicator", "risk", "from", "to", "sort", "per_page")
 
 
+def audited_search(request: Request, principal: Principal, query: SearchQuery) -> SearchPage:
+    """One page of results, titles and snippets redacted for ``principal``; the search is written to the audit log."""
+    view = contact_view(request, principal)
+    page = search_documents(_store(request), query, redactor=None if view.show else view.redactor)
+    filters = {
+        name: value
+        for name, value in (
+            ("platform", query.platform), ("kind", query.kind), ("lang", query.lang), ("indicator", query.indicator),
+            ("risk", query.risk_level), ("from", query.posted_from.isoformat() if query.posted_from else None),
+            ("to", query.posted_to.isoformat() if query.posted_to else None),
+        )
+        if value
+    }
+    details = {"q": query.text, "filters": filters, "page": query.page, "results": page.total, "contacts_shown": view.show}
+    with _store(request).session() as session:
+        audit.record(session, principal, "document.search", "documents", None, request, details)
+    return page
+
+
 @router.get("/documents", include_in_schema=False)
-def search_page(request: Request, _principal: Annotated[Principal, Depends(require("documents:read"))]) -> Response:
+def search_page(request: Request, principal: Annotated[Principal, Depends(require("documents:read"))]) -> Response:
     """The search page; an HTMX request gets only the result list."""
     params = {k: v[:MAX_QUERY_CHARS] for k, v in request.query_params.items() if k in (*FORM_FIELDS, "page")}
     error: str | None = None
     page = None
     try:
-        page = search_documents(_store(request), query_from_form(params))
+        page = audited_search(request, principal, query_from_form(params))
     except InputError as exc:
         error = exc.message
     keep = {k: v for k, v in params.items() if k in FORM_FIELDS and v}
@@ -145,8 +169,13 @@ def _catalogue() -> dict[str, IndicatorInfo]:
 
 
 def document_view(store: Store, pk: int, principal: Principal, request: Request) -> dict[str, Any]:
-    """Everything the document page and API show, with the view written to the audit log."""
-    show_contacts = principal.can(CONTACTS_PERMISSION)
+    """Everything the document page and API show, redacted for ``principal``, with the view written to the audit log.
+
+    A role that may see contacts is shown them in the clear, and that is written down too
+    (``document.contacts.view``, with how many of each kind, never the values).
+    """
+    view = contact_view(request, principal)
+    show_contacts = view.show
     with store.session() as session:
         doc = session.get(DocumentRow, pk)
         if doc is None:
@@ -154,14 +183,21 @@ def document_view(store: Store, pk: int, principal: Principal, request: Request)
         analysis = session.get(AnalysisRow, pk)
         evidence = session.get(Evidence, doc.evidence_sha256) if doc.evidence_sha256 else None
         source_name = doc.source.name
+        result: dict[str, Any] = analysis.result if analysis is not None and isinstance(analysis.result, dict) else {}
         audit.record(session, principal, "document.view", "document", pk, request, {"doc_id": doc.doc_id[:200]})
+        counts = contact_counts(result.get("entities"))
+        if show_contacts and (counts or analysis is None):
+            details = {"doc_id": doc.doc_id[:200], "contacts": counts, "analysed": analysis is not None}
+            audit.record(session, principal, "document.contacts.view", "document", pk, request, details)
     network = networks_data.network_of(store, pk)
-    result: dict[str, Any] = analysis.result if analysis is not None and isinstance(analysis.result, dict) else {}
+    stored_lang = result.get("lang")
+    context = document_context(doc.lang or (stored_lang if isinstance(stored_lang, str) else None), doc.location, doc.platform, doc.url)
+    text = view.text(doc.text, context)
+    title = view.text(doc.title or "", context)
+    fields = {"text": (doc.text, text), "title": (doc.title or "", title)}
     hits = hits_of(result)
     if not show_contacts:
-        hits = [replace(h, evidence=mask_contacts(h.evidence)) for h in hits]
-    text = doc.text if show_contacts else mask_contacts(doc.text)
-    title = (doc.title if show_contacts else mask_contacts(doc.title)) if doc.title else ""
+        hits = redact_hits(hits, fields, lambda evidence: view.text(evidence, context))
     return {
         "doc": doc,
         "source_name": source_name,
@@ -175,6 +211,10 @@ def document_view(store: Store, pk: int, principal: Principal, request: Request)
         "contributions": contributions(result, hits),
         "entities": entity_groups(result, show_contacts=show_contacts),
         "show_contacts": show_contacts,
+        "contact_view": view,
+        "fields": fields,
+        "context": context,
+        "url": view.url(doc.url),
         "evidence": evidence,
         "network": network,
         "images": doc.images if isinstance(doc.images, list) else [],
@@ -247,7 +287,7 @@ class DocumentOut(BaseModel):
 @router.get("/api/v1/documents", response_model=SearchPageOut, tags=["documents"])
 def api_search(
     request: Request,
-    _principal: Annotated[Principal, Depends(require("documents:read"))],
+    principal: Annotated[Principal, Depends(require("documents:read"))],
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="Words, \"phrases\", -excluded, prefix*")] = "",
     platform: Annotated[str | None, Query(max_length=200)] = None,
     kind: Annotated[KindName | None, Query()] = None,
@@ -260,25 +300,39 @@ def api_search(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
 ) -> dict[str, Any]:
-    """Full-text search over documents with filters; newest first unless ``sort`` says otherwise."""
+    """Full-text search over documents with filters; newest first unless ``sort`` says otherwise.
+
+    Titles and snippets carry contacts masked for roles without contact access; searches are audited.
+    """
     query = SearchQuery(
         text=q, platform=platform, kind=kind, lang=lang, indicator=indicator, risk_level=risk,
         posted_from=posted_from, posted_to=posted_to, sort=sort, page=page, per_page=per_page,
     )
-    return search_documents(_store(request), query).to_json()
+    return audited_search(request, principal, query).to_json()
 
 
-def _masked_analysis(result: dict[str, Any], show_contacts: bool) -> dict[str, Any]:
-    if show_contacts or not result:
+Redact = Callable[[str], str]
+
+
+def _masked_analysis(result: dict[str, Any], view: ContactView, fields: dict[str, tuple[str, str]], redact: Redact) -> dict[str, Any]:
+    """The stored analysis as a role without contact access may read it: entities and evidence masked."""
+    if view.show or not result:
         return result
     masked = dict(result)
-    masked["entities"] = {g.kind: list(g.values) for g in entity_groups(result, show_contacts=False)}
-    masked["indicators"] = [
-        {**i, "evidence": mask_contacts(str(i.get("evidence", "")))} if isinstance(i, dict) else i
-        for i in result.get("indicators", [])
-        if isinstance(result.get("indicators"), list)
-    ]
+    if isinstance(result.get("entities"), dict):
+        masked["entities"] = view.entities(result["entities"])
+    indicators = result.get("indicators")
+    masked["indicators"] = [_masked_indicator(i, fields, redact) for i in indicators] if isinstance(indicators, list) else []
     return masked
+
+
+def _masked_indicator(raw: Any, fields: dict[str, tuple[str, str]], redact: Redact) -> Any:
+    if not isinstance(raw, dict) or "evidence" not in raw:
+        return raw
+    hit = hits_of({"indicators": [raw]})
+    if not hit:
+        return {**raw, "evidence": redact(str(raw["evidence"]))}
+    return {**raw, "evidence": redact_hits(hit, fields, redact)[0].evidence}
 
 
 @router.get("/api/v1/documents/{pk}", response_model=DocumentOut, tags=["documents"])
@@ -287,6 +341,7 @@ def api_document(
 ) -> dict[str, Any]:
     """One stored document with its analysis; the view is written to the audit log."""
     view = document_view(_store(request), pk, principal, request)
+    contacts: ContactView = view["contact_view"]
     doc: DocumentRow = view["doc"]
     network = view["network"]
     return {
@@ -297,7 +352,7 @@ def api_document(
         "text": view["text"],
         "kind": doc.kind,
         "platform": doc.platform,
-        "url": doc.url if view["show_contacts"] else (mask_contacts(doc.url) if doc.url else None),
+        "url": view["url"],
         "lang": doc.lang,
         "posted_at": doc.posted_at.isoformat() if doc.posted_at else None,
         "captured_at": doc.captured_at.isoformat() if doc.captured_at else None,
@@ -305,6 +360,8 @@ def api_document(
         "images": [str(i) for i in view["images"]],
         "evidence_sha256": doc.evidence_sha256,
         "contacts_masked": not view["show_contacts"],
-        "analysis": _masked_analysis(view["result"], view["show_contacts"]) if view["analysis"] is not None else None,
+        "analysis": _masked_analysis(view["result"], contacts, view["fields"], lambda e: contacts.text(e, view["context"]))
+        if view["analysis"] is not None
+        else None,
         "network": network.cluster_id if network is not None else None,
     }

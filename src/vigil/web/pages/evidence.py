@@ -2,60 +2,18 @@
 
 Pure functions over strings and the Analysis contract, so they are tested without the app.
 Offsets in an analysis are character offsets into the original text (or the title, for a hit
-with ``"field": "title"``); masking keeps every character position, so the offsets stay valid.
+with ``"field": "title"``); contacts are masked by :mod:`vigil.redaction`, which keeps every
+character position, so the offsets stay valid on the masked text too.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from itertools import pairwise
-from typing import Any, Final
+from typing import Any
 
-MASK_CHAR: Final = "•"
-#: Entity lists of the Analysis contract that identify a person or a contact point.
-CONTACT_ENTITIES: Final = ("phones", "emails", "handles", "urls")
-
-# Contact identifiers as they are written in ads, obfuscated or not: long digit runs with
-# separators, e-mail addresses, @handles and messenger handles, and links.
-#: Ads write phone digits as look-alike letters (O for 0, l for 1) to dodge filters.
-_PHONE: Final = re.compile(r"(?<!\w)\+?[\dOoОоlI](?:[\s().\-/]{0,3}[\dOoОоlI]){6,}")
-#: A phone-shaped run needs this many real digits, so words made of O and l are left alone.
-_PHONE_MIN_DIGITS: Final = 5
-_CONTACT_PATTERNS: Final = (
-    _PHONE,
-    re.compile(r"[\w.+\-]+\s*(?:@|\(at\)|\[at\])\s*[\w\-]+(?:\s*(?:\.|\(dot\)|\[dot\])\s*[\w\-]+)+", re.IGNORECASE),
-    re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE),
-    re.compile(r"(?<![\w@])@[A-Za-z0-9_.]{3,}"),
-    re.compile(r"\b(?:t\.me|wa\.me|telegram\.me)/\S+", re.IGNORECASE),
-)
-
-
-#: Dates look like long digit runs too, and are not contacts.
-_DATE: Final = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
-
-
-def mask_contacts(text: str) -> str:
-    """``text`` with contact identifiers blotted out character for character (so offsets still fit)."""
-    chars = list(text)
-    for pattern in _CONTACT_PATTERNS:
-        for match in pattern.finditer(text):
-            if _DATE.fullmatch(match.group(0)):
-                continue
-            if pattern is _PHONE and sum(c.isdigit() for c in match.group(0)) < _PHONE_MIN_DIGITS:
-                continue
-            for i in range(match.start(), match.end()):
-                if not chars[i].isspace():
-                    chars[i] = MASK_CHAR
-    return "".join(chars)
-
-
-def mask_value(value: str) -> str:
-    """A contact identifier shown to a role that may not see it: its kind stays readable, not its value."""
-    if len(value) <= 2:
-        return MASK_CHAR * len(value)
-    return value[0] + MASK_CHAR * (len(value) - 2) + value[-1]
+from vigil.redaction import CONTACT_KINDS, mask_value
 
 
 @dataclass(frozen=True)
@@ -112,6 +70,23 @@ def hits_of(result: Mapping[str, Any]) -> list[Hit]:
             )
         )
     return found
+
+
+def redact_hits(hits: Sequence[Hit], fields: Mapping[str, tuple[str, str]], redact: Callable[[str], str]) -> list[Hit]:
+    """Hits whose evidence reads as the masked field does.
+
+    ``fields`` maps a field name to its (original, masked) text. Evidence that is exactly the
+    original at the hit's offsets is cut from the masked text, so it reads as the page does;
+    any other evidence (offsets missing or stale) is redacted on its own with ``redact``.
+    """
+    out: list[Hit] = []
+    for hit in hits:
+        original, masked = fields.get(hit.field, ("", ""))
+        if hit.start >= 0 and original[hit.start : hit.end] == hit.evidence:
+            out.append(replace(hit, evidence=masked[hit.start : hit.end]))
+        else:
+            out.append(replace(hit, evidence=redact(hit.evidence)))
+    return out
 
 
 def highlight(text: str, hits: Iterable[Hit], field: str = "text") -> list[Segment]:
@@ -184,8 +159,8 @@ def entity_groups(result: Mapping[str, Any], *, show_contacts: bool) -> list[Ent
         if not isinstance(raw, list) or not raw:
             continue
         values = tuple(_entity_text(v) for v in raw)
-        masked = kind in CONTACT_ENTITIES and not show_contacts
-        groups.append(EntityGroup(str(kind), tuple(mask_value(v) for v in values) if masked else values, masked))
+        masked = kind in CONTACT_KINDS and not show_contacts
+        groups.append(EntityGroup(str(kind), tuple(mask_value(kind, v) for v in values) if masked else values, masked))
     return groups
 
 

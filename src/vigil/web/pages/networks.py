@@ -1,12 +1,14 @@
 """Network pages: the list of the largest networks, and one network's graph, timeline, cities and template.
 
 Every view of a network is written to the audit log. Identifiers are contact data: roles
-without ``documents:contacts`` see them masked, in the graph, the evidence and the template.
+without ``documents:contacts`` see them masked (by the one redaction policy, see
+:mod:`vigil.web.pages.contacts`) in the graph, the evidence, the template and the ad titles.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -18,7 +20,7 @@ from vigil.store import Store
 from vigil.web import audit
 from vigil.web.app import NavItem, render
 from vigil.web.i18n import N_
-from vigil.web.pages.evidence import mask_contacts
+from vigil.web.pages.contacts import ContactView, contact_view
 from vigil.web.pages.networks_data import NetworkView, largest_networks, load_network, timeline
 from vigil.web.permissions import Principal, require
 
@@ -26,7 +28,6 @@ router = APIRouter()
 nav = (NavItem("/networks", N_("Networks"), "networks:read", order=300),)
 
 NETWORKS_LISTED = 100
-CONTACTS_PERMISSION = "documents:contacts"
 ClusterId = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[\w.:\-]+$")]
 
 
@@ -35,28 +36,17 @@ def _store(request: Request) -> Store:
     return store
 
 
-def _masked(value: Any, show_contacts: bool) -> Any:
-    """Strings inside ``value`` (nested lists and mappings) with contacts masked, unless they may be shown."""
-    if show_contacts:
-        return value
-    if isinstance(value, str):
-        return mask_contacts(value)
-    if isinstance(value, list):
-        return [_masked(v, False) for v in value]
-    if isinstance(value, dict):
-        # Linking keys some details by identifier ("phone:+48...": 3), so keys are masked too.
-        return {(mask_contacts(k) if isinstance(k, str) else k): _masked(v, False) for k, v in value.items()}
-    return value
-
-
-def _open(request: Request, cluster_id: str, principal: Principal) -> NetworkView:
+def _open(request: Request, cluster_id: str, principal: Principal) -> tuple[NetworkView, ContactView]:
     store = _store(request)
-    view = load_network(store, cluster_id, show_contacts=principal.can(CONTACTS_PERMISSION))
+    contacts = contact_view(request, principal)
+    view = load_network(store, cluster_id, show_contacts=contacts.show)
     if view is None:
         raise NotFoundError(f"no network {cluster_id}")
     with store.session() as session:
         audit.record(session, principal, "network.view", "network", cluster_id, request, {"size": view.size})
-    return view
+    if not contacts.show:
+        view.members = [replace(m, title=contacts.optional(m.title)) for m in view.members]
+    return view, contacts
 
 
 @router.get("/networks", include_in_schema=False)
@@ -68,15 +58,16 @@ def networks_page(request: Request, _principal: Annotated[Principal, Depends(req
 def network_page(
     request: Request, cluster_id: ClusterId, principal: Annotated[Principal, Depends(require("networks:read"))]
 ) -> Response:
-    view = _open(request, cluster_id, principal)
+    view, contacts = _open(request, cluster_id, principal)
     summary = view.summary
-    template = _masked(summary.get("template"), view.show_contacts)
+    # Linking keys some details by identifier ("phone:+48...": 3), so keys are masked too.
+    template = contacts.tree(summary.get("template"))
     context = {
         "view": view,
-        "indicators": _masked(summary.get("indicators") or [], view.show_contacts),
+        "indicators": contacts.tree(summary.get("indicators") or []),
         "template": template,
         "template_pieces": template_pieces(template.get("text") if isinstance(template, dict) else None),
-        "route": _masked(movement_route(summary), view.show_contacts),
+        "route": contacts.tree(movement_route(summary)),
         "timeline": timeline(view),
         "shared": sorted(view.shared.items(), key=lambda kv: (-kv[1], kv[0])),
         "links": summary.get("links") or {},
@@ -137,14 +128,14 @@ def api_network(
     request: Request, cluster_id: ClusterId, principal: Annotated[Principal, Depends(require("networks:read"))]
 ) -> dict[str, Any]:
     """One network: its ads, the identifiers they share, its template and indicators. The view is audited."""
-    view = _open(request, cluster_id, principal)
+    view, contacts = _open(request, cluster_id, principal)
     summary = dict(view.summary)
-    if not view.show_contacts:
+    if not contacts.show:
         summary["identifiers"] = [
-            {**i, "identifier": view.display_identifier(str(i.get("identifier", "")))}
+            {**i, "identifier": contacts.identifier(str(i.get("identifier", "")))}
             for i in summary.get("identifiers") or [] if isinstance(i, dict)
         ]
-        summary = _masked(summary, False)
+        summary = contacts.tree(summary)
     return {
         "cluster": view.cluster_id,
         "size": view.size,

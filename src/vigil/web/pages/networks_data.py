@@ -20,14 +20,14 @@ from sqlalchemy.orm import Session
 from vigil.link.core import KIND_TEMPLATE
 from vigil.link.features import identifier_kind
 from vigil.link.models import LinkCluster, LinkDocument, LinkEdge
+from vigil.redaction import CONTACT_IDENTIFIER_KINDS, mask_identifier
 from vigil.store import Store
 from vigil.store.models import AnalysisRow, DocumentRow
-from vigil.web.pages.evidence import mask_value
 
 MAX_GRAPH_ADS: Final = 300
 MAX_TEMPLATE_EDGES: Final = 2000
 #: Identifier kinds that point at a person or a contact point; other kinds (image hashes) are not masked.
-CONTACT_KINDS: Final = frozenset({"phone", "email", "handle", "url"})
+CONTACT_KINDS: Final = CONTACT_IDENTIFIER_KINDS
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,7 @@ class NetworkView:
     graph: dict[str, Any] = field(default_factory=dict)
 
     def display_identifier(self, key: str) -> str:
-        kind, _, value = key.partition(":")
-        if kind in CONTACT_KINDS and not self.show_contacts:
-            return f"{kind}:{mask_value(value)}"
-        return key
+        return key if self.show_contacts else mask_identifier(key)
 
 
 def network_of(store: Store, document_pk: int) -> NetworkRef | None:
