@@ -74,8 +74,9 @@ def url_identifier(value: object) -> Identifier | None:
     key = url_key(value)
     if key is None:
         return None
-    # ``url:host/path`` or ``domain:host``: the index keeps the kind "url" for both
-    address = key.partition(":")[2]
+    # ``url:host/path`` or ``domain:host``: the index keeps the kind "url" for both. Paths
+    # are folded too: ads retype links in any case, and a lookup should not depend on it.
+    address = key.partition(":")[2].casefold()
     return Identifier("url", address, address.split("/", 1)[0])
 
 

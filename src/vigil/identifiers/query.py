@@ -28,7 +28,7 @@ import phonenumbers
 
 from vigil.errors import InputError
 from vigil.extract.entities import EntityExtractor, EntitySpan
-from vigil.extract.entities.phones import MAX_DIGITS, MIN_DIGITS
+from vigil.extract.entities.phones import _DATE, _HOURS, MAX_DIGITS, MIN_DIGITS
 from vigil.extract.normalize import NormalizedText, Normalizer
 from vigil.identifiers.index import (
     Identifier,
@@ -159,8 +159,8 @@ class IdentifierReader:
             whole = digits.removeprefix("00") if written_plus else digits
             if written_plus or whole == found.value.lstrip("+"):
                 return IdentifierQuery(text, "phone", found.value)
-        elif shape is None or not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
-            return None
+        elif shape is None or not MIN_DIGITS <= len(digits) <= MAX_DIGITS or _DATE.search(view) or _HOURS.search(view):
+            return None  # dates and opening hours are not phones, as in ads
         elif written_plus:
             e164 = _international(digits.removeprefix("00") if shape.group("plus") == "00" else digits)
             return IdentifierQuery(text, "phone", e164) if e164 is not None else None

@@ -49,6 +49,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "vigil.web.admin",
     "vigil.web.pages.dashboard",
     "vigil.web.pages.documents",
+    "vigil.web.pages.identifiers",
     "vigil.web.pages.networks",
     "vigil.web.pages.trends",
 )

@@ -38,7 +38,7 @@ from vigil.store.models import AnalysisRow, DocumentRow, Evidence
 from vigil.web import audit
 from vigil.web.app import NavItem, render
 from vigil.web.i18n import N_
-from vigil.web.pages import networks_data
+from vigil.web.pages import identifiers, networks_data
 from vigil.web.pages.cache import cached
 from vigil.web.pages.contacts import CONTACTS_PERMISSION, ContactView, contact_counts, contact_view
 from vigil.web.pages.evidence import contributions, entity_groups, highlight, hits_of, redact_hits
@@ -135,6 +135,8 @@ def audited_search(request: Request, principal: Principal, query: SearchQuery) -
 def search_page(request: Request, principal: Annotated[Principal, Depends(require("documents:read"))]) -> Response:
     """The search page; an HTMX request gets only the result list."""
     params = {k: v[:MAX_QUERY_CHARS] for k, v in request.query_params.items() if k in (*FORM_FIELDS, "page")}
+    if (to_identifier := identifiers.search_redirect(request, params)) is not None:
+        return to_identifier
     error: str | None = None
     page = None
     try:
