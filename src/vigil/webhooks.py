@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, Protocol
@@ -108,6 +109,11 @@ def check_webhook_url(url: str) -> str:
 def webhook_client(timeout: float = TIMEOUT_SECONDS) -> httpx.Client:
     """The HTTP client notices are sent with (redirects are not followed: a notice goes where it was told)."""
     return httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT}, follow_redirects=False)
+
+
+def borrowed_client(client: httpx.Client | None, timeout: float = TIMEOUT_SECONDS) -> AbstractContextManager[httpx.Client]:
+    """``client`` left open for its owner, or a new client closed after use."""
+    return nullcontext(client) if client is not None else webhook_client(timeout)
 
 
 def post_json(

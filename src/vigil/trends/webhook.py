@@ -27,7 +27,9 @@ from vigil.webhooks import (
     expired,
     post_json,
     record_attempt,
-    webhook_client,
+)
+from vigil.webhooks import (
+    borrowed_client as _client,
 )
 
 __all__ = ["ATTEMPTS", "BACKOFF_SECONDS", "Delivery", "alert_message", "deliver_pending", "post_json"]
@@ -70,7 +72,7 @@ def deliver_pending(
             return []
         query = query.where(TrendAlertRow.id.in_(list(ids)))
     results: list[Delivery] = []
-    with store.session() as session, (client or webhook_client(timeout)) as http:
+    with store.session() as session, _client(client, timeout) as http:
         for row in session.scalars(query.order_by(TrendAlertRow.id)):
             if expired(row, schedule, moment):
                 row.delivery_status = EXPIRED

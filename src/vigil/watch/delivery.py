@@ -32,7 +32,9 @@ from vigil.webhooks import (
     expired,
     post_json,
     record_attempt,
-    webhook_client,
+)
+from vigil.webhooks import (
+    borrowed_client as _client,
 )
 
 #: Notices read and sent per transaction.
@@ -129,7 +131,7 @@ def deliver_due(
 ) -> DeliveryReport:
     """Send everything that is due: watch notifications, then trend alerts to ``webhook_url`` when set."""
     report = DeliveryReport()
-    with (client or webhook_client(timeout)) as http:
+    with _client(client, timeout) as http:
         report.notifications = deliver_notifications(store, http, now=now)
         url = store.settings.webhook_url
         if url:
