@@ -10,6 +10,7 @@ from web_support import TestClient
 
 from vigil.safeguard.api import MAX_BATCH
 from vigil.safeguard.campaigns import seed_demo_campaigns
+from vigil.web.audit import SYSTEM, change_recorder
 from vigil.web.permissions import declared_routes
 
 Keys = Callable[[str], dict[str, str]]
@@ -101,7 +102,7 @@ def test_stats_count_without_identifiers(client: TestClient, api_key: Keys) -> N
 
 
 def test_campaign_match_and_counting(client: TestClient, api_key: Keys, web_app: FastAPI) -> None:
-    seed_demo_campaigns(web_app.state.store)
+    seed_demo_campaigns(web_app.state.store, audit=change_recorder(SYSTEM, "campaign"))
     headers = api_key("partner")
     minor = client.get(
         "/api/v1/campaigns/match", params={"lang": "uk", "country": "PL", "age": 16, "gender": "f"}, headers=headers
@@ -160,7 +161,7 @@ def test_help_index_and_unknown_language(client: TestClient) -> None:
 
 
 def test_analyst_campaign_pages(client: TestClient, api_key: Keys, web_app: FastAPI) -> None:
-    seed_demo_campaigns(web_app.state.store)
+    seed_demo_campaigns(web_app.state.store, audit=change_recorder(SYSTEM, "campaign"))
     headers = api_key("viewer")
     listing = client.get("/safeguard/campaigns", headers=headers)
     assert listing.status_code == 200 and "Safe work abroad" in listing.text

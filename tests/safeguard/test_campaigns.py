@@ -12,9 +12,12 @@ from vigil.safeguard.campaigns import CampaignSpec, MatchRequest, best_campaign,
 from vigil.safeguard.counters import Counters
 from vigil.safeguard.messages import load_default_catalog
 from vigil.store import Store
+from vigil.web.audit import SYSTEM, change_recorder
 
 EN = {"en": {"title": "t", "body": "b"}}
 UK = {"uk": {"title": "т", "body": "б"}, **EN}
+
+AS_SYSTEM = change_recorder(SYSTEM, "campaign")
 
 
 def spec(id: int, **kw: object) -> CampaignSpec:
@@ -76,8 +79,8 @@ def test_no_campaign_gives_age_appropriate_safety_message() -> None:
 
 
 def test_store_roundtrip_and_counts(store: Store) -> None:
-    assert cs.seed_demo_campaigns(store) == len(cs.DEMO_CAMPAIGNS)
-    assert cs.seed_demo_campaigns(store) == 0
+    assert cs.seed_demo_campaigns(store, audit=AS_SYSTEM) == len(cs.DEMO_CAMPAIGNS)
+    assert cs.seed_demo_campaigns(store, audit=AS_SYSTEM) == 0
     specs = cs.list_campaigns(store)
     assert {s.name for s in specs} == {c["name"] for c in cs.DEMO_CAMPAIGNS}
     minors = [s for s in specs if s.minors_ok]
@@ -91,7 +94,7 @@ def test_store_roundtrip_and_counts(store: Store) -> None:
     counters.count_campaign(first, "en", "displays", day=date(2026, 1, 5))
     counters.flush()
     assert cs.campaign_counts(store, first) == [{"day": "2026-01-05", "displays": 4, "clicks": 1, "click_rate": 0.25}]
-    assert not cs.set_active(store, first, False).active
+    assert not cs.set_active(store, first, False, audit=AS_SYSTEM).active
     with pytest.raises(NotFoundError):
         cs.get_campaign(store, 99999)
 
@@ -108,4 +111,4 @@ def test_store_roundtrip_and_counts(store: Store) -> None:
 )
 def test_invalid_campaigns_are_refused(store: Store, bad: dict[str, object]) -> None:
     with pytest.raises(InputError):
-        cs.create_campaign(store, bad, load_default_catalog())
+        cs.create_campaign(store, bad, load_default_catalog(), audit=AS_SYSTEM)

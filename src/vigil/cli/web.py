@@ -162,13 +162,15 @@ def audit_verify(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object.")] = False,
 ) -> None:
-    """Check the audit hash chain; exit non-zero and name the first edited or missing entry."""
+    """Check the audit hash chain and its database guards; exit non-zero and name the first bad entry."""
     from vigil.web.audit import verify
 
     with Store.open(get_settings(ctx)) as store:
         result = verify(store)
     if as_json:
         sys.stdout.write(json.dumps(result.to_json()) + "\n")
+    if not result.ok and result.broken_seq is None:
+        raise AuditError(f"audit log unprotected: {result.reason}")
     if not result.ok:
         raise AuditError(f"audit log broken at entry {result.broken_seq}: {result.reason}")
     if not as_json:

@@ -37,6 +37,7 @@ def load_demo(
     from vigil.ingest import ingest_input
     from vigil.processing import process_store
     from vigil.safeguard.campaigns import seed_demo_campaigns
+    from vigil.web.audit import SYSTEM, change_recorder
     from vigil.web.auth import ensure_demo_admin
 
     summary = DemoSummary(documents=len(corpus.documents))
@@ -55,7 +56,7 @@ def load_demo(
         summary.clusters = processed.clusters
         summary.alerts = processed.trend_alerts
         on_step("seeding awareness campaigns")
-        summary.campaigns = seed_demo_campaigns(store)
+        summary.campaigns = seed_demo_campaigns(store, audit=change_recorder(SYSTEM, "campaign"))
         # An existing account is never touched: re-running the demo logs nobody out.
         summary.admin_password = ensure_demo_admin(store)
     return summary

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field
 
-from vigil.errors import InputError, PayloadTooLarge
+from vigil.errors import AuthError, InputError, PayloadTooLarge
 from vigil.safeguard import campaigns as campaign_store
 from vigil.safeguard.campaigns import AUDIENCES, GENDERS, MatchRequest
 from vigil.safeguard.counters import Counters, query_stats
@@ -107,6 +107,17 @@ def _counters(request: Request) -> Counters:
 def _store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
+
+
+def _recorder(request: Request) -> campaign_store.ChangeRecorder:
+    """Audit a campaign change as made by the request's principal (resolved by the route's permission)."""
+    from vigil.web.audit import change_recorder
+    from vigil.web.permissions import current_principal
+
+    principal = current_principal(request)
+    if principal is None:  # the route's permission dependency has run; without a principal nothing may change
+        raise AuthError("log in to change campaigns")
+    return change_recorder(principal, "campaign", request)
 
 
 def _schedule_flush(counters: Counters, tasks: BackgroundTasks) -> None:
@@ -215,7 +226,9 @@ def build_router(require: Requirement, public: PublicDependency) -> APIRouter:
         dependencies=[Depends(require("campaigns:manage"))],
     )
     def post_campaign(body: CampaignCreate, request: Request) -> dict[str, Any]:
-        spec = campaign_store.create_campaign(_store(request), body.model_dump(), load_default_catalog())
+        spec = campaign_store.create_campaign(
+            _store(request), body.model_dump(), load_default_catalog(), audit=_recorder(request)
+        )
         return _spec_json(spec)
 
     @router.get(
@@ -240,7 +253,7 @@ def build_router(require: Requirement, public: PublicDependency) -> APIRouter:
         request: Request,
         active: Annotated[bool, Query()],
     ) -> dict[str, Any]:
-        return _spec_json(campaign_store.set_active(_store(request), campaign_id, active))
+        return _spec_json(campaign_store.set_active(_store(request), campaign_id, active, audit=_recorder(request)))
 
     for event in ("displays", "clicks"):
         router.add_api_route(

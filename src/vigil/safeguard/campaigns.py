@@ -8,23 +8,30 @@ minors and is not ad profiling (DSA Art. 28(2) forbids profiling-based ads to mi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from vigil.errors import InputError, NotFoundError
 from vigil.safeguard.messages import MessageCatalog, load_default_catalog
 from vigil.safeguard.models import Campaign, CampaignCount
 from vigil.store import Store
+from vigil.urls import MAX_URL_LENGTH, is_web_url
 
 AUDIENCES: Final = ("refugees", "job_seekers", "minors", "sex_buyers")
 GENDERS: Final = ("f", "m", "x")
 ADULT_AGE: Final = 18
 #: Audiences never shown to a minor, whatever the campaign's flags.
 ADULT_ONLY_AUDIENCES: Final = frozenset({"sex_buyers"})
+
+#: Writes an audit entry in the caller's transaction: ``(session, action, campaign id, details)``.
+#: Every change to a campaign takes one, so who changed what is never lost; the web app and
+#: the command line build it from the person acting (``vigil.web.audit.change_recorder``).
+ChangeRecorder = Callable[[Session, str, int, dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -125,7 +132,8 @@ def campaign_message(spec: CampaignSpec, req: MatchRequest, catalog: MessageCata
         "body": text["body"],
         "helplines": [line.as_dict() for line in lines],
     }
-    if text.get("url"):
+    # Checked on the way out too: a campaign stored before URLs were checked must not serve a script.
+    if is_web_url(text.get("url")):
         message["url"] = text["url"]
     return message
 
@@ -169,6 +177,11 @@ def validate_campaign(data: Mapping[str, Any], catalog: MessageCatalog) -> None:
     for lang, text in messages.items():
         if not isinstance(text, Mapping) or not text.get("title") or not text.get("body"):
             raise InputError(f"message {lang!r} needs a title and a body")
+        url = text.get("url")
+        if url not in (None, "") and not is_web_url(url):
+            raise InputError(
+                f"message {lang!r}: the url must be an http:// or https:// address of at most {MAX_URL_LENGTH} characters"
+            )
     bad = [a for a in data.get("audiences") or () if a not in AUDIENCES]
     if bad:
         raise InputError(f"unknown audiences {bad}; choose from {', '.join(AUDIENCES)}")
@@ -182,7 +195,10 @@ def validate_campaign(data: Mapping[str, Any], catalog: MessageCatalog) -> None:
         raise InputError("a campaign aimed at people buying sex cannot be marked for minors")
 
 
-def create_campaign(store: Store, data: Mapping[str, Any], catalog: MessageCatalog) -> CampaignSpec:
+def create_campaign(
+    store: Store, data: Mapping[str, Any], catalog: MessageCatalog, *, audit: ChangeRecorder
+) -> CampaignSpec:
+    """Store a new campaign after checking it; ``audit`` records the creation in the same transaction."""
     validate_campaign(data, catalog)
     with store.session() as session:
         if session.execute(sa.select(Campaign.id).where(Campaign.name == data["name"])).first():
@@ -205,7 +221,13 @@ def create_campaign(store: Store, data: Mapping[str, Any], catalog: MessageCatal
         )
         session.add(row)
         session.flush()
+        audit(session, "campaign.create", row.id, {"name": row.name, "data": _plain(data)})
         return spec_of(row)
+
+
+def _plain(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` as plain JSON for the audit log (dates as ISO strings)."""
+    return {key: value.isoformat() if isinstance(value, date) else value for key, value in data.items()}
 
 
 def list_campaigns(store: Store) -> list[CampaignSpec]:
@@ -221,13 +243,16 @@ def get_campaign(store: Store, campaign_id: int) -> CampaignSpec:
         return spec_of(row)
 
 
-def set_active(store: Store, campaign_id: int, active: bool) -> CampaignSpec:
+def set_active(store: Store, campaign_id: int, active: bool, *, audit: ChangeRecorder) -> CampaignSpec:
+    """Start or stop a campaign; ``audit`` records the change in the same transaction."""
     with store.session() as session:
         row = session.get(Campaign, campaign_id)
         if row is None:
             raise NotFoundError(f"no campaign with id {campaign_id}")
+        was = row.active
         row.active = active
         session.flush()
+        audit(session, "campaign.start" if active else "campaign.stop", row.id, {"name": row.name, "was_active": was})
         return spec_of(row)
 
 
@@ -255,7 +280,7 @@ def campaign_counts(store: Store, campaign_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def seed_demo_campaigns(store: Store, catalog: MessageCatalog | None = None) -> int:
+def seed_demo_campaigns(store: Store, catalog: MessageCatalog | None = None, *, audit: ChangeRecorder) -> int:
     """Create the demo campaigns (synthetic texts, sourced help lines only) that do not
     exist yet; returns how many were created. ``vigil demo`` calls this."""
     catalog = catalog or load_default_catalog()
@@ -263,7 +288,7 @@ def seed_demo_campaigns(store: Store, catalog: MessageCatalog | None = None) -> 
     created = 0
     for data in DEMO_CAMPAIGNS:
         if data["name"] not in existing:
-            create_campaign(store, data, catalog)
+            create_campaign(store, data, catalog, audit=audit)
             created += 1
     return created
 

@@ -66,6 +66,7 @@ class AuditVerifyOut(BaseModel):
     head_hash: str
     broken_seq: int | None
     reason: str | None
+    missing_triggers: list[str]
 
 
 def _store(request: Request) -> Store:
@@ -196,7 +197,7 @@ def audit_entries(
 async def audit_verify(
     request: Request, principal: Annotated[Principal, Depends(require("audit:read"))]
 ) -> AuditVerifyOut:
-    """Check the whole hash chain; names the first edited or missing entry."""
+    """Check the whole hash chain and the database's append-only guards; names the first bad entry."""
     result = await run_in_threadpool(audit.verify, _store(request))
     return AuditVerifyOut(**result.to_json())
 

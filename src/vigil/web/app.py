@@ -23,11 +23,13 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vigil.log import get_logger
 from vigil.settings import Settings
 from vigil.store import Store
+from vigil.urls import is_web_url
 from vigil.web import auth, i18n, security
 from vigil.web.errors import correlation_id, install_error_handlers
 from vigil.web.limits import BodySizeLimitMiddleware
@@ -75,6 +77,20 @@ class NavItem:
 _loaders: list[BaseLoader] = [FileSystemLoader(str(TEMPLATE_DIR))]
 _loader = ChoiceLoader(_loaders)
 _environment = Environment(loader=_loader, autoescape=select_autoescape(default=True), enable_async=False)
+
+
+def web_link(url: object, text: object = None) -> Markup:
+    """Template filter ``{{ ad.url | web_link }}``: a link for an http(s) URL, plain text for anything else.
+
+    Ad and campaign URLs come from outside; a ``javascript:`` URL must never become a link.
+    """
+    shown = str(url or "") if text is None else str(text)
+    if is_web_url(url):
+        return Markup('<a href="{}" rel="noopener noreferrer nofollow">{}</a>').format(url, shown)
+    return Markup('<span class="url">{}</span>').format(shown)
+
+
+_environment.filters["web_link"] = web_link
 
 
 def add_template_dir(path: Path) -> None:
