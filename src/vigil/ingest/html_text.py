@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import logging
 
+from vigil.errors import ConfigError
+
 
 def extract_main_text(html: bytes, url: str | None) -> tuple[str | None, str] | None:
     """``(title, text)`` of the page's main content, or None when there is none."""
-    import trafilatura
+    try:
+        import trafilatura
+    except ImportError as exc:
+        # lxml 6 moved its HTML cleaner out (lxml_html_clean); without it no page has text
+        raise ConfigError(f"HTML text extraction is not installed ({exc.name or exc}); reinstall Vigil") from exc
 
     # trafilatura logs every page it finds empty at WARNING; ingest reports those itself.
     logging.getLogger("trafilatura").setLevel(logging.ERROR)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import sys
+import zlib
 from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -245,63 +246,144 @@ class _CsvLines:
 
 
 def read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
-    """Each HTML response becomes a document; the raw WARC record goes to the evidence store."""
-    from warcio.archiveiterator import ArchiveIterator
+    """Each HTML response becomes a document; the raw WARC record goes to the evidence store.
+
+    A record that cannot be used (no target URI, bad HTTP headers, no main text) is one
+    rejected item. Where the archive itself stops making sense (truncated, corrupted,
+    trailing garbage) reading stops with one rejected item naming the byte offset; the
+    records before it are kept. A file that does not start with a WARC record is a
+    :class:`FormatError`.
+    """
     from warcio.exceptions import ArchiveLoadFailed
+    from warcio.statusandheaders import StatusAndHeadersParserException
 
     if str(path) == "-":
         raise InputError("WARC input must be a file (records are stored as evidence by offset)")
     with open_input(path) as handle, open_input(path) as raw_reader:
-        iterator = ArchiveIterator(handle)
+        iterator = _open_warc(handle)
         number = 0
         try:
             for record in iterator:
+                if record.format not in ("warc", "arc", "arc2warc") or not record.rec_type:
+                    raise ArchiveLoadFailed("not a WARC record")
                 number += 1
-                if record.rec_type != "response":
-                    iterator.read_to_end()
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                record_id = record.rec_headers.get_header("WARC-Record-ID") or f"record-{number}"
-                content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else None) or ""
-                if "html" not in content_type.lower():
-                    iterator.read_to_end()
-                    continue
-                payload = record.content_stream().read(max_bytes + 1)
-                iterator.read_to_end()
-                raw_reader.seek(iterator.get_record_offset())
-                raw = raw_reader.read(iterator.get_record_length())
-                if len(payload) > max_bytes:
-                    yield Item(number, error=f"record payload is longer than {max_bytes} bytes")
-                    continue
-                try:
-                    captured = parse_timestamp("captured_at", record.rec_headers.get_header("WARC-Date"))
-                except DocumentError:
-                    captured = None
-                extracted = extract_main_text(payload, url)
-                if extracted is None:
-                    yield Item(number, error=f"no main text could be extracted from {url}")
-                    continue
-                title, text = extracted
-                try:
-                    document = parse_document(
-                        {
-                            "id": record_id,
-                            "text": text,
-                            "title": title,
-                            "url": url,
-                            "captured_at": captured.isoformat() if captured else None,
-                            "meta": {"warc_record_id": record_id, "content_type": content_type},
-                        }
-                    )
-                except DocumentError as exc:
-                    yield Item(number, error=str(exc))
-                    continue
-                capture = Capture(raw, "application/warc", url, captured)
-                yield Item(number, document=document, capture=capture)
-        except ArchiveLoadFailed as exc:
+                item = _warc_item(iterator, record, number, raw_reader, max_bytes)
+                truncated = _truncation(iterator, record)
+                if truncated:
+                    start = iterator.get_record_offset()
+                    yield Item(number, error=f"WARC is {truncated}: record {number} (at byte {start}) is cut short")
+                    return
+                if item is not None:
+                    yield item
+        except (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, ValueError, zlib.error) as exc:
+            reason = _warc_failure(exc)
             if number == 0:
-                raise FormatError(f"{path} is not a WARC file: {exc.msg}") from exc
-            yield Item(number + 1, error=f"unreadable WARC record: {exc.msg}")
+                raise FormatError(f"{path} is not a WARC file: {reason}") from exc
+            yield Item(
+                number + 1, error=f"unreadable WARC data at byte {iterator.offset} (after record {number}): {reason}"
+            )
+            return
+        if number == 0:
+            raise FormatError(f"{path} holds no WARC records")
+
+
+def _warc_failure(exc: Exception) -> str:
+    """The first words of warcio's message: it quotes the unreadable bytes, which help no one."""
+    message = str(getattr(exc, "msg", None) or exc or type(exc).__name__)
+    return message.split(", first line")[0].split("\n")[0][:120]
+
+
+def _truncation(iterator: Any, record: Any) -> str | None:
+    """Whether ``record`` ends before its declared length, or its gzip member ends early."""
+    stream = record.raw_stream
+    if getattr(stream, "limit", 0) > 0:
+        return "truncated"
+    reader = iterator.reader
+    decompressor = getattr(reader, "decompressor", None) if reader is not None else None
+    if decompressor is not None and hasattr(decompressor, "eof") and not decompressor.eof:
+        return "truncated (incomplete gzip member)"
+    return None
+
+
+def _warc_item(iterator: Any, record: Any, number: int, raw_reader: IO[bytes], max_bytes: int) -> Item | None:
+    """The item of one WARC record, or None for a record that is not an HTML response."""
+    if record.rec_type != "response":
+        iterator.read_to_end()
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    record_id = record.rec_headers.get_header("WARC-Record-ID") or f"record-{number}"
+    if not url:
+        iterator.read_to_end()
+        return Item(number, error="response record has no WARC-Target-URI")
+    if record.http_headers is None and url.startswith(("http:", "https:")):
+        iterator.read_to_end()
+        return Item(number, error=f"response record for {url} has no readable HTTP headers")
+    content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else None) or ""
+    if "html" not in content_type.lower():
+        iterator.read_to_end()
+        return None
+    payload = record.content_stream().read(max_bytes + 1)
+    iterator.read_to_end()
+    raw_reader.seek(iterator.get_record_offset())
+    raw = raw_reader.read(iterator.get_record_length())
+    if len(payload) > max_bytes:
+        return Item(number, error=f"record payload is longer than {max_bytes} bytes")
+    try:
+        captured = parse_timestamp("captured_at", record.rec_headers.get_header("WARC-Date"))
+    except DocumentError:
+        captured = None
+    extracted = extract_main_text(payload, url)
+    if extracted is None:
+        return Item(number, error=f"no main text could be extracted from {url}")
+    title, text = extracted
+    try:
+        document = parse_document(
+            {
+                "id": record_id,
+                "text": text,
+                "title": title,
+                "url": url,
+                "captured_at": captured.isoformat() if captured else None,
+                "meta": {"warc_record_id": record_id, "content_type": content_type},
+            }
+        )
+    except DocumentError as exc:
+        return Item(number, error=str(exc))
+    return Item(number, document=document, capture=Capture(raw, "application/warc", url, captured))
+
+
+def _warc_iterator_class() -> type[Any]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.recordloader import ArcWarcRecordLoader
+    from warcio.statusandheaders import StatusAndHeadersParserException
+
+    class TolerantLoader(ArcWarcRecordLoader):  # type: ignore[misc]
+        """warcio's loader, but a record's bad HTTP part spoils that record only.
+
+        warcio fails on a response without ``WARC-Target-URI`` (AttributeError) and stops
+        the whole archive on unparsable HTTP headers; here both leave ``http_headers``
+        empty, and the reader rejects the record.
+        """
+
+        def load_http_headers(self, rec_type: str, uri: str | None, stream: Any, length: Any) -> Any:
+            if uri is None:
+                return None
+            try:
+                return super().load_http_headers(rec_type, uri, stream, length)
+            except (StatusAndHeadersParserException, EOFError):
+                return None
+
+    class WarcIterator(ArchiveIterator):  # type: ignore[misc]
+        def __init__(self, handle: IO[bytes]) -> None:
+            super().__init__(handle)
+            self.loader = TolerantLoader()
+
+    return WarcIterator
+
+
+def _open_warc(handle: IO[bytes]) -> Any:
+    """warcio's archive iterator with :class:`TolerantLoader` (warcio is imported on first use)."""
+    return _warc_iterator_class()(handle)
 
 
 def read_items(path: Path, fmt: Format, mapping: Mapping[str, str], max_bytes: int) -> Iterator[Item]:
