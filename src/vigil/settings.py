@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
+import platformdirs
 from pydantic import Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
@@ -28,14 +29,33 @@ from vigil.errors import ConfigError
 DEFAULT_CONFIG_FILE = "vigil.toml"
 
 
+#: Folder name of a project-local store, found in the current folder or a parent.
+LOCAL_DATA_DIR = "vigil-data"
+
+
+def default_data_dir(start: Path | None = None) -> Path:
+    """The nearest existing ``vigil-data/`` from ``start`` (default: the current folder) upwards,
+    else the per-user data directory. Never a new folder relative to wherever a command runs."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / LOCAL_DATA_DIR
+        if candidate.is_dir():
+            return candidate
+    return platformdirs.user_data_path("vigil", appauthor=False)
+
+
 class Settings(BaseSettings):
     """Every setting of Vigil, with its default and help."""
 
     model_config = SettingsConfigDict(env_prefix="VIGIL_", extra="forbid", frozen=True)
 
     data_dir: Path = Field(
-        Path("vigil-data"),
-        description="Directory for the embedded SQLite database and the evidence store.",
+        default_factory=lambda: default_data_dir(),
+        description=(
+            "Directory for the embedded SQLite database and the evidence store. Default: the nearest "
+            "existing `vigil-data/` in the current folder or a parent, else the per-user data directory "
+            "(`~/.local/share/vigil` on Linux), so every folder reaches the same store."
+        ),
     )
     database_url: str | None = Field(
         None,
@@ -261,7 +281,10 @@ def settings_markdown() -> str:
     ]
     for name, field in Settings.model_fields.items():
         default = field.default
-        shown = "(empty)" if default is None else f"`{default}`"
+        if field.default_factory is not None:
+            shown = "(see description)"
+        else:
+            shown = "(empty)" if default is None else f"`{default}`"
         description = (field.description or "").replace("|", "\\|")
         lines.append(f"| `{name}` | `VIGIL_{name.upper()}` | {shown} | {description} |")
     return "\n".join(lines) + "\n"
