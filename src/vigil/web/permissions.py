@@ -68,6 +68,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users:manage": frozenset({A}),
     "audit:read": frozenset({A}),
     "account:self": EVERYONE,
+    # Watches follow contacts and networks, so they are for the roles that see those.
+    "watches:manage": frozenset({A, AN}),
+    "notifications:read": frozenset({A, AN}),
 }
 
 
