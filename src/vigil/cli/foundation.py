@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,8 +14,11 @@ from vigil.cli.groups import db_app
 from vigil.cli.process import announce_store, print_process_report, run_processing
 from vigil.ingest import ingest_inputs
 from vigil.ingest.readers import FORMATS, parse_mapping
-from vigil.processing import ProcessReport
+from vigil.ingest.runs import mark_abandoned_runs
 from vigil.store import Store
+
+if TYPE_CHECKING:
+    from vigil.processing import ProcessReport
 
 
 def ingest(
@@ -80,10 +83,13 @@ def ingest(
 
 
 def upgrade(ctx: typer.Context) -> None:
-    """Create the database or bring its schema to the newest version."""
+    """Create the database or bring its schema to the newest version; mark runs of killed ingests abandoned."""
     settings = get_settings(ctx)
     with Store.open(settings) as store:
+        abandoned = mark_abandoned_runs(store)
         print(f"database is up to date ({store.dialect})", file=sys.stderr)
+        if abandoned:
+            print(f"marked {abandoned} abandoned ingest run(s) (their process is gone)", file=sys.stderr)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,18 +6,18 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import sqlalchemy as sa
 import typer
 
 from vigil.cli.common import get_settings, progress, stderr_console
 from vigil.errors import InputError, NotFoundError
-from vigil.processing import MAX_LISTED_FAILURES, ProcessReport, process_store
 from vigil.settings import Settings
 from vigil.store import Store
-from vigil.store.analyses import row_to_document
-from vigil.store.models import AnalysisRow, DocumentRow, Source
+
+if TYPE_CHECKING:
+    from vigil.processing import ProcessReport
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -44,6 +44,8 @@ def announce_store(settings: Settings) -> None:
 
 def print_process_report(report: ProcessReport) -> None:
     """The human summary of a catch-up, on stderr."""
+    from vigil.processing import MAX_LISTED_FAILURES
+
     for failure in report.failures[:50]:
         stderr_console.print(
             f"failed {failure['stage']} of document {failure['source']}/{failure['id']}: "
@@ -62,6 +64,8 @@ def print_process_report(report: ProcessReport) -> None:
 
 def run_processing(settings: Settings, store: Store, *, redo: bool = False) -> ProcessReport:
     """:func:`process_store` with a progress bar."""
+    from vigil.processing import process_store
+
     with progress_reporter() as report_progress:
         return process_store(store, settings, redo=redo, on_progress=report_progress)
 
@@ -122,6 +126,8 @@ def show(
 def stored_document(store: Store, doc_id: str, source: str | None) -> dict[str, Any]:
     """``{"source", "document", "analysis", "cluster"}`` of one stored document."""
     from vigil.link.models import LinkDocument
+    from vigil.store.analyses import row_to_document
+    from vigil.store.models import AnalysisRow, DocumentRow, Source
 
     with store.session() as session:
         query = (
