@@ -12,7 +12,7 @@ VIGIL = [sys.executable, "-m", "vigil.cli"]
 ADS: list[dict[str, Any]] = [
     {"id": "uk-1", "kind": "sex_ad", "lang": "en", "platform": "ads.example", "location": "Leeds",
      "posted_at": "2026-02-01T10:00:00Z", "title": "New girl Anna",
-     "text": "Anna, 21, new in Leeds. Call +44 740 012 345 6 or Telegram @anna_vip. Photos at www.Example.com/Anna"},
+     "text": "I am Anna, age 21, new in Leeds. Call +44 740 012 345 6 or Telegram @anna_vip. Photos at www.Example.com/Anna"},
     {"id": "uk-2", "kind": "sex_ad", "lang": "en", "platform": "escorts.example", "location": "York",
      "posted_at": "2026-02-05T10:00:00Z",
      "text": "Anna 22 now in York for a few days. Tel 07400 123456 or write anna.k at gmail dot com"},

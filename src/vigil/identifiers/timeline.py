@@ -112,7 +112,8 @@ def build_timeline(store: Store, matches: list[Match]) -> Timeline:
                 rows[doc.pk] = (doc, stored)
         clusters = sorted({m.cluster for m in matches if m.cluster})
         if clusters:
-            sizes = dict(session.execute(sa.select(LinkCluster.cluster, LinkCluster.size).where(LinkCluster.cluster.in_(clusters))).tuples())
+            query_sizes = sa.select(LinkCluster.cluster, LinkCluster.size).where(LinkCluster.cluster.in_(clusters))
+            sizes = {str(row.cluster): int(row.size) for row in session.execute(query_sizes)}
     ads: list[TimelineAd] = []
     for match in matches:
         if match.pk not in rows:
