@@ -1,40 +1,178 @@
-"""No API route answers 500, whatever it is sent: generated valid and malformed requests from the OpenAPI document."""
+"""No API route answers 5xx or takes over 2 s, whatever it is sent, whoever sends it.
+
+Every operation of the app's OpenAPI document gets generated valid and malformed requests
+(schemathesis, derandomized, a fixed number of examples), and each generated request is
+sent once as every principal: anonymous, each role with a real API key, and an analyst
+with a real browser session (cookie and CSRF header). The store holds a small synthetic
+demo corpus plus hostile documents, so document and network routes reach real rows. Runs
+on SQLite, and on PostgreSQL when ``VIGIL_TEST_POSTGRES_URL`` is set.
+"""
 
 from __future__ import annotations
 
+import json
+import time
 import warnings
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
-from web_support import create_account, new_client
+from web_support import create_account, csrf_of, login, new_client
 
+from vigil.demo import generate_corpus
+from vigil.demo.load import load_demo
+from vigil.settings import Settings
 from vigil.store import Store
 from vigil.web import auth
-from vigil.web.permissions import Role
+from vigil.web.app import create_app
+from vigil.web.auth import SESSION_COOKIE
+from vigil.web.permissions import CSRF_HEADER, Role
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import schemathesis
+    from schemathesis.core.result import Ok
     from schemathesis.generation import GenerationMode
 
-#: Examples per operation and mode: enough to hit every parameter with junk, bounded in time.
-EXAMPLES = 8
+#: Examples per operation and mode: enough to hit every parameter with junk, bounded in time
+#: (each example is sent once per principal).
+EXAMPLES = 5
+#: No answer may take longer than this, on a shared two-core CI machine.
+SLOWEST_SECONDS = 2.0
+#: A small demo corpus: a few hundred documents with networks, trends and campaigns.
+DEMO_WEEKS = 4
+DEMO_ADS_PER_WEEK = 25
+
+#: Hostile documents: long runs that drive naive e-mail, phone and tokenizer patterns super-linear.
+HOSTILE_TEXTS = {
+    "hostile-dots-at": "a." * 20_000 + "@",
+    "hostile-one-ohs": "1" + "O" * 40_000,
+    "hostile-spaced-digits": "+3 8 " * 8_000,
+    "hostile-at-runs": "x@" * 20_000,
+}
 
 
-def _admin_key(app: FastAPI) -> str:
-    account = create_account(app, Role.ADMIN, name="fuzzer")
+#: Requests no generator writes: search syntax at its length limit, far over it, NUL bytes,
+#: numbers past 64 bits, big bodies. ``{hostile}`` in a path is each hostile document's key.
+HOSTILE_REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
+    ("GET", "/api/v1/documents", {"params": {"q": "a." * 249 + "@"}}),
+    ("GET", "/api/v1/documents", {"params": {"q": "1" + "O" * 499}}),
+    ("GET", "/api/v1/documents", {"params": {"q": '"' * 500}}),
+    ("GET", "/api/v1/documents", {"params": {"q": "*" * 500}}),
+    ("GET", "/api/v1/documents", {"params": {"q": "-" * 500}}),
+    ("GET", "/api/v1/documents", {"params": {"q": "a* " * 166, "sort": "relevance"}}),
+    ("GET", "/api/v1/documents", {"params": {"q": "NEAR(a b) OR AND NOT ( ^x {y} : 'z"}}),
+    ("GET", "/api/v1/documents", {"params": {"q": "a\x00b"}}),
+    ("GET", "/api/v1/documents", {"params": {"q": "a." * 20_000 + "@"}}),
+    ("GET", "/api/v1/documents", {"params": {"platform": "\x00", "lang": "\x00", "indicator": "\x00"}}),
+    ("GET", "/api/v1/documents", {"params": {"page": 10**12, "per_page": 10**6}}),
+    ("GET", "/api/v1/documents", {"params": {"page": 10**30}}),
+    ("GET", "/api/v1/documents", {"params": {"from": "9999-12-31", "to": "0001-01-01"}}),
+    ("GET", "/api/v1/documents/99999999999999999999", {}),
+    ("GET", "/api/v1/documents/-9223372036854775809", {}),
+    ("GET", "/api/v1/networks/" + "x" * 5_000, {}),
+    ("GET", "/api/v1/networks/a%00b", {}),
+    ("GET", "/api/v1/query-check", {"params": {"q": "a." * 20_000 + "@"}}),
+    ("POST", "/api/v1/query-check", {"json": {"queries": ["a." * 20_000 + "@"]}}),
+    ("POST", "/api/v1/query-check", {"json": {"queries": ["1" + "O" * 40_000] * 100}}),
+    ("POST", "/api/v1/query-check", {"content": b"[" * 100_000, "headers": {"Content-Type": "application/json"}}),
+    ("GET", "/api/v1/audit", {"params": {"before": 10**30, "limit": 10**30}}),
+    ("GET", "/api/v1/trends/series", {"params": {"segment": "x" * 5_000, "freq": "W"}}),
+    ("GET", "/documents", {"params": {"q": "a." * 249 + "@"}}),
+    ("GET", "/documents", {"params": {"q": "a." * 20_000 + "@"}}),
+    ("GET", "/api/v1/documents/{hostile}", {}),
+    ("GET", "/documents/{hostile}", {}),
+]
+
+
+@dataclass
+class Principal:
+    """One way of asking: the headers a client sends."""
+
+    name: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _seed(settings: Settings, tmp_path: Path) -> None:
+    """Load a small demo corpus and the hostile documents (ingested and analysed like any other)."""
+    from vigil.engine import create_engine
+    from vigil.ingest import ingest_input
+    from vigil.pipeline import build_pipeline
+    from vigil.store.analyses import analyze_store
+
+    one_process = settings.model_copy(update={"workers": 1})
+    load_demo(one_process, generate_corpus(weeks=DEMO_WEEKS, ads_per_week=DEMO_ADS_PER_WEEK), seed=1)
+    hostile = tmp_path / "hostile.jsonl"
+    hostile.write_text(
+        "".join(json.dumps({"id": key, "text": text, "kind": "sex_ad"}) + "\n" for key, text in HOSTILE_TEXTS.items()),
+        encoding="utf-8",
+    )
+    with Store.open(one_process) as store:
+        report = ingest_input(store, hostile, fmt="jsonl", source="hostile")
+        assert report.accepted == len(HOSTILE_TEXTS), report.errors
+        engine = create_engine(one_process, workers=1)
+        try:
+            analyze_store(store, build_pipeline(one_process), engine)
+        finally:
+            engine.close()
+
+
+def _principals(app: FastAPI) -> list[Principal]:
+    principals = [Principal("anonymous")]
     store: Store = app.state.store
-    with store.session() as session:
-        user = auth.find_user(session, account.name)
-        assert user is not None
-        _row, key = auth.create_api_key(session, user, "fuzz")
-    return key
+    for role in Role:
+        account = create_account(app, role, name=f"fuzz-{role.value}")
+        with store.session() as session:
+            user = auth.find_user(session, account.name)
+            assert user is not None
+            _row, key = auth.create_api_key(session, user, "fuzz")
+        principals.append(Principal(f"{role.value} (API key)", {"X-API-Key": key}))
+    account = create_account(app, Role.ANALYST, name="fuzz-analyst-browser")
+    with new_client(app) as browser:
+        assert login(browser, account.name, account.password).status_code == 303
+        token = csrf_of(browser)
+        cookie = browser.cookies.get(SESSION_COOKIE)
+    assert cookie
+    principals.append(Principal("analyst (session)", {"Cookie": f"{SESSION_COOKIE}={cookie}", CSRF_HEADER: token}))
+    return principals
 
 
-def _check_operation(operation: Any, mode: GenerationMode, headers: dict[str, str], failures: list[str]) -> None:
+@pytest.fixture
+def fuzz_app(backend_settings: Settings, tmp_path: Path) -> Iterator[FastAPI]:
+    """The app on a seeded store, on each backend."""
+    _seed(backend_settings, tmp_path)
+    store = Store.open(backend_settings)
+    try:
+        yield create_app(backend_settings, store=store)
+    finally:
+        store.close()
+
+
+def _problems(response: Any, elapsed: float) -> str | None:
+    """What is wrong with one answer, or ``None``."""
+    if response.status_code >= 500:
+        return f"{response.status_code}: {response.text[:300]}"
+    if elapsed > SLOWEST_SECONDS:
+        return f"took {elapsed:.2f} s (status {response.status_code})"
+    if response.status_code >= 400:
+        try:
+            body = response.json()
+        except ValueError:
+            return f"{response.status_code} is not JSON: {response.text[:200]}"
+        if set(body) != {"error"} or set(body["error"]) != {"code", "message", "correlation_id"}:
+            return f"{response.status_code} breaks the error shape: {body}"
+    return None
+
+
+def _check_operation(
+    operation: Any, mode: GenerationMode, principals: list[Principal], failures: list[str], answered: Counter[str]
+) -> None:
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
@@ -44,13 +182,15 @@ def _check_operation(operation: Any, mode: GenerationMode, headers: dict[str, st
     )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case: Any) -> None:
-        response = case.call(headers=headers)
-        if response.status_code >= 500:
-            failures.append(f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:200]}")
-        elif response.status_code >= 400:
-            body = response.json()
-            assert set(body) == {"error"}, body
-            assert set(body["error"]) == {"code", "message", "correlation_id"}, body
+        for principal in principals:
+            started = time.perf_counter()
+            response = case.call(headers=dict(principal.headers))
+            problem = _problems(response, time.perf_counter() - started)
+            if response.status_code < 300:
+                answered[principal.name] += 1
+            if problem is not None:
+                sent = f"{case.formatted_path} query={case.query} body={case.body!r}"[:400]
+                failures.append(f"{principal.name}: {case.method} {sent} -> {problem}")
 
     try:
         run()
@@ -60,20 +200,108 @@ def _check_operation(operation: Any, mode: GenerationMode, headers: dict[str, st
             raise
 
 
-@pytest.mark.slow
-def test_no_route_answers_500_to_generated_input(web_app: FastAPI) -> None:
-    headers = {"X-API-Key": _admin_key(web_app)}
-    document = new_client(web_app).get("/api/v1/openapi.json").json()
+def _generated_failures(app: FastAPI, principals: list[Principal]) -> list[str]:
+    """Schemathesis over every operation of the OpenAPI document, each case sent as every principal."""
+    document = new_client(app).get("/api/v1/openapi.json").json()
     assert "apiKeyHeader" in document["components"]["securitySchemes"]
     assert document["paths"], "the API must describe its routes"
     schema = schemathesis.openapi.from_dict(document)
-    schema.app = web_app
+    schema.app = app
     failures: list[str] = []
+    answered: Counter[str] = Counter()
     operations = 0
     for result in schema.get_all_operations():
+        # An operation the OpenAPI document describes badly is itself a finding.
+        assert isinstance(result, Ok), result.err()
         operation = result.ok()
         operations += 1
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            _check_operation(operation, mode, headers, failures)
+            _check_operation(operation, mode, principals, failures, answered)
     assert operations >= 5
-    assert not failures, "\n".join(failures)
+    # Every key and session was accepted somewhere: a rejected credential would fuzz nothing but the 401.
+    assert {principal.name for principal in principals if principal.headers} <= set(answered), answered
+    return failures
+
+
+def _hostile_pks(app: FastAPI) -> list[int]:
+    from sqlalchemy import select
+
+    from vigil.store.models import DocumentRow
+
+    store: Store = app.state.store
+    with store.session() as session:
+        pks = session.scalars(select(DocumentRow.pk).where(DocumentRow.doc_id.in_(HOSTILE_TEXTS))).all()
+    assert len(pks) == len(HOSTILE_TEXTS)
+    return list(pks)
+
+
+def _hostile_failures(app: FastAPI, principals: list[Principal]) -> list[str]:
+    """Every row of HOSTILE_REQUESTS (per hostile document where the path names one), as every principal."""
+    hostile = _hostile_pks(app)
+    failures: list[str] = []
+    with new_client(app) as client:
+        for method, path, options in HOSTILE_REQUESTS:
+            for target in [path.format(hostile=pk) for pk in hostile] if "{hostile}" in path else [path]:
+                for principal in principals:
+                    headers = {**principal.headers, **options.get("headers", {})}
+                    sent = {key: value for key, value in options.items() if key != "headers"}
+                    started = time.perf_counter()
+                    response = client.request(method, target, headers=headers, **sent)
+                    elapsed = time.perf_counter() - started
+                    check = _problems if target.startswith("/api/") else _page_problem
+                    problem = check(response, elapsed)
+                    if problem is not None:
+                        failures.append(f"{principal.name}: {method} {target[:80]} {str(options)[:120]} -> {problem}")
+    return failures
+
+
+@pytest.mark.slow
+def test_no_route_answers_5xx_or_slowly(fuzz_app: FastAPI) -> None:
+    principals = _principals(fuzz_app)
+    failures = _generated_failures(fuzz_app, principals) + _hostile_failures(fuzz_app, principals)
+    assert not failures, f"{len(failures)} bad answers:\n" + "\n".join(failures)
+
+
+def _page_problem(response: Any, elapsed: float) -> str | None:
+    """Pages answer HTML errors; only the status and the time are checked."""
+    if response.status_code >= 500:
+        return f"{response.status_code}: {response.text[:300]}"
+    if elapsed > SLOWEST_SECONDS:
+        return f"took {elapsed:.2f} s (status {response.status_code})"
+    return None
+
+
+#: 5xx found by fuzzing whose fix belongs to another part of Vigil; each row turns green
+#: (and, being strict, fails as an unexpected pass) once fixed: then move it to HOSTILE_REQUESTS.
+KNOWN_5XX = [
+    pytest.param(
+        "GET",
+        "/api/v1/query-check",
+        {"params": {"q": "age \u2784"}},
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="safeguard/classifier.py _age_mask: '➄'.isdigit() is true but int('➄') raises ValueError",
+        ),
+        id="query-check-dingbat-digit",
+    ),
+    pytest.param(
+        "POST",
+        "/api/v1/query-check",
+        {"json": {"queries": ["work abroad", "age \u2784"]}},
+        marks=pytest.mark.xfail(strict=True, reason="the same ValueError through the batch route"),
+        id="query-check-batch-dingbat-digit",
+    ),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "options"), KNOWN_5XX)
+def test_known_5xx(web_app: FastAPI, method: str, path: str, options: dict[str, Any]) -> None:
+    admin = create_account(web_app, Role.ADMIN, name="fuzz-admin")
+    store: Store = web_app.state.store
+    with store.session() as session:
+        user = auth.find_user(session, admin.name)
+        assert user is not None
+        _row, key = auth.create_api_key(session, user, "fuzz")
+    with new_client(web_app) as client:
+        response = client.request(method, path, headers={"X-API-Key": key}, **options)
+    assert response.status_code < 500, response.text
