@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from warc_support import PAGE, gzipped, http_block, pages, warc_record
 
 from vigil.errors import FormatError
 from vigil.ingest import ingest_input
@@ -19,39 +20,6 @@ from vigil.store import Store
 from vigil.store.models import DocumentRow
 
 ROOT = Path(__file__).resolve().parents[2]
-
-PAGE = (
-    "<html><head><title>Praca w Polsce</title></head><body><nav>Menu Start Kontakt</nav>"
-    "<article><h1>Praca w Polsce</h1><p>Szukamy pracowników do magazynu w Warszawie. "
-    "Mieszkanie za darmo, wypłata co tydzień, bez doświadczenia. Pisz na Telegram.</p>"
-    "<p>Wyjazd jutro, dokumenty załatwiamy my, zaliczka 150 euro.</p></article></body></html>"
-).encode()
-
-
-def _http(body: bytes, content_type: str = "text/html; charset=utf-8") -> bytes:
-    return f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
-
-
-def _record(block: bytes, uri: str | None, number: int, rec_type: str = "response") -> bytes:
-    headers = [
-        "WARC/1.0",
-        f"WARC-Type: {rec_type}",
-        f"WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-{number:012d}>",
-        "WARC-Date: 2024-03-01T10:00:00Z",
-    ]
-    if uri is not None:
-        headers.append(f"WARC-Target-URI: {uri}")
-    headers += ["Content-Type: application/http; msgtype=response", f"Content-Length: {len(block)}"]
-    return ("\r\n".join(headers) + "\r\n\r\n").encode() + block + b"\r\n\r\n"
-
-
-def _pages(count: int) -> list[bytes]:
-    return [_record(_http(PAGE), f"https://jobs.example/{i}", i) for i in range(count)]
-
-
-def _gz(records: list[bytes]) -> bytes:
-    # one gzip member per record, as crawlers write them
-    return b"".join(gzip.compress(record) for record in records)
 
 
 def _ids(store: Store) -> list[str]:
@@ -62,7 +30,7 @@ def _ids(store: Store) -> list[str]:
 def test_an_html_response_is_extracted_end_to_end(store: Store, tmp_path: Path) -> None:
     """Fails when lxml_html_clean is missing: trafilatura cannot be imported without it."""
     path = tmp_path / "crawl.warc.gz"
-    path.write_bytes(_gz(_pages(1)))
+    path.write_bytes(gzipped(pages(1)))
     report = ingest_input(store, path)
     assert report.to_json()["errors"] == []
     assert report.accepted == 1
@@ -82,19 +50,19 @@ def test_lxml_html_clean_is_a_declared_dependency() -> None:
 
 DAMAGED = [
     # name, builder of the file, accepted, (line, words in the reason)
-    pytest.param("crawl.warc.gz", lambda: _gz(_pages(3))[:-60], 2, (3, "truncated"), id="gz-cut-inside-last-record"),
-    pytest.param("crawl.warc.gz", lambda: _gz(_pages(3))[:-4], 2, (3, "incomplete gzip"), id="gz-cut-in-trailer"),
-    pytest.param("crawl.warc", lambda: b"".join(_pages(3))[:-120], 2, (3, "cut short"), id="plain-cut"),
+    pytest.param("crawl.warc.gz", lambda: gzipped(pages(3))[:-60], 2, (3, "truncated"), id="gz-cut-inside-last-record"),
+    pytest.param("crawl.warc.gz", lambda: gzipped(pages(3))[:-4], 2, (3, "incomplete gzip"), id="gz-cut-in-trailer"),
+    pytest.param("crawl.warc", lambda: b"".join(pages(3))[:-120], 2, (3, "cut short"), id="plain-cut"),
     pytest.param(
         "crawl.warc.gz",
-        lambda: _gz(_pages(1)) + b"\x00" * 40 + _gz(_pages(2)),
+        lambda: gzipped(pages(1)) + b"\x00" * 40 + gzipped(pages(2)),
         1,
         (2, "unreadable WARC data at byte"),
         id="gz-corrupted-middle",
     ),
     pytest.param(
         "crawl.warc",
-        lambda: b"".join(_pages(2)) + b"this is not a record\n",
+        lambda: b"".join(pages(2)) + b"this is not a record\n",
         2,
         (3, "unreadable WARC data at byte"),
         id="plain-trailing-garbage",
@@ -118,7 +86,7 @@ def test_a_damaged_archive_keeps_what_came_before_and_says_where(
 
 
 def test_a_whole_archive_is_no_error(store: Store, tmp_path: Path) -> None:
-    for name, data in [("a.warc.gz", _gz(_pages(3))), ("b.warc", b"".join(_pages(3)))]:
+    for name, data in [("a.warc.gz", gzipped(pages(3))), ("b.warc", b"".join(pages(3)))]:
         path = tmp_path / name
         path.write_bytes(data)
         report = ingest_input(store, path)
@@ -128,11 +96,11 @@ def test_a_whole_archive_is_no_error(store: Store, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("records", "accepted", "errors"),
     [
-        ([_record(_http(PAGE), None, 1), *_pages(1)], 1, [(1, "no WARC-Target-URI")]),
-        ([*_pages(1), _record(b"", None, 2, rec_type="warcinfo")], 1, []),
-        ([_record(_http(b"\x89PNG", "image/png"), "https://jobs.example/x.png", 1), *_pages(1)], 1, []),
+        ([warc_record(http_block(PAGE), None, 1), *pages(1)], 1, [(1, "no WARC-Target-URI")]),
+        ([*pages(1), warc_record(b"", None, 2, rec_type="warcinfo")], 1, []),
+        ([warc_record(http_block(b"\x89PNG", "image/png"), "https://jobs.example/x.png", 1), *pages(1)], 1, []),
         (
-            [_record(_http(b"<html><body></body></html>"), "https://jobs.example/e", 1), *_pages(1)],
+            [warc_record(http_block(b"<html><body></body></html>"), "https://jobs.example/e", 1), *pages(1)],
             1,
             [(1, "no main text")],
         ),
@@ -142,7 +110,7 @@ def test_one_bad_record_is_one_rejection(
     store: Store, tmp_path: Path, records: list[bytes], accepted: int, errors: list[tuple[int, str]]
 ) -> None:
     path = tmp_path / "crawl.warc.gz"
-    path.write_bytes(_gz(records))
+    path.write_bytes(gzipped(records))
     report = ingest_input(store, path)
     assert report.accepted == accepted
     assert [e["line"] for e in report.errors] == [line for line, _ in errors]
@@ -173,7 +141,7 @@ def test_a_file_that_is_not_a_warc_is_an_error(
 
 def test_reading_the_raw_records_back_matches_the_evidence(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "crawl.warc.gz"
-    path.write_bytes(_gz(_pages(2)))
+    path.write_bytes(gzipped(pages(2)))
     ingest_input(store, path)
     with store.session() as session:
         digests = [row.evidence_sha256 for row in session.scalars(sa.select(DocumentRow).order_by(DocumentRow.doc_id))]

@@ -1,7 +1,10 @@
 """Ingest: read an input, validate each record, store the good ones once, report the rest.
 
-A document is identified by (source, id): ingesting the same input twice adds nothing.
+A document is identified by (source, id): ingesting the same input twice adds nothing,
+and two ingests of one source at once each count what the other stored first as duplicates.
 Records are written in batches, one transaction per batch, so nothing is half-written.
+Each input is an ingest run whose status ends ``finished``, or ``failed`` when the ingest
+stops on an error (see :mod:`vigil.ingest.runs`).
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from vigil.documents import Document
+from vigil.errors import StoreError
 from vigil.ingest.readers import Format, Item, detect_format, read_items
+from vigil.ingest.runs import end_run, mark_abandoned_runs, start_run
 from vigil.store.bulk import insert_documents
 from vigil.store.db import Store
-from vigil.store.models import DocumentRow, Evidence, IngestRun, Source
+from vigil.store.models import DocumentRow, Evidence, Source
 
 #: Errors kept per run in the database and the JSON summary (the counts stay exact beyond it).
 MAX_REPORTED_ERRORS = 10_000
@@ -59,14 +64,30 @@ class IngestReport:
 
 
 def _source_id(session: Session, name: str) -> int:
+    """The id of source ``name``, created if new (another ingest may be creating it at the same time)."""
     found = session.scalar(sa.select(Source.id).where(Source.name == name))
     if found is not None:
         return found
-    session.add(Source(name=name))
-    session.flush()
+    session.execute(
+        _insert_ignoring_conflicts(session, Source, ["name"]).values(name=name, created_at=datetime.now(UTC))
+    )
     created = session.scalar(sa.select(Source.id).where(Source.name == name))
     assert created is not None
     return created
+
+
+def _insert_ignoring_conflicts(session: Session, model: type[Any], keys: list[str]) -> Any:
+    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` in the session's dialect."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model).on_conflict_do_nothing(index_elements=keys)
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(model).on_conflict_do_nothing(index_elements=keys)
+    raise StoreError(f"ingest does not support the {dialect} database")
 
 
 def _row(document: Document, source_id: int, run_id: int, evidence: str | None, now: datetime) -> dict[str, Any]:
@@ -140,12 +161,14 @@ class _BatchWriter:
                     )
                 rows.append(_row(item.document, self.source_id, self.run_id, digest, now))
             if captures:
-                known = set(session.scalars(sa.select(Evidence.sha256).where(Evidence.sha256.in_(list(captures)))))
-                session.add_all(ev for digest, ev in captures.items() if digest not in known)
-                session.flush()
-            insert_documents(session, rows)
-        self.report.duplicates += len(existing)
-        self.report.accepted += len(rows)
+                session.execute(
+                    _insert_ignoring_conflicts(session, Evidence, ["sha256"]),
+                    [{c.key: getattr(ev, c.key) for c in Evidence.__table__.columns} for ev in captures.values()],
+                )
+            inserted = insert_documents(session, rows)
+        # rows another ingest stored first are duplicates too, not errors
+        self.report.duplicates += len(items) - inserted
+        self.report.accepted += inserted
 
 
 def ingest_input(
@@ -164,42 +187,34 @@ def ingest_input(
     report = IngestReport()
     with store.session() as session:
         source_id = _source_id(session, source_name)
-        run = IngestRun(
-            source_id=source_id,
-            path=str(path),
-            format=chosen,
-            accepted=0,
-            rejected=0,
-            duplicates=0,
-            errors=[],
-        )
-        session.add(run)
-        session.flush()
-        run_id = run.id
-    writer = _BatchWriter(store, source_id, run_id, report)
-    for item in read_items(path, chosen, mapping or {}, settings.ingest_max_record_bytes):
-        if item.error is not None:
-            report.reject(item.line, item.error)
-        else:
-            writer.add(item)
-            if len(writer.pending) >= settings.ingest_batch_size:
-                writer.flush()
-        if on_item is not None:
-            on_item(item.line)
-    writer.flush()
-    with store.session() as session:
-        session.execute(
-            sa.update(IngestRun)
-            .where(IngestRun.id == run_id)
-            .values(
-                finished_at=datetime.now(UTC),
-                accepted=report.accepted,
-                rejected=report.rejected,
-                duplicates=report.duplicates,
-                errors=report.errors,
-            )
-        )
+    run_id = start_run(store, source_id, str(path), chosen)
+    try:
+        writer = _BatchWriter(store, source_id, run_id, report)
+        for item in read_items(path, chosen, mapping or {}, settings.ingest_max_record_bytes):
+            if item.error is not None:
+                report.reject(item.line, item.error)
+            else:
+                writer.add(item)
+                if len(writer.pending) >= settings.ingest_batch_size:
+                    writer.flush()
+            if on_item is not None:
+                on_item(item.line)
+        writer.flush()
+    except BaseException as exc:
+        failure = {"line": 0, "reason": f"ingest stopped: {exc.__class__.__name__}: {str(exc)[:200]}"}
+        end_run(store, run_id, "failed", {**_counts(report), "errors": [*report.errors, failure]})
+        raise
+    end_run(store, run_id, "finished", _counts(report))
     return report
+
+
+def _counts(report: IngestReport) -> dict[str, Any]:
+    return {
+        "accepted": report.accepted,
+        "rejected": report.rejected,
+        "duplicates": report.duplicates,
+        "errors": report.errors,
+    }
 
 
 def ingest_inputs(
@@ -213,6 +228,7 @@ def ingest_inputs(
 ) -> IngestReport:
     """Ingest several inputs; errors name their path when there is more than one."""
     path_list = list(paths)
+    mark_abandoned_runs(store)
     total = IngestReport()
     for path in path_list:
         report = ingest_input(store, path, fmt=fmt, source=source, mapping=mapping, on_item=on_item)

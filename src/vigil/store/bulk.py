@@ -2,9 +2,12 @@
 
 Ingest writes many rows per transaction; going through the ORM costs several times the
 work of parsing the input. SQLite gets a prepared ``executemany`` and PostgreSQL a
-``COPY ... FROM STDIN``, both on the session's own connection (so inside its transaction),
-with values formatted exactly as :mod:`vigil.store.models` stores them. Other dialects
-fall back to SQLAlchemy Core.
+``COPY ... FROM STDIN`` into a staging table, both on the session's own connection (so
+inside its transaction), with values formatted exactly as :mod:`vigil.store.models` stores
+them. Other dialects fall back to SQLAlchemy Core.
+
+A document already stored under the same (source, id) is skipped, not an error: two
+ingests of one source may run at once, and each counts only the rows it really inserted.
 """
 
 from __future__ import annotations
@@ -49,21 +52,23 @@ def _sqlite_time(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime(_SQLITE_TIME_FORMAT)
 
 
-def insert_documents(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert document rows (dicts keyed by :data:`DOCUMENT_COLUMNS`) in the session's transaction."""
+def insert_documents(session: Session, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert document rows (dicts keyed by :data:`DOCUMENT_COLUMNS`) in the session's transaction.
+
+    Rows whose (source, id) is already stored are skipped; returns how many were inserted.
+    """
     if not rows:
-        return
+        return 0
     connection = session.connection()
     dialect = connection.dialect.name
     if dialect == "sqlite":
-        _insert_sqlite(connection, rows)
-    elif dialect == "postgresql":
-        _copy_postgresql(connection, rows)
-    else:
-        connection.execute(sa.insert(DocumentRow), list(rows))
+        return _insert_sqlite(connection, rows)
+    if dialect == "postgresql":
+        return _copy_postgresql(connection, rows)
+    return _insert_core(connection, rows)
 
 
-def _insert_sqlite(connection: sa.Connection, rows: Sequence[dict[str, Any]]) -> None:
+def _insert_sqlite(connection: sa.Connection, rows: Sequence[dict[str, Any]]) -> int:
     columns = ", ".join(DOCUMENT_COLUMNS)
     marks = ", ".join("?" for _ in DOCUMENT_COLUMNS)
     values = [
@@ -73,18 +78,53 @@ def _insert_sqlite(connection: sa.Connection, rows: Sequence[dict[str, Any]]) ->
         )
         for row in rows
     ]
+    statement = f"INSERT INTO documents ({columns}) VALUES ({marks}) ON CONFLICT (source_id, doc_id) DO NOTHING"  # noqa: S608 - fixed names
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.executemany(f"INSERT INTO documents ({columns}) VALUES ({marks})", values)  # noqa: S608 - fixed names
+        cursor.executemany(statement, values)
+        # executemany sums the rows each statement changed: a skipped conflict adds none
+        return int(cursor.rowcount)
     finally:
         cursor.close()
 
 
-def _copy_postgresql(connection: sa.Connection, rows: Sequence[dict[str, Any]]) -> None:
+#: Per-transaction staging table for COPY; dropped at commit or rollback.
+_STAGING: Final = "vigil_documents_staging"
+
+
+def _copy_postgresql(connection: sa.Connection, rows: Sequence[dict[str, Any]]) -> int:
     columns = ", ".join(DOCUMENT_COLUMNS)
     raw = connection.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(f"COPY documents ({columns}) FROM STDIN") as copy:  # type: ignore[union-attr]
-        for row in rows:
-            copy.write_row(
-                [json.dumps(row[c], ensure_ascii=False) if c in _JSON_COLUMNS else row[c] for c in DOCUMENT_COLUMNS]
+    with raw.cursor() as cursor:  # type: ignore[union-attr]
+        # COPY cannot skip conflicts; it fills a staging table shaped like the documents columns
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGING} ON COMMIT DROP AS "  # noqa: S608 - fixed names
+            f"SELECT {columns} FROM documents WITH NO DATA"
+        )
+        with cursor.copy(f"COPY {_STAGING} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [json.dumps(row[c], ensure_ascii=False) if c in _JSON_COLUMNS else row[c] for c in DOCUMENT_COLUMNS]
+                )
+        cursor.execute(
+            f"INSERT INTO documents ({columns}) SELECT {columns} FROM {_STAGING} "  # noqa: S608 - fixed names
+            "ON CONFLICT (source_id, doc_id) DO NOTHING"
+        )
+        inserted = cursor.rowcount
+        cursor.execute(f"TRUNCATE {_STAGING}")
+    return int(inserted)
+
+
+def _insert_core(connection: sa.Connection, rows: Sequence[dict[str, Any]]) -> int:
+    """Without a conflict-skipping insert, skip the stored keys first (not safe against a concurrent ingest)."""
+    existing = set(
+        connection.execute(
+            sa.select(DocumentRow.source_id, DocumentRow.doc_id).where(
+                DocumentRow.doc_id.in_([row["doc_id"] for row in rows])
             )
+        ).tuples()
+    )
+    fresh = [row for row in rows if (row["source_id"], row["doc_id"]) not in existing]
+    if fresh:
+        connection.execute(sa.insert(DocumentRow), fresh)
+    return len(fresh)

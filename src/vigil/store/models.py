@@ -7,7 +7,7 @@ modules, on the same :class:`Base`; ``vigil.store.all_models`` imports them all.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -58,10 +58,16 @@ class Source(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+#: Life of an ingest run: ``running`` until it ends as ``finished`` or ``failed``; a run whose
+#: process died is marked ``abandoned`` when a later ingest (or ``vigil db upgrade``) finds it.
+INGEST_RUN_STATUSES: Final = ("running", "finished", "failed", "abandoned")
+
+
 class IngestRun(Base):
-    """One run of ``vigil ingest`` over one input, with its honest counts."""
+    """One run of ``vigil ingest`` over one input, with its honest counts and who ran it."""
 
     __tablename__ = "ingest_runs"
+    __table_args__ = (sa.Index("ix_ingest_runs_status", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(sa.ForeignKey("sources.id"))
@@ -73,6 +79,9 @@ class IngestRun(Base):
     rejected: Mapped[int] = mapped_column(default=0)
     duplicates: Mapped[int] = mapped_column(default=0)
     errors: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(sa.String(16), default="running")
+    pid: Mapped[int | None] = mapped_column()
+    host: Mapped[str | None] = mapped_column(sa.String(255))
 
     source: Mapped[Source] = relationship()
 
