@@ -119,3 +119,13 @@ def receiver() -> Iterator[Any]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@pytest.fixture
+def ingest_into(pipeline: Pipeline) -> Callable[[Store, Sequence[dict[str, Any]]], list[int]]:
+    """Like ``ingest``, into a store the test opened itself (the web app's)."""
+
+    def run(target: Store, documents: Sequence[dict[str, Any]]) -> list[int]:
+        return ingest_documents(target, pipeline, documents)
+
+    return run

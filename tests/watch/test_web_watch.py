@@ -38,11 +38,9 @@ def web_app(settings: Settings) -> Iterator[FastAPI]:
 
 
 @pytest.fixture
-def ingest_here(web_app: FastAPI, pipeline: Any) -> Ingest:
-    from conftest import ingest_documents
-
+def ingest_here(web_app: FastAPI, ingest_into: Callable[[Store, Sequence[dict[str, Any]]], list[int]]) -> Ingest:
     def run(documents: Sequence[dict[str, Any]]) -> list[int]:
-        return ingest_documents(web_app.state.store, pipeline, documents)
+        return ingest_into(web_app.state.store, documents)
 
     return run
 
