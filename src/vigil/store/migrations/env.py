@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from vigil.store.all_models import models
+from vigil.store.all_models import include_object, models
 
 engine = context.config.attributes["engine"]
 target_metadata = models.Base.metadata
@@ -13,6 +13,7 @@ with engine.connect() as connection:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
