@@ -44,6 +44,7 @@ BOM = b"\xef\xbb\xbf"
         (f'{{"n": -{LONGEST}}}'.encode(), {"n": -int(LONGEST)}),
         ('{"t": "Робота в Польщі"}'.encode(), {"t": "Робота в Польщі"}),
     ],
+    ids=["plain", "byte-order-mark", "text-byte-order-mark", "longest-int", "longest-negative-int", "ukrainian"],
 )
 def test_json_lines_that_decode(raw: bytes | str, expected: object) -> None:
     assert parse_json_line(raw) == expected
@@ -62,6 +63,18 @@ def test_json_lines_that_decode(raw: bytes | str, expected: object) -> None:
         (b"{not json", "not valid JSON: Expecting property name"),
         (b"[" * 100_000, "not valid JSON"),
         (BOM + BOM + b"{}", "not valid JSON"),
+    ],
+    ids=[
+        "huge-int",
+        "longest-plus-one",
+        "nan",
+        "infinity",
+        "float-overflow",
+        "not-utf8",
+        "surrogate-bytes",
+        "not-json",
+        "deep",
+        "two-boms",
     ],
 )
 def test_json_lines_that_are_rejected(raw: bytes, reason: str) -> None:
@@ -264,6 +277,7 @@ runner = CliRunner()
         (BOM + b"borscht recipe\n", ["borscht recipe"], []),
         (b"borscht recipe\n\n", ["borscht recipe"], []),
     ],
+    ids=["json-surrogate", "surrogate-bytes", "not-utf8", "huge-int-is-plain-text", "byte-order-mark", "blank-line"],
 )
 def test_query_check_skips_unreadable_lines(
     tmp_path: Path, content: bytes, kept: list[str] | None, skipped: list[int]
