@@ -23,8 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+import numpy as np
+
 from vigil.documents import Document
 from vigil.errors import InputError
+from vigil.link import minhash
+from vigil.link.features import TokenHasher
+from vigil.link.minhash import U32
 from vigil.scoring.jobtext import mask_contacts
 
 FRAUD_FILE: Final = "emscad_fraudulent.csv"
@@ -46,9 +51,9 @@ META_COLUMNS: Final = (
 )
 #: Share of fraudulent ads in the full EMSCAD (866 of 17,880), the base rate scores are shifted to.
 EMSCAD_FRAUD_RATE: Final = 866 / 17880
-NEAR_DUPLICATE_JACCARD: Final = 0.5
 _SHINGLE: Final = 5
-_NUM_PERM: Final = 64
+#: EMSCAD has no slot tokens: every word shingle counts.
+_NO_SLOTS: Final = np.zeros(0, dtype=np.uint32)
 _SPACE: Final = re.compile(r"\s+")
 
 
@@ -128,11 +133,8 @@ def load_examples(data_dir: Path) -> list[Example]:
     return examples
 
 
-def _shingles(text: str) -> set[bytes]:
-    words = mask_contacts(text).lower().split()
-    if len(words) < _SHINGLE:
-        return {" ".join(words).encode("utf-8")}
-    return {" ".join(words[i : i + _SHINGLE]).encode("utf-8") for i in range(len(words) - _SHINGLE + 1)}
+def _word_tokens(text: str, hasher: TokenHasher) -> U32:
+    return hasher.hash_all(mask_contacts(text).lower().split())
 
 
 class _UnionFind:
@@ -154,11 +156,10 @@ class _UnionFind:
 def families(examples: Sequence[Example]) -> list[int]:
     """Family id per example: connected components of shared profile or near-duplicate text.
 
-    Near-duplicates come from MinHash LSH (Jaccard >= 0.5 on word 5-shingles of the ad
-    without its company profile), so the grouping is not all-pairs.
+    Near-duplicates come from linking's MinHash LSH (word 5-shingles of the ad without its
+    company profile; documents sharing a band key, the 16 x 4 layout whose knee is near
+    Jaccard 0.5), so the grouping is not all-pairs.
     """
-    from datasketch import MinHash, MinHashLSH
-
     uf = _UnionFind(len(examples))
     by_profile: dict[str, int] = {}
     for i, ex in enumerate(examples):
@@ -168,15 +169,21 @@ def families(examples: Sequence[Example]) -> list[int]:
                 uf.union(by_profile[profile], i)
             else:
                 by_profile[profile] = i
-    lsh = MinHashLSH(threshold=NEAR_DUPLICATE_JACCARD, num_perm=_NUM_PERM)
-    for i, ex in enumerate(examples):
+    hasher = TokenHasher()
+    tokens = []
+    for ex in examples:
         body = ex.document.text
         if ex.company_profile.strip():
             body = body.replace(ex.company_profile.strip(), " ")
-        minhash = MinHash(num_perm=_NUM_PERM, seed=1)
-        minhash.update_batch(list(_shingles(f"{ex.document.title or ''} {body}")))
-        for other in lsh.query(minhash):
-            uf.union(i, int(other))
-        lsh.insert(str(i), minhash)
+        tokens.append(_word_tokens(f"{ex.document.title or ''} {body}", hasher))
+    batch = minhash.shingle_batch(tokens, _NO_SLOTS, _SHINGLE)
+    positions, sigs = minhash.signatures(batch, 1)
+    keys = minhash.band_keys(sigs)
+    for band in range(keys.shape[1]):
+        order = np.argsort(keys[:, band], kind="stable")
+        ordered = keys[order, band]
+        # one bucket is one run of equal keys; joining neighbours joins the whole run
+        for at in np.flatnonzero(ordered[1:] == ordered[:-1]):
+            uf.union(int(positions[order[at]]), int(positions[order[at + 1]]))
     roots: dict[int, int] = {}
     return [roots.setdefault(uf.find(i), len(roots)) for i in range(len(examples))]

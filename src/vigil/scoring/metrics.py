@@ -1,4 +1,4 @@
-"""Ranking and calibration metrics for imbalanced labels, in plain NumPy.
+"""Ranking and calibration metrics for imbalanced labels: scikit-learn where it has the figure.
 
 Accuracy is deliberately absent: on EMSCAD the rule "always legitimate" already scores
 95%. Scores are leads to rank, so Vigil reports how well they rank (ROC AUC, PR-AUC,
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from sklearn.metrics import average_precision_score, roc_auc_score
 
 FloatArray = NDArray[np.float64]
 
@@ -29,48 +30,25 @@ def _arrays(
 def roc_auc(labels: Sequence[bool] | NDArray[np.bool_], scores: Sequence[float] | FloatArray) -> float | None:
     """Probability that a random positive outranks a random negative (ties count one half).
 
-    ``None`` when only one class is present: the figure is undefined, not 0.5.
+    scikit-learn's ``roc_auc_score``; ``None`` when only one class is present: the figure is
+    undefined, not 0.5.
     """
     y, s = _arrays(labels, scores)
-    n_pos = int(y.sum())
-    n_neg = len(y) - n_pos
-    if n_pos == 0 or n_neg == 0:
+    if not 0 < int(y.sum()) < len(y):
         return None
-    # Mann-Whitney U with mid-ranks handles ties exactly.
-    order = np.argsort(s, kind="mergesort")
-    ranks = np.empty(len(s), dtype=np.float64)
-    sorted_scores = s[order]
-    i = 0
-    while i < len(s):
-        j = i
-        while j + 1 < len(s) and sorted_scores[j + 1] == sorted_scores[i]:
-            j += 1
-        ranks[order[i : j + 1]] = (i + j) / 2.0 + 1.0
-        i = j + 1
-    u = ranks[y].sum() - n_pos * (n_pos + 1) / 2.0
-    return float(u / (n_pos * n_neg))
+    return float(roc_auc_score(y, s))
 
 
 def average_precision(labels: Sequence[bool] | NDArray[np.bool_], scores: Sequence[float] | FloatArray) -> float | None:
     """PR-AUC as average precision: mean of precision at the rank of each positive.
 
-    Tied scores are taken as one threshold, so ties give no credit for a lucky order.
+    scikit-learn's ``average_precision_score``: tied scores are one threshold, so ties give
+    no credit for a lucky order.
     """
     y, s = _arrays(labels, scores)
-    n_pos = int(y.sum())
-    if n_pos == 0:
+    if int(y.sum()) == 0:
         return None
-    thresholds = np.unique(s)[::-1]
-    ap = 0.0
-    previous_recall = 0.0
-    for t in thresholds:
-        selected = s >= t
-        tp = int((y & selected).sum())
-        precision = tp / int(selected.sum())
-        recall = tp / n_pos
-        ap += precision * (recall - previous_recall)
-        previous_recall = recall
-    return float(ap)
+    return float(average_precision_score(y, s))
 
 
 def precision_at_k(
@@ -106,6 +84,10 @@ def reliability_table(
 
     ``negative_weight`` counts each negative that many times, to read the table at another
     base rate than the sample's (``count`` stays the number of documents).
+
+    Hand-written on purpose: scikit-learn's ``calibration_curve`` (1.9) takes no sample
+    weights, returns no counts, drops empty bins and closes bins on the right, so it cannot
+    give this table (the evaluation report prints every bin with its count).
     """
     y, s = _arrays(labels, scores)
     w = np.where(y, 1.0, negative_weight)
@@ -164,6 +146,12 @@ def fit_platt(
 
     The ridge pulls toward "no change" (a = 1, b = 0): with few, nearly separable labelled
     documents the unpenalised fit runs off to infinite confidence.
+
+    Hand-written on purpose: scikit-learn's ``LogisticRegression`` penalises toward a = 0 and
+    leaves the shift free, and ``CalibratedClassifierCV``'s sigmoid is unpenalised. Measured on
+    30 nearly separable synthetic logits (10 positive at N(2.5, 1), 20 negative at N(-2.5, 1)):
+    this fit gives (2.0, 0.16), ``LogisticRegression(C=1)`` (1.67, 0.13) and ``C=1e6``
+    (21.8, 6.7), the runaway confidence the ridge is there to stop.
     """
     y, x = _arrays(labels, logits)
     t = y.astype(np.float64)

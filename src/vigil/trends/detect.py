@@ -328,19 +328,14 @@ def _daily_block_baselines(table: SeriesTable, params: DetectionParams, span: in
 
 
 def benjamini_hochberg(p_values: FloatArray) -> FloatArray:
-    """BH q-values (adjusted p-values) of one family; NaN entries are not part of it and stay NaN."""
+    """BH q-values (adjusted p-values) of one family; NaN entries are not part of it and stay NaN.
+
+    SciPy's ``false_discovery_control``, on the entries that are part of the family.
+    """
     q = np.full(p_values.shape, np.nan)
     valid = ~np.isnan(p_values)
-    pv = p_values[valid]
-    m = pv.size
-    if m == 0:
-        return q
-    order = np.argsort(pv)
-    ranked = pv[order] * m / np.arange(1, m + 1)
-    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
-    out = np.empty(m)
-    out[order] = np.minimum(ranked, 1.0)
-    q[valid] = out
+    if valid.any():
+        q[valid] = stats.false_discovery_control(p_values[valid], method="bh")
     return q
 
 
