@@ -90,7 +90,7 @@ def save_entries(session: Session, entries: Sequence[LocatedEntry], label: str) 
             if owner is not None and (row is None or owner != row.id):
                 held_by = session.get(PlatformRow, owner)
                 problems.append(Problem(located.line_of("domains"), "domains",
-                                        f"domain {domain} already belongs to {held_by.name if held_by else owner!r}"))
+                                        f"domain {domain} already belongs to {held_by.name if held_by else owner}"))
     if problems:
         raise catalogue_error(label, problems)
     added, updated = [], []

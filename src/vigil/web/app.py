@@ -54,6 +54,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "vigil.web.pages.identifiers",
     "vigil.web.pages.networks",
     "vigil.web.pages.trends",
+    "vigil.web.pages.platforms",
     "vigil.web.pages.watch",
 )
 OPTIONAL_ROUTER_MODULES: frozenset[str] = frozenset({"vigil.safeguard.api"})

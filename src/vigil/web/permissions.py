@@ -57,6 +57,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "networks:read": frozenset({A, AN}),
     "trends:read": frozenset({A, AN, M, V}),
     "alerts:read": frozenset({A, AN, M, V}),
+    # The platform map holds no contact data: every role that reads documents may see it.
+    "platforms:read": frozenset({A, AN, M, V}),
     "reports:read": frozenset({A, AN, M}),
     "reports:manage": frozenset({A, M}),
     "cases:read": frozenset({A, AN, P}),
