@@ -20,7 +20,7 @@ def recognizers() -> RecognizerSet:
 @pytest.fixture(scope="session")
 def find_indicator(recognizers: RecognizerSet) -> FindIndicator:
     """Hits of one indicator in ``text``, after checking what every hit must satisfy."""
-    sources = {rec.INDICATOR: rec.SOURCE for rec in recognizers.recognizers}
+    sources = {rec.INDICATOR: rec.source for rec in recognizers.recognizers}
 
     def find(indicator: str, text: str, lang: str | None, kind: str) -> list[IndicatorHit]:
         hits = recognizers.find(normalize(text), lang, kind)

@@ -8,6 +8,7 @@ import pickletools
 import pytest
 
 from vigil.errors import ConfigError
+from vigil.recognizers.catalogue import indicator_ids
 from vigil.scoring.models import (
     EVIDENCE_FILE,
     JOB_TEXT_FILE,
@@ -18,32 +19,10 @@ from vigil.scoring.models import (
     parse_job_text,
 )
 
-SEX_IDS = (
-    "third_party",
-    "new_arrival",
-    "movement",
-    "youth",
-    "nationality",
-    "crisis_context",
-    "language_barrier",
-    "multiple_workers",
-    "unsafe_services",
-    "always_available",
-)
-JOB_IDS = (
-    "high_pay_low_skill",
-    "no_requirements",
-    "travel_housing_provided",
-    "upfront_fee",
-    "document_retention",
-    "messenger_only",
-    "urgency",
-    "appearance_requirements",
-    "vague_employer",
-    "targets_ukrainians",
-    "high_risk_sector",
-)
-NETWORK_IDS = ("alias_inconsistency", "age_inconsistency", "multi_city", "shared_contact", "template_reuse")
+# Derived from the catalogue, the one place an indicator is registered.
+SEX_IDS = indicator_ids("sex")
+JOB_IDS = indicator_ids("jobs")
+NETWORK_IDS = indicator_ids("network")
 
 
 @pytest.mark.parametrize("name", [EVIDENCE_FILE, JOB_TEXT_FILE])

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Final, Protocol
 
+from vigil.recognizers.catalogue import indicator_info
 from vigil.recognizers.lexicon import COMMON_LEXICON, CONTEXT_BOOST, Lexicon, Role, load_lexicons
 from vigil.recognizers.matching import Entry, PhraseIndex, RawMatch, negation_cue, quoted_spans
 
@@ -61,24 +62,35 @@ class IndicatorHit:
 
 
 class Recognizer:
-    """Base class: subclasses set the class attributes below and nothing else."""
+    """Base class: subclasses set the behaviour below and nothing else.
 
-    #: Indicator id from DESIGN.md; also the lexicon folder and the module name.
+    What an indicator is (id, group, source) is registered once, in ``catalogue.yaml``: the
+    id is the module's name (``recognizers/jobs/upfront_fee.py`` is ``upfront_fee``), and the
+    group and source are read from its catalogue entry when the recognizer is built.
+    """
+
+    #: Indicator id from DESIGN.md: the module name, which is also the lexicon folder.
     INDICATOR: ClassVar[str]
-    #: ``sex`` or ``jobs``: the folder the recognizer lives in.
-    GROUP: ClassVar[str]
     #: Confidence of a hit with weight 1 and no context word.
     BASE_CONFIDENCE: ClassVar[float]
-    #: Provenance, e.g. ``OSCE-2022/rec3`` or ``ILO-2012/document-retention``.
-    SOURCE: ClassVar[str]
     #: Document kinds the indicator applies to.
     KINDS: ClassVar[frozenset[str]]
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "INDICATOR" not in vars(cls):
+            cls.INDICATOR = cls.__module__.rsplit(".", 1)[-1]
 
     def __init__(
         self, lexicons: Sequence[Lexicon], owner: int = 0, regex_timeout: float = DEFAULT_REGEX_TIMEOUT
     ) -> None:
         if not 0.0 < self.BASE_CONFIDENCE <= 1.0:
             raise ValueError(f"{self.INDICATOR}: base confidence must be in (0, 1]")
+        info = indicator_info(self.INDICATOR)
+        #: ``sex`` or ``jobs`` (the catalogue's group; also the folder the module lives in).
+        self.group = info.group
+        #: Provenance, e.g. ``OSCE-2022/rec3`` or ``ILO-2012/document-retention`` (the catalogue's source).
+        self.source = info.source
         self.lexicons = tuple(lexicons)
         self.owner = owner
         self.regex_timeout = regex_timeout
@@ -172,7 +184,7 @@ class Recognizer:
                     end=o_end,
                     evidence=nt.original[o_start:o_end],
                     confidence=confidence,
-                    source=self.SOURCE,
+                    source=self.source,
                     pattern=pattern,
                     lang=lexicon.lang,
                 )

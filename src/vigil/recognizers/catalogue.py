@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -79,3 +80,21 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> dict[str, IndicatorInfo]:
     if not isinstance(data, Mapping) or not isinstance(data.get("indicators"), Mapping):
         raise ConfigError(f"{path}: expected a mapping with 'indicators'")
     return {str(ident): _entry(str(ident), raw) for ident, raw in data["indicators"].items()}
+
+
+@lru_cache(maxsize=1)
+def _shipped_catalogue() -> Mapping[str, IndicatorInfo]:
+    return load_catalogue()
+
+
+def indicator_info(ident: str) -> IndicatorInfo:
+    """The shipped catalogue's entry for ``ident`` (read once per process, on first use)."""
+    catalogue = _shipped_catalogue()
+    if ident not in catalogue:
+        raise ConfigError(f"indicator {ident!r} has no entry in {CATALOGUE_PATH.name}")
+    return catalogue[ident]
+
+
+def indicator_ids(group: str) -> tuple[str, ...]:
+    """Ids of one group (``sex``, ``jobs``, ``network``) in catalogue order."""
+    return tuple(ident for ident, info in _shipped_catalogue().items() if info.group == group)

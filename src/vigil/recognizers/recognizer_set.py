@@ -23,7 +23,7 @@ from vigil.recognizers.base import (
     NormalizedTextLike,
     Recognizer,
 )
-from vigil.recognizers.catalogue import IndicatorInfo, load_catalogue
+from vigil.recognizers.catalogue import IndicatorInfo, indicator_info, load_catalogue
 from vigil.recognizers.lexicon import COMMON_LEXICON, Lexicon, Role, load_lexicons
 from vigil.recognizers.matching import Entry, PhraseIndex, RawMatch
 
@@ -57,6 +57,9 @@ def _the_recognizer(module: ModuleType, name: str) -> type[Recognizer]:
     ]
     if len(classes) != 1 or name != classes[0].INDICATOR:
         raise ConfigError(f"module {module.__name__} must define one recognizer with INDICATOR = {name!r}")
+    group = module.__name__.rsplit(".", 2)[-2]
+    if indicator_info(name).group != group:
+        raise ConfigError(f"{module.__name__}: catalogue.yaml puts {name!r} in group {indicator_info(name).group!r}")
     return classes[0]
 
 

@@ -8,9 +8,6 @@ from vigil.recognizers.base import JOB_KINDS, Recognizer
 class AppearanceRequirementsRecognizer(Recognizer):
     """Looks matter for a job where they should not: 'attractive', 'slim', 'send photos', 'girls only'."""
 
-    INDICATOR = "appearance_requirements"
-    GROUP = "jobs"
     # Europol 2022 (photo-shoot lures) and Der Spiegel 2022 (ads asking specifically for women).
-    SOURCE = "Europol-2022/photo-shoot-lures"
     BASE_CONFIDENCE = 0.7
     KINDS = JOB_KINDS

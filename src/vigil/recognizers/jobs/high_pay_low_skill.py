@@ -8,9 +8,6 @@ from vigil.recognizers.base import JOB_KINDS, Recognizer
 class HighPayLowSkillRecognizer(Recognizer):
     """Pay far above the market for unskilled work: 'earn 4000 EUR a month', 'high salary'."""
 
-    INDICATOR = "high_pay_low_skill"
-    GROUP = "jobs"
     # OSCE 2022 recommendation 3: monitor job ads aimed at Ukrainians for low-skill high-pay offers.
-    SOURCE = "OSCE-2022/rec3"
     BASE_CONFIDENCE = 0.7
     KINDS = JOB_KINDS

@@ -8,9 +8,6 @@ from vigil.recognizers.base import JOB_KINDS, Recognizer
 class HighRiskSectorRecognizer(Recognizer):
     """Work in sectors where forced labour is common: harvesting, cleaning, au pair, hostess, massage, meat plants, construction."""
 
-    INDICATOR = "high_risk_sector"
-    GROUP = "jobs"
     # Polaris 2017 typology of modern slavery; HTCDS TypeOfLabourExploitation.
-    SOURCE = "Polaris-2017/typology"
     BASE_CONFIDENCE = 0.35
     KINDS = JOB_KINDS

@@ -8,9 +8,6 @@ from vigil.recognizers.base import JOB_KINDS, Recognizer
 class MessengerOnlyRecognizer(Recognizer):
     """Contact only through a messenger (Telegram, Viber, WhatsApp) or private message, no office or address."""
 
-    INDICATOR = "messenger_only"
-    GROUP = "jobs"
     # HTCDS RecruitmentWebsitesAndApps; Der Spiegel 2022 on recruitment via Viber and Telegram.
-    SOURCE = "HTCDS/recruitment-apps"
     BASE_CONFIDENCE = 0.5
     KINDS = JOB_KINDS

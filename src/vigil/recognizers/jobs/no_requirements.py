@@ -8,9 +8,6 @@ from vigil.recognizers.base import JOB_KINDS, Recognizer
 class NoRequirementsRecognizer(Recognizer):
     """No experience, language, education or documents needed."""
 
-    INDICATOR = "no_requirements"
-    GROUP = "jobs"
     # OSCE 2022 recommendation 3 ('too good to be true' offers).
-    SOURCE = "OSCE-2022/rec3"
     BASE_CONFIDENCE = 0.5
     KINDS = JOB_KINDS

@@ -8,9 +8,6 @@ from vigil.recognizers.base import JOB_KINDS, Recognizer
 class TargetsUkrainiansRecognizer(Recognizer):
     """The offer is addressed to Ukrainians or refugees."""
 
-    INDICATOR = "targets_ukrainians"
-    GROUP = "jobs"
     # OSCE 2022 recommendation 3 and Der Spiegel 2022 ('Jobs for Ukrainians').
-    SOURCE = "OSCE-2022/rec3"
     BASE_CONFIDENCE = 0.6
     KINDS = JOB_KINDS

@@ -8,9 +8,6 @@ from vigil.recognizers.base import JOB_KINDS, Recognizer
 class TravelHousingProvidedRecognizer(Recognizer):
     """The employer pays or arranges the journey and the housing."""
 
-    INDICATOR = "travel_housing_provided"
-    GROUP = "jobs"
     # OSCE 2022 warns of 'too good to be true' transport and housing offers; Europol 2022 lures; HTCDS 'Offer of accommodation'.
-    SOURCE = "OSCE-2022/rec5"
     BASE_CONFIDENCE = 0.5
     KINDS = JOB_KINDS

@@ -8,9 +8,6 @@ from vigil.recognizers.base import JOB_KINDS, Recognizer
 class UpfrontFeeRecognizer(Recognizer):
     """The applicant must pay first: recruitment, visa, document, registration or placement fees."""
 
-    INDICATOR = "upfront_fee"
-    GROUP = "jobs"
     # ILO 2012 indicators 'deception' and 'debt bondage'; Der Spiegel 2022 on fees in 'Work in Europe' ads.
-    SOURCE = "ILO-2012/debt-bondage"
     BASE_CONFIDENCE = 0.85
     KINDS = JOB_KINDS

@@ -8,9 +8,6 @@ from vigil.recognizers.base import JOB_KINDS, Recognizer
 class UrgencyRecognizer(Recognizer):
     """Pressure to decide at once: 'urgent', 'departure tomorrow', 'places limited'."""
 
-    INDICATOR = "urgency"
-    GROUP = "jobs"
     # OSCE 2022 recommendation 3; deception by pressure (ILO 2012).
-    SOURCE = "OSCE-2022/rec3"
     BASE_CONFIDENCE = 0.4
     KINDS = JOB_KINDS

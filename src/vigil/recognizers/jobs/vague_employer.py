@@ -8,9 +8,6 @@ from vigil.recognizers.base import JOB_KINDS, Recognizer
 class VagueEmployerRecognizer(Recognizer):
     """The employer is not named: 'a well-known company', 'work in Europe', 'our partner firm'."""
 
-    INDICATOR = "vague_employer"
-    GROUP = "jobs"
     # EMSCAD scam features: no company profile (Vidros et al. 2017; Alghamdi & Alharby 2019).
-    SOURCE = "EMSCAD-2017/no-company-profile"
     BASE_CONFIDENCE = 0.45
     KINDS = JOB_KINDS

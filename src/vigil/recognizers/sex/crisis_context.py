@@ -8,9 +8,6 @@ from vigil.recognizers.base import SEX_KINDS, Recognizer
 class CrisisContextRecognizer(Recognizer):
     """The ad trades on war, flight or refugee status."""
 
-    INDICATOR = "crisis_context"
-    GROUP = "sex"
     # OSCE 2022 recommendations on online THB risks after the humanitarian crisis in Ukraine.
-    SOURCE = "OSCE-2022/ukraine-crisis"
     BASE_CONFIDENCE = 0.8
     KINDS = SEX_KINDS

@@ -8,9 +8,6 @@ from vigil.recognizers.base import SEX_KINDS, Recognizer
 class LanguageBarrierRecognizer(Recognizer):
     """The person does not speak the local language, or contact goes through someone who does."""
 
-    INDICATOR = "language_barrier"
-    GROUP = "sex"
     # ILO 2012 forced-labour indicator 'isolation'; Memex flag 25 ('speaks N languages') is the benign mirror.
-    SOURCE = "ILO-2012/isolation"
     BASE_CONFIDENCE = 0.55
     KINDS = SEX_KINDS

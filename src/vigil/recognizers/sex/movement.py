@@ -8,9 +8,6 @@ from vigil.recognizers.base import SEX_KINDS, Recognizer
 class MovementRecognizer(Recognizer):
     """Short stays and touring: 'only three days', 'leaving soon', 'tour through'."""
 
-    INDICATOR = "movement"
-    GROUP = "sex"
     # Ibanez & Suthers 2014 and Memex risk factors; JIRN 2024: movement language 70% less likely in trafficking cases.
-    SOURCE = "JIRN-2024/movement"
     BASE_CONFIDENCE = 0.3
     KINDS = SEX_KINDS

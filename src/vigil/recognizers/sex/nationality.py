@@ -8,9 +8,6 @@ from vigil.recognizers.base import SEX_KINDS, Recognizer
 class NationalityRecognizer(Recognizer):
     """The provider's nationality or ethnicity is listed as a selling point."""
 
-    INDICATOR = "nationality"
-    GROUP = "sex"
     # JIRN 2024: listed ethnicity was a significant predictor; Memex flags 24 and 28.
-    SOURCE = "JIRN-2024/ethnicity-listed"
     BASE_CONFIDENCE = 0.6
     KINDS = SEX_KINDS

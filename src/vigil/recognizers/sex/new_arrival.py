@@ -8,9 +8,6 @@ from vigil.recognizers.base import SEX_KINDS, Recognizer
 class NewArrivalRecognizer(Recognizer):
     """The person is presented as new: 'new in town', 'just arrived', 'new girl'."""
 
-    INDICATOR = "new_arrival"
-    GROUP = "sex"
     # Memex flag 17 and Marinus red flags; JIRN 2024 found this language LESS common in trafficking cases, hence the low base.
-    SOURCE = "Memex-2017/new-arrivals"
     BASE_CONFIDENCE = 0.35
     KINDS = SEX_KINDS

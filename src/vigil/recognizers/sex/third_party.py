@@ -8,9 +8,6 @@ from vigil.recognizers.base import SEX_KINDS, Recognizer
 class ThirdPartyRecognizer(Recognizer):
     """Someone other than the advertised person runs the contact or the money: an agency, a manager, a driver."""
 
-    INDICATOR = "third_party"
-    GROUP = "sex"
     # OSCE 2022 names third-party control among the online THB risks; HTCDS methods of control 'Takes earnings'.
-    SOURCE = "OSCE-2022/third-party-control"
     BASE_CONFIDENCE = 0.7
     KINDS = SEX_KINDS

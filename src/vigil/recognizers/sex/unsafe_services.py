@@ -8,9 +8,6 @@ from vigil.recognizers.base import SEX_KINDS, Recognizer
 class UnsafeServicesRecognizer(Recognizer):
     """Services without protection or without limits, which a free worker rarely offers."""
 
-    INDICATOR = "unsafe_services"
-    GROUP = "sex"
     # Memex risk factors (Hundman et al. 2017 summary): risky services.
-    SOURCE = "Memex-2017/risky-services"
     BASE_CONFIDENCE = 0.65
     KINDS = SEX_KINDS

@@ -8,9 +8,6 @@ from vigil.recognizers.base import SEX_KINDS, Recognizer
 class YouthRecognizer(Recognizer):
     """Language stressing youth: 'young', 'fresh', 'just turned 18', 'schoolgirl', 'barely legal'."""
 
-    INDICATOR = "youth"
-    GROUP = "sex"
     # One of the four predictors JIRN 2024 found significant; Memex flags 3, 5, 20, 23.
-    SOURCE = "JIRN-2024/youth-language"
     BASE_CONFIDENCE = 0.75
     KINDS = SEX_KINDS
