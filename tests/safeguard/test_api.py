@@ -8,9 +8,9 @@ import pytest
 from fastapi import FastAPI
 from web_support import TestClient
 
-from vigil.safeguard.api import MAX_BATCH
 from vigil.safeguard.campaigns import seed_demo_campaigns
 from vigil.web.audit import SYSTEM, change_recorder
+from vigil.web.pages.safeguard import MAX_BATCH
 from vigil.web.permissions import declared_routes
 
 Keys = Callable[[str], dict[str, str]]

@@ -56,8 +56,13 @@ ROUTER_MODULES: tuple[str, ...] = (
     "vigil.web.pages.trends",
     "vigil.web.pages.platforms",
     "vigil.web.pages.watch",
+    "vigil.web.pages.reviews",
+    "vigil.web.pages.cases",
+    "vigil.web.pages.reports_triage",
+    "vigil.web.pages.reports",
+    "vigil.web.pages.safeguard",
 )
-OPTIONAL_ROUTER_MODULES: frozenset[str] = frozenset({"vigil.safeguard.api"})
+OPTIONAL_ROUTER_MODULES: frozenset[str] = frozenset()
 
 
 #: Largest id a database row can have (signed 64-bit); bound integer path parameters with it.
