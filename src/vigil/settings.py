@@ -229,6 +229,51 @@ class Settings(BaseSettings):
         le=32,
         description="Linking: earliest members of an LSH bucket a new document is compared with (bounds work per document).",
     )
+    reports_contact_key_file: Path | None = Field(
+        None,
+        description=(
+            "Reports: file holding the key that encrypts reporters' names and e-mail addresses at rest; "
+            "empty means <data_dir>/reports-contact.key, created on first use. Losing it makes stored contacts unreadable."
+        ),
+    )
+    reports_contact_retention_days: int = Field(
+        180,
+        ge=1,
+        description="Reports: reporters' contact details are deleted this many days after the report was received.",
+    )
+    reports_rate_limit: int = Field(
+        10,
+        ge=1,
+        description="Reports: public reports accepted from one client address within reports_rate_window_seconds (429 after).",
+    )
+    reports_rate_window_seconds: int = Field(
+        3600, ge=1, description="Reports: window in which the public reports of one client address are counted."
+    )
+    reports_sla_hours: float = Field(
+        72.0, gt=0, description="Reports: time a moderator has to decide an ordinary report."
+    )
+    reports_urgent_sla_hours: float = Field(
+        2.0,
+        gt=0,
+        description="Reports: time a moderator has to decide a report from a trusted flagger, about a child, or with someone in immediate danger.",
+    )
+    reports_routing_file: Path | None = Field(
+        None,
+        description=(
+            "Reports: YAML file of partner organisations (police units, NGO hotlines) and the categories and "
+            "countries each takes referrals for; empty means no routing rules (referrals are addressed by hand)."
+        ),
+    )
+    smtp_host: str | None = Field(
+        None, description="Outgoing mail server for report acknowledgements, decisions and referrals; empty sends no e-mail."
+    )
+    smtp_port: int = Field(25, ge=1, le=65535, description="Port of the outgoing mail server.")
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS before sending.")
+    smtp_username: str | None = Field(None, description="SMTP login name; empty sends without logging in.")
+    smtp_password_file: Path | None = Field(
+        None, description="File holding the SMTP password (read when mail is sent; never put the password itself here)."
+    )
+    smtp_from: str = Field("vigil@localhost", description="Sender address of the e-mails Vigil sends.")
 
     @classmethod
     def settings_customise_sources(
@@ -256,6 +301,10 @@ class Settings(BaseSettings):
     @property
     def resolved_secret_key_file(self) -> Path:
         return self.secret_key_file or (self.data_dir / "secret.key")
+
+    @property
+    def resolved_reports_contact_key_file(self) -> Path:
+        return self.reports_contact_key_file or (self.data_dir / "reports-contact.key")
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -11,6 +11,7 @@ from vigil.casework import models as casework_models  # noqa: F401
 from vigil.identifiers import models as identifier_models  # noqa: F401
 from vigil.link import models as link_models  # noqa: F401
 from vigil.platforms import models as platform_models  # noqa: F401
+from vigil.reports import models as reports_models  # noqa: F401
 from vigil.safeguard import models as safeguard_models  # noqa: F401
 from vigil.store import models as models
 from vigil.trends import models as trends_models  # noqa: F401

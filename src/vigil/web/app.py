@@ -56,6 +56,8 @@ ROUTER_MODULES: tuple[str, ...] = (
     "vigil.web.pages.trends",
     "vigil.web.pages.platforms",
     "vigil.web.pages.watch",
+    "vigil.web.pages.reports_triage",
+    "vigil.web.pages.reports",
     "vigil.web.pages.reviews",
     "vigil.web.pages.cases",
     "vigil.web.pages.reports_triage",

@@ -61,6 +61,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "platforms:read": frozenset({A, AN, M, V}),
     "reports:read": frozenset({A, AN, M}),
     "reports:manage": frozenset({A, M}),
+    # Trusted flaggers (DSA article 22) are organisations reporting through an API key.
+    "reports:flag": frozenset({A, P}),
     "cases:read": frozenset({A, AN, P}),
     "cases:manage": frozenset({A, AN}),
     "identifiers:exchange": frozenset({A, AN, P}),

@@ -1,0 +1,124 @@
+"""Fixtures for notice and action: the app on a fresh SQLite store, moderators, a stored and
+analysed document, and a real local SMTP server (aiosmtpd) that keeps what it receives."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from argon2 import PasswordHasher
+from fastapi import FastAPI
+from web_support import TestClient, create_account, login, new_client
+
+from vigil.settings import Settings, load_settings
+from vigil.store import Store
+from vigil.store.models import AnalysisRow, DocumentRow, Source
+from vigil.web import security
+from vigil.web.app import create_app
+from vigil.web.permissions import Role
+
+DOCUMENT_URL = "https://ads.example.org/job/4711"
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(security, "PASSWORDS", security.Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)))
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("template") / "vigil-data"
+    Store.open(load_settings(data_dir=data_dir, database_url="")).close()
+    return data_dir / "vigil.db"
+
+
+class Mailbox:
+    """aiosmtpd handler: every message the server accepts, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=0)
+    controller.start()
+    try:
+        yield box, controller.server.sockets[0].getsockname()[1]
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, migrated_sqlite: Path) -> Iterator[Callable[..., FastAPI]]:
+    """Build the app on a fresh copy of the migrated store, with extra settings."""
+    stores: list[Store] = []
+
+    def make(**overrides: Any) -> FastAPI:
+        settings = load_settings(data_dir=tmp_path / "vigil-data", database_url="", **overrides)
+        target = Path(settings.resolved_database_url.removeprefix("sqlite:///"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            shutil.copyfile(migrated_sqlite, target)
+        store = Store.open(settings)
+        stores.append(store)
+        return create_app(settings, store=store)
+
+    yield make
+    for store in stores:
+        store.close()
+
+
+@pytest.fixture
+def web_app(make_app: Callable[..., FastAPI]) -> FastAPI:
+    return make_app()
+
+
+@pytest.fixture
+def settings_of() -> Callable[[FastAPI], Settings]:
+    def of(app: FastAPI) -> Settings:
+        settings: Settings = app.state.settings
+        return settings
+
+    return of
+
+
+@pytest.fixture
+def client(web_app: FastAPI) -> Iterator[TestClient]:
+    with new_client(web_app) as test_client:
+        yield test_client
+
+
+def logged_in_client(app: FastAPI, role: Role, name: str) -> TestClient:
+    account = create_account(app, role, name=name)
+    test_client = new_client(app)
+    assert login(test_client, account.name, account.password).status_code == 303
+    return test_client
+
+
+def add_document(store: Store, url: str = DOCUMENT_URL, *, level: str = "high", lang: str = "uk") -> int:
+    """A stored, analysed job ad (synthetic) at ``url``."""
+    text = "Робота в Італії, житло безкоштовно, оплата за оформлення документів 150 євро"
+    with store.session() as session:
+        source = Source(name=f"test-{url}")
+        session.add(source)
+        session.flush()
+        doc = DocumentRow(source_id=source.id, doc_id=f"ad-{abs(hash(url)) % 10000}", text=text, kind="job_ad", platform="ads",
+                          url=url, lang=lang)
+        session.add(doc)
+        session.flush()
+        session.add(AnalysisRow(document_pk=doc.pk, lang=lang, risk_score=0.87, risk_level=level, model="job-v3", result={
+            "indicators": [{"id": "upfront_fee", "evidence": "оплата за оформлення документів 150 євро", "start": 41, "end": 80,
+                            "confidence": 0.9, "source": "OSCE-2022/rec3"}]}))
+        return doc.pk
