@@ -125,7 +125,7 @@ def show(
 
 def stored_document(store: Store, doc_id: str, source: str | None) -> dict[str, Any]:
     """``{"source", "document", "analysis", "cluster"}`` of one stored document."""
-    from vigil.link.models import LinkDocument
+    from vigil.link.models import LinkDocument, linked_entry
     from vigil.store.analyses import row_to_document
     from vigil.store.models import AnalysisRow, DocumentRow, Source
 
@@ -134,7 +134,7 @@ def stored_document(store: Store, doc_id: str, source: str | None) -> dict[str, 
             sa.select(DocumentRow, Source.name, AnalysisRow.result, LinkDocument.cluster)
             .join(Source, Source.id == DocumentRow.source_id)
             .outerjoin(AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
-            .outerjoin(LinkDocument, LinkDocument.document_pk == DocumentRow.pk)
+            .outerjoin(LinkDocument, linked_entry(DocumentRow.pk, DocumentRow.doc_id))
             .where(DocumentRow.doc_id == doc_id)
             .order_by(DocumentRow.pk)
         )

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from vigil.identifiers.models import DocumentIdentifier
 from vigil.identifiers.query import IdentifierQuery
-from vigil.link.models import LinkDocument
+from vigil.link.models import LinkDocument, linked_entry
 from vigil.store.db import Store
 from vigil.store.models import AnalysisRow, DocumentRow, Source
 
@@ -57,7 +57,7 @@ def find_documents(store: Store, query: IdentifierQuery, limit: int | None = Non
         )
         .join(DocumentRow, DocumentRow.pk == DocumentIdentifier.document_pk)
         .join(Source, Source.id == DocumentRow.source_id)
-        .outerjoin(LinkDocument, LinkDocument.doc_id == DocumentRow.doc_id)
+        .outerjoin(LinkDocument, linked_entry(DocumentRow.pk, DocumentRow.doc_id))
         .where(_condition(query))
         .order_by(sa.nulls_last(DocumentRow.posted_at.asc()), DocumentRow.doc_id, DocumentRow.pk, DocumentIdentifier.value)
     )

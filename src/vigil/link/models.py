@@ -78,3 +78,15 @@ class LinkMeta(Base):
 
     name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     value: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+def linked_entry(document_pk: Any, doc_id: Any) -> sa.ColumnElement[bool]:
+    """The condition joining a stored document (its pk and id columns) to its link entry.
+
+    Entries written by processing carry the document's pk; entries written before that
+    (or by ``vigil link --store`` for documents stored later) are matched by id.
+    """
+    return sa.or_(
+        LinkDocument.document_pk == document_pk,
+        sa.and_(LinkDocument.document_pk.is_(None), LinkDocument.doc_id == doc_id),
+    )

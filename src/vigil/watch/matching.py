@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from vigil.link.config import PERMUTATIONS, LinkConfig
 from vigil.link.features import identifier_keys
 from vigil.link.minhash import estimated_jaccard
-from vigil.link.models import LinkDocument
+from vigil.link.models import LinkDocument, linked_entry
 from vigil.search import matching_documents
 from vigil.store import Store
 from vigil.store.models import AnalysisRow, DocumentRow, utcnow
@@ -57,14 +57,6 @@ def _chunks(values: Sequence[int]) -> Iterator[Sequence[int]]:
         yield values[start : start + CHUNK]
 
 
-def _linked_as(document: type[DocumentRow]) -> sa.ColumnElement[bool]:
-    """The link index entry of a stored document: tied by primary key, or (older entries) by its id."""
-    return sa.or_(
-        LinkDocument.document_pk == document.pk,
-        sa.and_(LinkDocument.document_pk.is_(None), LinkDocument.doc_id == document.doc_id),
-    )
-
-
 def _facts(session: Session, pks: Sequence[int]) -> list[_Facts]:
     out: list[_Facts] = []
     for chunk in _chunks(pks):
@@ -72,7 +64,7 @@ def _facts(session: Session, pks: Sequence[int]) -> list[_Facts]:
             sa.select(DocumentRow.pk, DocumentRow.doc_id, DocumentRow.images, AnalysisRow.result,
                       LinkDocument.cluster, LinkDocument.signature)
             .outerjoin(AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
-            .outerjoin(LinkDocument, _linked_as(DocumentRow))
+            .outerjoin(LinkDocument, linked_entry(DocumentRow.pk, DocumentRow.doc_id))
             .where(DocumentRow.pk.in_(chunk))
             .order_by(DocumentRow.pk, LinkDocument.document_pk.is_(None))
         ).all()

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from vigil.link.core import KIND_TEMPLATE
 from vigil.link.features import identifier_kind
-from vigil.link.models import LinkCluster, LinkDocument, LinkEdge
+from vigil.link.models import LinkCluster, LinkDocument, LinkEdge, linked_entry
 from vigil.redaction import CONTACT_IDENTIFIER_KINDS, mask_identifier
 from vigil.store import Store
 from vigil.store.models import AnalysisRow, DocumentRow
@@ -77,7 +77,7 @@ def network_of(store: Store, document_pk: int) -> NetworkRef | None:
         row = session.execute(
             sa.select(LinkCluster.cluster, LinkCluster.size)
             .join(LinkDocument, LinkDocument.cluster == LinkCluster.cluster)
-            .join(DocumentRow, DocumentRow.doc_id == LinkDocument.doc_id)
+            .join(DocumentRow, linked_entry(DocumentRow.pk, DocumentRow.doc_id))
             .where(DocumentRow.pk == document_pk)
             .limit(1)
         ).first()
@@ -116,24 +116,31 @@ def _parse_time(value: Any) -> datetime | None:
 
 
 def _members(session: Session, rows: Sequence[LinkDocument]) -> list[Member]:
-    ids = [r.doc_id for r in rows]
-    stored: dict[str, Any] = {}
-    if ids:
+    # Entries tied to their stored document by pk; older ones by id.
+    pks = [r.document_pk for r in rows if r.document_pk is not None]
+    ids = [r.doc_id for r in rows if r.document_pk is None]
+    by_pk: dict[int, Any] = {}
+    by_id: dict[str, Any] = {}
+    columns = (
+        DocumentRow.doc_id, DocumentRow.pk, DocumentRow.title, DocumentRow.platform, DocumentRow.posted_at,
+        DocumentRow.location, AnalysisRow.risk_level, AnalysisRow.risk_score,
+    )
+    for wanted, column in ((pks, DocumentRow.pk), (ids, DocumentRow.doc_id)):
+        if not wanted:
+            continue
         found = session.execute(
-            sa.select(
-                DocumentRow.doc_id, DocumentRow.pk, DocumentRow.title, DocumentRow.platform, DocumentRow.posted_at,
-                DocumentRow.location, AnalysisRow.risk_level, AnalysisRow.risk_score,
-            )
+            sa.select(*columns)
             .outerjoin(AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
-            .where(DocumentRow.doc_id.in_(ids))
+            .where(column.in_(wanted))
             .order_by(DocumentRow.pk)
         ).all()
         for found_row in found:
-            stored.setdefault(found_row.doc_id, found_row)
+            by_pk.setdefault(found_row.pk, found_row)
+            by_id.setdefault(found_row.doc_id, found_row)
     members = []
     for row in rows:
         facts = row.facts if isinstance(row.facts, dict) else {}
-        doc: Any = stored.get(row.doc_id)
+        doc: Any = by_pk.get(row.document_pk) if row.document_pk is not None else by_id.get(row.doc_id)
         locations = facts.get("locations") or []
         members.append(Member(
             doc_id=row.doc_id,

@@ -36,6 +36,15 @@ def upgrade() -> None:
             "fk_link_documents_document_pk", "documents", ["document_pk"], ["pk"], ondelete="SET NULL"
         )
     op.create_index("ix_link_documents_document_pk", "link_documents", ["document_pk"], unique=True)
+    # Entries linked before documents were tied by pk: tie those whose id names one stored document.
+    op.execute(
+        sa.text(
+            "UPDATE link_documents SET document_pk = "
+            "(SELECT MIN(d.pk) FROM documents d WHERE d.doc_id = link_documents.doc_id) "
+            "WHERE document_pk IS NULL "
+            "AND (SELECT COUNT(*) FROM documents d WHERE d.doc_id = link_documents.doc_id) = 1"
+        )
+    )
 
 
 def downgrade() -> None:
