@@ -80,6 +80,11 @@ class Masking:
     def identifier(self, key: str) -> str:
         return key if self.redactor is None else mask_identifier(key)
 
+    def via(self, reason: str) -> str:
+        """Why a document is in the case (``identifier:phone:+48…``), its identifier masked when due."""
+        kind, colon, key = reason.partition(":")
+        return f"{kind}:{self.identifier(key)}" if colon and kind == IDENTIFIER else reason
+
     def document(self, record: dict[str, Any]) -> dict[str, Any]:
         if self.redactor is None:
             return record
@@ -294,6 +299,7 @@ def export_case(
         _write(directory, doc_path, doc_bytes, written)
         evidence_rows.append({"item": "document", "id": record["id"], "path": doc_path, "sha256": sha256_of(doc_bytes)})
         review = reviews.get(str(entry["pk"]))
+        entry["via"] = [masking.via(v) for v in entry["via"]]
         line = {"id": record["id"], "pk": entry["pk"], "source": entry["source"], "via": entry["via"],
                 "cluster": entry["cluster"], "document": record, "analysis": analysis,
                 "review": review_json(DOCUMENT, str(entry["pk"]), review)}
