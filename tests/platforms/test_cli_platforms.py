@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest import Doc, put_documents
+from platforms_support import Doc, put_documents
 from typer.testing import CliRunner
 
 from vigil.cli import app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Doc, PutDocs, put_alert
+from platforms_support import Doc, PutDocs, put_alert
 
 from vigil.platforms.catalogue import parse_yaml
 from vigil.platforms.ranking import compare, rank_platforms

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 from argon2 import PasswordHasher
-from conftest import Doc, put_alert, put_documents
 from fastapi import FastAPI
+from platforms_support import Doc, put_alert, put_documents
 from web_support import TestClient, create_account, login, new_client
 
 from vigil.platforms.audit import parse_settings, run_checks, store_audit
