@@ -37,7 +37,10 @@ class EntitySpan:
 
     ``evidence == source_text[start:end]`` where the source is the document's ``text`` or,
     when ``field == "title"``, its title. ``note`` says how it was written when that is
-    itself a signal (``"obfuscated"`` for a spelled-out or disguised phone number).
+    itself a signal (``"obfuscated"`` for a spelled-out or disguised phone number,
+    ``"unallocated"`` for a possible phone number no operator holds). ``alternates`` are the
+    other readings of an ambiguous value, best first (a national number valid in several
+    countries); ``confidence`` is lower for a value read from a weaker form.
     """
 
     kind: str
@@ -47,6 +50,8 @@ class EntitySpan:
     evidence: str
     field: str = "text"
     note: str = ""
+    alternates: tuple[str, ...] = ()
+    confidence: float = 1.0
 
     def json_value(self) -> str | int | dict[str, int | float | str]:
         return self.value.to_json() if isinstance(self.value, Price) else self.value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
@@ -9,10 +10,10 @@ import phonenumbers
 
 from vigil.extract.digits import DigitReader
 from vigil.extract.entities.ages import AgeFinder
-from vigil.extract.entities.base import ENTITY_KINDS, EntitySpan, SpanSet, pad
+from vigil.extract.entities.base import ENTITY_KINDS, LETTER, EntitySpan, SpanSet, WordIndex, pad, word_alternation
 from vigil.extract.entities.emails import EmailFinder
 from vigil.extract.entities.handles import HandleFinder
-from vigil.extract.entities.locations import LocationFinder
+from vigil.extract.entities.locations import LocationFinder, Place
 from vigil.extract.entities.names import NameFinder
 from vigil.extract.entities.phones import PhoneFinder
 from vigil.extract.entities.prices import PriceFinder
@@ -21,6 +22,10 @@ from vigil.extract.normalize import NormalizedText
 from vigil.extract.resources import load_yaml
 
 _PHONE_PUNCTUATION: Final = frozenset("0123456789+()-./ \u2013\u2014")
+#: Confidence of a phone that is possible but held by no operator (a drama or test range).
+UNALLOCATED_CONFIDENCE: Final = 0.5
+#: Characters before a place searched for an origin word ("from", "з", "aus").
+ORIGIN_BEFORE: Final = 24
 _REGIONS: Final = frozenset(phonenumbers.SUPPORTED_REGIONS)
 #: Distinct document locations whose regions are remembered.
 LOCATION_CACHE: Final = 4096
@@ -42,6 +47,16 @@ class EntityExtractor:
         self.names = NameFinder()
         self.language_regions: dict[str, list[str]] = {k: list(v) for k, v in contacts["language_regions"].items()}
         self.tld_regions: dict[str, str] = {str(k): str(v) for k, v in contacts["tld_regions"].items()}
+        origin = word_alternation(str(w).casefold() for words in contacts["origin_words"].values() for w in words)
+        self._origin = re.compile(rf"(?<!{LETTER})(?:{origin})\s?$")
+        number_words = [str(w).casefold() for w in contacts["number_words"]]
+        self._stated = WordIndex(
+            (phrase, str(region))
+            for region, countries in contacts["number_countries"].items()
+            for country in countries
+            for word in number_words
+            for phrase in (f"{str(country).casefold()} {word}", f"{word} {str(country).casefold()}")
+        )
         # Documents of one source repeat a few location values; a lookup per value is enough.
         self._location_cache: dict[str, list[str]] = {}
 
@@ -62,8 +77,17 @@ class EntityExtractor:
         location: str | None = None,
         hosts: Iterable[str | None] = (),
         places: Iterable[str] = (),
+        stated: Iterable[str] = (),
     ) -> list[str]:
         """Regions to read national phone numbers in, most specific first."""
+        explicit = self.explicit_regions(location, hosts, stated)
+        regions = [*explicit, *places, *self.language_regions.get(lang or "", ())]
+        return [r for r in dict.fromkeys(regions) if r in _REGIONS]
+
+    def explicit_regions(
+        self, location: str | None = None, hosts: Iterable[str | None] = (), stated: Iterable[str] = ()
+    ) -> list[str]:
+        """Regions the document states: its location, its platform's or URL's country, "UK number"."""
         regions: list[str] = []
         if location:
             regions.extend(self._location_regions(location))
@@ -71,9 +95,15 @@ class EntityExtractor:
             if host:
                 tld = host.casefold().rstrip("/").split("/")[0].rsplit(".", 1)[-1]
                 regions.append(self.tld_regions.get(tld, tld.upper()))
-        regions.extend(places)
-        regions.extend(self.language_regions.get(lang or "", ()))
+        regions.extend(stated)
         return [r for r in dict.fromkeys(regions) if r in _REGIONS]
+
+    def _hint_places(self, text: str, places: Iterable[tuple[int, int, Place]]) -> list[str]:
+        """Countries of the places an ad names, except where someone comes from."""
+        return [
+            place.country for start, _, place in places
+            if self._origin.search(text, max(0, start - ORIGIN_BEFORE), start) is None
+        ]
 
     def extract(
         self,
@@ -110,16 +140,21 @@ class EntityExtractor:
         places = [p for p in self.locations.find(text, padded) if not contacts.overlaps(p[0], p[1])]
         for start, end, place in places:
             add("locations", place.canonical, start, end)
-        regions = self.region_hints(lang, location, hosts, (p.country for _, _, p in places))
+        stated = [region for _, _, region in self._stated.find(padded)]
+        explicit = self.explicit_regions(location, hosts, stated)
+        regions = self.region_hints(lang, location, hosts, self._hint_places(text, places), stated)
 
         digits = self.digits(nt, padded)
         digits_padded = padded if len(digits.text) == len(text) else pad(digits.text)
-        phone_hits = self.phones.find(digits, regions, digits_padded)
+        phone_hits = self.phones.find(digits, regions, digits_padded, explicit)
         for hit in phone_hits:
             s, e = digits.span(hit.start, hit.end)
             written = nt.original[s:e]
             note = "" if set(written) <= _PHONE_PUNCTUATION else "obfuscated"
-            spans.append(EntitySpan("phones", hit.e164, s, e, written, field, note))
+            confidence = 1.0
+            if hit.unallocated:
+                note, confidence = "unallocated", UNALLOCATED_CONFIDENCE
+            spans.append(EntitySpan("phones", hit.e164, s, e, written, field, note, hit.alternates, confidence))
         for start, end, value in self.handles.phone_handles(digits.text, phone_hits, digits_padded):
             add("handles", value, start, end, digits)
         for start, end, age in self.ages.find(text):

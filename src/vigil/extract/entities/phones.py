@@ -1,17 +1,28 @@
 """Phone numbers, as E.164, including spelled-out, spaced and disguised forms.
 
 Candidates are read from the digits view (spelled digits and letter-for-digit already
-rewritten), then parsed and validated with ``phonenumbers`` under the document's region
-hints. Dates, opening hours, prices and identifiers ("IBAN", "Nr.", "PESEL") are not
-phones; a number without a country code is only tried against regions outside the hints
-when a phone word or messenger name stands near it.
+rewritten), then parsed with ``phonenumbers``. Dates, opening hours, prices and
+identifiers ("IBAN", "Nr.", "PESEL") are not phones.
+
+A number keeps its own country. One written without a country code is read in every
+covered region whose numbering plan it is valid in (a region without a trunk prefix only
+when it is hinted or a phone word stands near); the candidates are then ranked by the
+explicit signals of the document (its ``location``, the platform's or URL's country, "UK
+number"), then by whether the number is a mobile one there (ads give mobiles), then by the
+remaining hints (places named in the ad, the ad's language). Words about where someone
+comes from never reach the hints. The best candidate is the phone; the others are kept as
+ranked ``alternates`` so linking and lookup can match on a shared candidate.
+
+A number that is possible but unallocated (drama ranges such as UK 07700 900xxx) is kept
+with ``unallocated`` set when it is written as a clear phone: with ``+``/``00`` and the
+country code, or with a phone word next to it.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, islice
@@ -23,8 +34,9 @@ from vigil.extract.entities.base import LETTER, WordIndex, pad, word_alternation
 from vigil.extract.normalize import NormalizedText
 from vigil.extract.resources import load_yaml
 
-#: A run of 7 to 20 digits with at most three separator characters between digits.
-_CANDIDATE: Final = re.compile(r"(?<!\d)(?:(?:\+|00)[ ]?)?\(?\d(?:[ \-./()\u2013\u2014]{0,3}\d){6,19}(?!\d)")
+#: A run of 7 to 20 digits with at most three separator characters between digits
+#: ("501 234 567", "739*037*980", "739_037_980", "(73) 903-79-80", "501/234/567").
+_CANDIDATE: Final = re.compile(r"(?<!\d)(?:(?:\+|00)[ ]?)?\(?\d(?:[ \-./()*_\u2013\u2014]{0,3}\d){6,19}(?!\d)")
 _DIGIT_GROUP: Final = re.compile(r"\d+")
 _DATE: Final = re.compile(
     r"(?<![\d./\-])(?:\d{1,2}([./\-])\d{1,2}\1(?:19|20)?\d{2}|(?:19|20)\d{2}([./\-])\d{1,2}\2\d{1,2})(?!\d|[./\-]\d)"
@@ -45,13 +57,34 @@ MAX_CANDIDATES: Final = 512
 MAX_PARSES: Final = 2048
 
 
+#: Rank of a possible but unallocated reading among the readings of a national number.
+_UNALLOCATED_TIER: Final = 3
+#: Number types people give in ads, ranked before the others when a number is ambiguous.
+_PERSONAL_TYPES: Final = frozenset(
+    {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class PhoneHit:
-    """A phone number found in a view: ``start``/``end`` index the view's ``text``."""
+    """A phone number found in a view: ``start``/``end`` index the view's ``text``.
+
+    ``alternates`` are the other E.164 readings of a number written without a country
+    code, best first; ``unallocated`` marks a possible number no operator holds.
+    """
 
     start: int
     end: int
     e164: str
+    alternates: tuple[str, ...] = ()
+    unallocated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    e164: str
+    alternates: tuple[str, ...] = ()
+    unallocated: bool = False
 
 
 @lru_cache(maxsize=16384)
@@ -83,11 +116,39 @@ def _trunk_prefix(region: str) -> re.Pattern[str] | None:
     return re.compile(metadata.national_prefix_for_parsing or re.escape(prefix)) if metadata else None
 
 
+@lru_cache(maxsize=16384)
+def _possible_e164(number: str, region: str | None) -> str | None:
+    """E.164 of a number of the right length and shape for its country, allocated or not."""
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if phonenumbers.is_possible_number_with_reason(parsed) != phonenumbers.ValidationResult.IS_POSSIBLE:
+        return None
+    code = parsed.country_code or 0
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(code, phonenumbers.region_code_for_country_code(code))
+    pattern = metadata.general_desc.national_number_pattern if metadata is not None and metadata.general_desc else None
+    if not pattern or re.fullmatch(pattern, phonenumbers.national_significant_number(parsed)) is None:
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+@lru_cache(maxsize=16384)
+def _is_personal(e164: str) -> bool:
+    """Whether a valid number is a mobile one (the kind ads give)."""
+    return phonenumbers.number_type(phonenumbers.parse(e164, None)) in _PERSONAL_TYPES
+
+
+def _has_trunk(digits: str, region: str) -> bool | None:
+    """Whether ``digits`` starts with ``region``'s trunk prefix (None: the region has none)."""
+    prefix = _trunk_prefix(region)
+    return None if prefix is None else prefix.match(digits) is not None
+
+
 def _national(digits: str, region: str) -> str | None:
     # A national number is written with its trunk prefix ("050 ..." in Ukraine), so
     # "501 234 567" is not read as Ukrainian just because the ad is in Ukrainian.
-    prefix = _trunk_prefix(region)
-    if prefix is not None and prefix.match(digits) is None:
+    if _has_trunk(digits, region) is False:
         return None
     return _valid_e164(digits, region)
 
@@ -105,12 +166,24 @@ class PhoneFinder:
         )
         self.fallback_regions: tuple[str, ...] = tuple(data["fallback_regions"])
         regions = {*self.fallback_regions, *(r for rs in data["language_regions"].values() for r in rs)}
+        # Regions with a trunk prefix: a number written with it is tried in all of them.
+        self.trunk_regions = tuple(r for r in dict.fromkeys((*self.fallback_regions, *sorted(regions))) if _trunk_prefix(r))
         codes = {str(phonenumbers.country_code_for_region(r)) for r in regions} - {"0", "1", "7"}
         # Country codes read from a long number written without "+" or "00" ("48501234567").
         self.bare_country_codes = tuple(sorted(codes, key=len, reverse=True))
 
-    def find(self, view: NormalizedText, regions: Sequence[str], padded: str | None = None) -> list[PhoneHit]:
-        """Phones in ``view`` (``padded`` is ``pad(view.text)`` when the caller has it)."""
+    def find(
+        self,
+        view: NormalizedText,
+        regions: Sequence[str],
+        padded: str | None = None,
+        explicit: Collection[str] = (),
+    ) -> list[PhoneHit]:
+        """Phones in ``view`` (``padded`` is ``pad(view.text)`` when the caller has it).
+
+        ``regions`` are the document's region hints, best first; ``explicit`` those of them
+        the document states (location, platform, "UK number"), ranked above a number's type.
+        """
         text = view.text
         hits: list[PhoneHit] = []
         candidates = list(islice(_CANDIDATE.finditer(text), MAX_CANDIDATES))
@@ -127,13 +200,13 @@ class PhoneFinder:
             near_context = _near(context_ends, start - CONTEXT_BEFORE, start) or _near(
                 context_starts, end, end + CONTEXT_AFTER
             )
-            hits.extend(self._resolve(text, start, end, regions, near_context, budget))
+            hits.extend(self._resolve(text, start, end, _Hints(regions, explicit), near_context, budget))
             if budget[0] <= 0:
                 break  # hostile text: stop rather than parse without end
         return hits
 
     def _resolve(
-        self, text: str, start: int, end: int, regions: Sequence[str], context: bool, budget: list[int]
+        self, text: str, start: int, end: int, regions: _Hints, context: bool, budget: list[int]
     ) -> Iterable[PhoneHit]:
         raw = text[start:end]
         if _DATE.search(raw) or _HOURS.search(raw):
@@ -141,7 +214,7 @@ class PhoneFinder:
         budget[0] -= 1
         whole = self._parse(raw, regions, context)
         if whole is not None:
-            return [PhoneHit(start, end, whole)]
+            return [PhoneHit(start, end, whole.e164, whole.alternates, whole.unallocated)]
         groups = [(start + g.start(), start + g.end()) for g in _DIGIT_GROUP.finditer(raw)]
         if not 2 <= len(groups) <= MAX_GROUPS:
             return []
@@ -156,9 +229,9 @@ class PhoneFinder:
                     continue
                 begin = start if i == 0 else groups[i][0]
                 budget[0] -= 1
-                e164 = self._parse(text[begin : groups[j - 1][1]], regions, context)
-                if e164 is not None:
-                    hit = PhoneHit(begin, groups[j - 1][1], e164)
+                reading = self._parse(text[begin : groups[j - 1][1]], regions, context)
+                if reading is not None and not reading.unallocated:
+                    hit = PhoneHit(begin, groups[j - 1][1], reading.e164, reading.alternates)
                     break
             if hit is None:
                 i += 1
@@ -167,7 +240,7 @@ class PhoneFinder:
                 i = j
         return found
 
-    def _parse(self, raw: str, regions: Sequence[str], context: bool) -> str | None:
+    def _parse(self, raw: str, hints: _Hints, context: bool) -> _Reading | None:
         digits = "".join(ch for ch in raw if ch.isdigit())
         international = raw.lstrip("( ").startswith("+")
         if not international and digits.startswith("00"):
@@ -175,22 +248,62 @@ class PhoneFinder:
         if not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
             return None
         if international:
-            return _valid_e164("+" + digits, None)
-        for region in regions:
-            e164 = _national(digits, region)
+            e164 = _valid_e164("+" + digits, None)
             if e164 is not None:
-                return e164
+                return _Reading(e164)
+            possible = _possible_e164("+" + digits, None)
+            return _Reading(possible, unallocated=True) if possible is not None else None
+        readings = self._national_readings(digits, hints, context)
+        if readings:
+            best_tier, best = readings[0]
+            alternates = tuple(e164 for tier, e164 in readings[1:] if tier < _UNALLOCATED_TIER)
+            return _Reading(best, alternates, unallocated=best_tier == _UNALLOCATED_TIER)
         if len(digits) >= 11 and digits.startswith(self.bare_country_codes):
             e164 = _valid_e164("+" + digits, None)
             if e164 is not None:
-                return e164
-        if context:
-            for region in self.fallback_regions:
-                if region not in regions:
-                    e164 = _national(digits, region)
-                    if e164 is not None:
-                        return e164
+                return _Reading(e164)
         return None
+
+    def _national_readings(self, digits: str, hints: _Hints, context: bool) -> list[tuple[int, str]]:
+        """``(tier, e164)`` of each reading of a national number, best first (see the module doc).
+
+        A reading in a region nothing hints at counts only for a mobile number or beside a
+        phone word; a possible but unallocated one only beside a phone word, in a hinted
+        region whose trunk prefix is written.
+        """
+        hinted = set(hints.regions)
+        tried = [*hints.regions, *self.trunk_regions]
+        if context:
+            tried.extend(self.fallback_regions)
+        readings: dict[str, tuple[int, int]] = {}
+        for order, region in enumerate(dict.fromkeys(tried)):
+            e164 = _national(digits, region)
+            if e164 is None:
+                if context and region in hinted and _has_trunk(digits, region):
+                    e164 = _possible_e164(digits, region)
+                    if e164 is not None and e164 not in readings:
+                        readings[e164] = (_UNALLOCATED_TIER, order)
+                continue
+            if region in hints.explicit:
+                tier = 0
+            elif _is_personal(e164):
+                tier = 1
+            elif region in hinted:
+                tier = 2
+            elif context:
+                tier = _UNALLOCATED_TIER + 1
+            else:
+                continue
+            if e164 not in readings or readings[e164] > (tier, order):
+                readings[e164] = (tier, order)
+        ranked = sorted(readings.items(), key=lambda item: item[1])
+        return [(tier, e164) for e164, (tier, _) in ranked]
+
+
+@dataclass(frozen=True, slots=True)
+class _Hints:
+    regions: Sequence[str]
+    explicit: Collection[str]
 
 
 def _near(positions: list[int], low: int, high: int) -> bool:
