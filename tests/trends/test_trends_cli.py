@@ -45,7 +45,7 @@ def _run(args: list[str], settings: Settings | None = None) -> Any:
 
 def test_alerts_jsonl_contract(tmp_path: Path) -> None:
     result = _run([str(_docs(tmp_path / "d.jsonl")), "--no-analyze"])
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 1, result.stderr  # the file holds one rejected line: it is counted and said
     alerts = [json.loads(line) for line in result.stdout.splitlines()]
     assert alerts, result.stderr
     for alert in alerts:
@@ -62,7 +62,7 @@ def test_series_output_and_daily(tmp_path: Path) -> None:
     docs = _docs(tmp_path / "d.jsonl")
     out = tmp_path / "series.jsonl"
     result = _run([str(docs), "--no-analyze", "--series", "--freq", "D", "-o", str(out)])
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 1, result.stderr  # one rejected line in the file
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     term = [r for r in rows if r["segment"] == "term:ukrainian"]
     assert len(term) == 16 * 7
@@ -79,7 +79,7 @@ def test_search_csv_and_plots(tmp_path: Path) -> None:
     csv.write_text(f"Category: All categories\n\nWeek,ukrainian escorts: (Worldwide)\n{rows}\n{weeks}\n", encoding="utf-8")
     plots = tmp_path / "plots"
     result = _run([str(docs), "--no-analyze", "--search", str(csv), "--series", "--plot", str(plots)])
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 1, result.stderr  # one rejected line in the file
     segments = {json.loads(line)["segment"] for line in result.stdout.splitlines()}
     assert "search:ukrainian escorts" in segments
     svgs = sorted(p.name for p in plots.iterdir())
@@ -113,7 +113,7 @@ def test_store_mode_saves_alerts_once(tmp_path: Path, settings: Settings) -> Non
 
     docs = _docs(tmp_path / "d.jsonl")
     first = _run([str(docs), "--no-analyze", "--save"], settings)
-    assert first.exit_code == 0, first.stderr
+    assert first.exit_code == 1, first.stderr  # one rejected line in the file
     second = _run([str(docs), "--no-analyze", "--save"], settings)
     assert "(0 new)" in second.stderr
     with Store.open(settings) as store:
@@ -131,14 +131,14 @@ def test_store_run_notifies_the_webhook_once(tmp_path: Path, settings: Settings,
     monkeypatch.setenv("VIGIL_WEBHOOK_URL", receiver.url)
     docs = _docs(tmp_path / "d.jsonl")
     first = _run([str(docs), "--no-analyze", "--save"], settings)
-    assert first.exit_code == 0, first.stderr
+    assert first.exit_code == 1, first.stderr  # one rejected line in the file
     alerts = [json.loads(line) for line in first.stdout.splitlines()]
     assert "delivered" in first.stderr
     assert sorted((m["segment"], m["period_start"]) for m in receiver.received) == sorted(
         (a["segment"], a["period_start"]) for a in alerts
     )
     again = _run([str(docs), "--no-analyze", "--save"], settings)
-    assert again.exit_code == 0
+    assert again.exit_code == 1
     assert len(receiver.received) == len(alerts)  # already known alerts are not sent again
 
 

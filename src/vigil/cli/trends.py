@@ -154,6 +154,8 @@ def trends(
         ),
         file=sys.stderr,
     )
+    if collected.rejected:
+        raise typer.Exit(1)
 
 
 def _save_and_notify(settings: Settings, store: Any, report: TrendReport, notify: bool) -> None:
