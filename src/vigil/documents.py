@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -128,6 +128,24 @@ def parse_json_line(raw: bytes | str) -> object:
         raise DocumentError("not valid JSON: nested too deeply") from exc
     except ValueError as exc:  # any other limit of the decoder
         raise DocumentError(f"not valid JSON: {str(exc)[:80]}") from exc
+
+
+
+def iter_json_records(handle: Iterable[bytes]) -> Iterator[tuple[int, object]]:
+    """``(line_number, object)`` or ``(line_number, DocumentError)`` for each non-blank line of JSONL.
+
+    Line numbers are 1-based physical lines. A blank line is skipped, not an error. The one
+    JSONL record reader: the command line and the indicator evaluation read through it.
+    """
+    for number, raw in enumerate(handle, start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = parse_json_line(raw)
+        except DocumentError as exc:
+            yield number, exc
+            continue
+        yield number, record
 
 
 def _check_json_value(name: str, value: object, depth: int = 0) -> None:

@@ -20,8 +20,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from vigil.documents import parse_json_line
-from vigil.errors import DocumentError, FormatError, InputError
+from vigil.documents import iter_json_records
+from vigil.errors import FormatError, InputError
 from vigil.ingest.readers import open_input
 from vigil.settings import Settings, load_settings
 
@@ -66,15 +66,7 @@ def iter_jsonl(handle: IO[bytes]) -> Iterator[tuple[int, Any | InputError]]:
 
     Line numbers are 1-based physical lines. A blank line is skipped, not an error.
     """
-    for number, raw in enumerate(handle, start=1):
-        if not raw.strip():
-            continue
-        try:
-            record = parse_json_line(raw)
-        except DocumentError as exc:
-            yield number, exc
-            continue
-        yield number, record
+    yield from iter_json_records(handle)
 
 
 def iter_input_records(path: Path) -> Iterator[tuple[int, Any | InputError]]:

@@ -166,7 +166,7 @@ def render_markdown(catalogue: Mapping[str, IndicatorInfo], summary: Mapping[str
 
 def measure(raw: dict[str, Any]) -> None:
     """Store fresh per-indicator figures for both corpora in the raw catalogue mapping."""
-    from vigil.cli.common import iter_input_records
+    from vigil.documents import iter_json_records
     from vigil.extract.normalize import normalize
     from vigil.recognizers.evaluation import GOLDEN_CORPUS, HELDOUT_CORPUS, evaluate, read_labelled
     from vigil.recognizers.recognizer_set import load_recognizers
@@ -174,7 +174,8 @@ def measure(raw: dict[str, Any]) -> None:
     recognizers = load_recognizers()
     raw["summary"] = {}
     for name, path in (("golden", GOLDEN_CORPUS), ("heldout", HELDOUT_CORPUS)):
-        report = evaluate(read_labelled(iter_input_records(path)), recognizers, normalize)
+        with path.open("rb") as handle:
+            report = evaluate(read_labelled(iter_json_records(handle)), recognizers, normalize)
         whole = report.as_dict()
         raw["summary"][name] = {k: whole[k] for k in ("documents", "micro", "per_language")}
         for ident, counts in report.per_indicator.items():
