@@ -75,6 +75,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Watches follow contacts and networks, so they are for the roles that see those.
     "watches:manage": frozenset({A, AN}),
     "notifications:read": frozenset({A, AN}),
+    # Reviewing a lead names its contacts and networks, so it is for the roles that see those.
+    "reviews:manage": frozenset({A, AN}),
 }
 
 
