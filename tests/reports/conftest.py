@@ -4,8 +4,9 @@ analysed document, and a real local SMTP server (aiosmtpd) that keeps what it re
 from __future__ import annotations
 
 import shutil
+import socket
 from collections.abc import Callable, Iterator
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -45,17 +46,20 @@ class Mailbox:
         self.messages: list[Message] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
 
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=0)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        yield box, controller.server.sockets[0].getsockname()[1]
+        yield box, port
     finally:
         controller.stop()
 
