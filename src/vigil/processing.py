@@ -146,8 +146,27 @@ def process_store(
             on_progress("analysing", done, total)
 
         on_progress("analysing", 0, total)
+        links = StoredLinks(store, LinkConfig.from_settings(settings))
+        if relink:
+            links.reset()
+            report.relinked = True
+        link_failures: list[tuple[int, RecordFailure]] = []
+
+        def link_partition(pks: list[int]) -> None:
+            # Runs in this process while the workers analyse the next partitions.
+            added, failed = link_documents(store, links, pks)
+            report.linked += added
+            link_failures.extend(failed)
+            on_progress("linking", report.linked, total)
+
         counts: AnalyzeCounts = analyze_store(
-            store, build_pipeline(settings), runner, redo=redo, version=version, on_partition=advance
+            store,
+            build_pipeline(settings),
+            runner,
+            redo=redo,
+            version=version,
+            on_partition=advance,
+            on_saved=link_partition,
         )
     finally:
         if owned:
@@ -155,13 +174,10 @@ def process_store(
     report.analysed = counts.analysed
     report.analysed_pks = counts.pks
     report.add_failures(store, "analyze", counts.failures)
-
-    links = StoredLinks(store, LinkConfig.from_settings(settings))
-    if relink:
-        links.reset()
-        report.relinked = True
-    report.linked, link_failures = link_store(store, links, on_progress=on_progress)
-    report.add_failures(store, STAGE_LINK, link_failures)
+    # Analysed documents the index still lacks (analysed by an earlier run, or after a rebuild).
+    caught_up, more_failures = link_store(store, links, on_progress=on_progress)
+    report.linked += caught_up
+    report.add_failures(store, STAGE_LINK, [*link_failures, *more_failures])
     report.clusters = _cluster_count(store)
     if trends:
         on_progress("detecting market trends", 0, None)
@@ -227,27 +243,55 @@ def link_store(
     linked = 0
     failures: list[tuple[int, RecordFailure]] = []
     for rows in _unlinked(store, LINK_BATCH):
-        keys = _link_keys(store, rows)
-        features: list[LinkFeatures] = []
-        pks: list[int] = []
-        page_failures: list[tuple[int, RecordFailure]] = []
-        for (doc, result, _), key in zip(rows, keys, strict=True):
-            built = guarded(_features, row_to_document(doc), key, result, hasher)
-            if isinstance(built, RecordFailure):
-                page_failures.append((doc.pk, built))
-            else:
-                features.append(built)
-                pks.append(doc.pk)
-        if features:
-            links.add(features, pks)
-        if page_failures:
-            save_failures(store, STAGE_LINK, pipeline_version(), page_failures)
-            failures.extend(page_failures)
-            if not features:
-                break  # every remaining document of this page failed; they stay listed as failures
-        linked += len(features)
+        added, failed = _link_rows(store, links, rows, hasher)
+        linked += added
+        failures.extend(failed)
+        if failed and not added:
+            break  # every remaining document of this page failed; they stay listed as failures
         on_progress("linking", linked, None)
     return linked, failures
+
+
+def link_documents(
+    store: Store, links: StoredLinks, pks: Sequence[int]
+) -> tuple[int, list[tuple[int, RecordFailure]]]:
+    """Link these analysed stored documents (those the index lacks); returns (linked, failures)."""
+    if not pks:
+        return 0, []
+    with store.session() as session:
+        rows = session.execute(
+            sa.select(DocumentRow, AnalysisRow.result, Source.name)
+            .join(AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
+            .join(Source, Source.id == DocumentRow.source_id)
+            .where(DocumentRow.pk.in_(list(pks)))
+            .where(~sa.exists().where(LinkDocument.document_pk == DocumentRow.pk))
+            .order_by(DocumentRow.pk)
+        ).tuples().all()
+    return _link_rows(store, links, [(doc, result or {}, name) for doc, result, name in rows], TokenHasher())
+
+
+def _link_rows(
+    store: Store,
+    links: StoredLinks,
+    rows: Sequence[tuple[DocumentRow, dict[str, Any], str]],
+    hasher: TokenHasher,
+) -> tuple[int, list[tuple[int, RecordFailure]]]:
+    keys = _link_keys(store, rows)
+    features: list[LinkFeatures] = []
+    pks: list[int] = []
+    failures: list[tuple[int, RecordFailure]] = []
+    for (doc, result, _), key in zip(rows, keys, strict=True):
+        built = guarded(_features, row_to_document(doc), key, result, hasher)
+        if isinstance(built, RecordFailure):
+            failures.append((doc.pk, built))
+        else:
+            features.append(built)
+            pks.append(doc.pk)
+    if features:
+        links.add(features, pks)
+    if failures:
+        save_failures(store, STAGE_LINK, pipeline_version(), failures)
+    return len(features), failures
 
 
 def _features(document: Document, key: str, analysis: dict[str, Any], hasher: TokenHasher) -> LinkFeatures:

@@ -163,11 +163,13 @@ def analyze_store(
     version: str | None = None,
     partition_size: int | None = None,
     on_partition: Callable[[int], None] | None = None,
+    on_saved: Callable[[list[int]], None] | None = None,
 ) -> AnalyzeCounts:
     """Analyse stored documents that need it (see :func:`_pending`); a failing document is recorded and skipped.
 
     Each partition is written in its own transaction as it arrives, so a killed run keeps
-    what it finished and the next run continues from there.
+    what it finished and the next run continues from there. ``on_saved`` receives the
+    primary keys of each partition's saved analyses (the engine keeps analysing meanwhile).
     """
     size = partition_size or store.settings.partition_size
     version = version or pipeline_version()
@@ -190,6 +192,8 @@ def analyze_store(
         counts.failed += len(failed)
         counts.pks.extend(pk for pk, _ in done)
         counts.failures.extend(failed)
+        if on_saved is not None and done:
+            on_saved([pk for pk, _ in done])
         if on_partition is not None:
             on_partition(len(results))
     return counts
