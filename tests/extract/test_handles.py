@@ -24,6 +24,20 @@ from vigil.extract.entities import EntityExtractor
         ("de", "Signal: 0151 23456789", ["signal:+4915123456789"]),
         ("en", "+44 7911 123456 (WhatsApp only)", ["whatsapp:+447911123456"]),
         ("en", "tg: anna_vip22", ["telegram:anna_vip22"]),
+        # a platform named without a colon
+        ("en", "Telegram (anna_v)", ["telegram:anna_v"]),
+        ("en", "Telegram anna_v", ["telegram:anna_v"]),
+        ("en", "viber anna_v", ["viber:anna_v"]),
+        ("en", "TG: @anna_v", ["telegram:anna_v"]),
+        ("uk", "пишіть у телеграм anna_v", ["telegram:anna_v"]),
+        ("ru", "Телеграм (anna_v)", ["telegram:anna_v"]),
+        ("pl", "Pisz na telegramie anna_v", ["telegram:anna_v"]),
+        ("en", "insta anna.model", ["instagram:anna.model"]),
+        # links
+        ("en", "tg://resolve?domain=anna_vip", ["telegram:anna_vip"]),
+        ("en", "telegram.me/anna_vip", ["telegram:anna_vip"]),
+        ("en", "WhatsApp: +48 501 234 567", ["whatsapp:+48501234567"]),
+        ("uk", "Вайбер: +380 50 123 45 67", ["viber:+380501234567"]),
     ],
 )
 def test_finds_handles(extractor: EntityExtractor, lang: str, text: str, expected: list[str]) -> None:
@@ -37,6 +51,9 @@ def test_finds_handles(extractor: EntityExtractor, lang: str, text: str, expecte
         ("en", "Tel +44 7911 123456, Telegram @anna_vip"),  # Telegram has its own contact
         ("pl", "Viber: napisz"),  # an instruction, not a username
         ("en", "meet @ 10"),
+        ("en", "Telegram only"),  # no name after the platform
+        ("en", "viber anytime"),
+        ("uk", "телеграм пишіть"),
         ("en", ""),
     ],
 )
@@ -44,3 +61,4 @@ def test_handle_negatives(extractor: EntityExtractor, lang: str, text: str) -> N
     values = values_of(extractor, text, lang, "handles")
     assert not any(str(v).startswith(("telegram:+", "viber:", "whatsapp:")) for v in values)
     assert "telegram:gmail.com" not in values and "telegram:napisz" not in values and "viber:napisz" not in values
+    assert not any(str(v) in ("telegram:only", "viber:anytime", "telegram:пишіть") for v in values)

@@ -42,6 +42,25 @@ MIN_F1 = 0.97
         ("en", "tel 𝟎𝟕𝟗𝟏𝟏 𝟏𝟐𝟑𝟒𝟓𝟔", ["+447911123456"]),
         ("pl", "501 234 567 lub 602 345 678", ["+48501234567", "+48602345678"]),
         ("uk", "Польський номер 501 234 567", ["+48501234567"]),
+        # unusual separators
+        ("pl", "tel 739*037*980", ["+48739037980"]),
+        ("cs", "volej 739_037_980", ["+420739037980"]),
+        ("pl", "tel (73) 903-79-80", ["+48739037980"]),
+        ("pl", "+48 (501) 234-567", ["+48501234567"]),
+        ("de", "Handy 0151.2345.6789", ["+4915123456789"]),
+        ("de", "Handy 0151/2345 6789", ["+4915123456789"]),
+        ("sk", "volaj 0901*234*567", ["+421901234567"]),
+        # letter O for zero at the start or the end
+        ("en", "tel O7911 123456", ["+447911123456"]),
+        ("en", "call 07911 1234OO", ["+447911123400"]),
+        ("fr", "appelle O6 12 34 56 78", ["+33612345678"]),
+        # spelled digits mixed with digits
+        ("en", "call 07911 one two three four five six", ["+447911123456"]),
+        ("uk", "тел 067 один два три 45 67", ["+380671234567"]),
+        ("de", "Handy null eins fünf eins 2345 6789", ["+4915123456789"]),
+        ("ro", "sună 0721 doi trei patru 567", ["+40721234567"]),
+        # keycap digits mixed with plain ones
+        ("en", "call 0️⃣7️⃣911 123456", ["+447911123456"]),
     ],
 )
 def test_finds_phones(extractor: EntityExtractor, lang: str, text: str, expected: list[str]) -> None:
@@ -65,6 +84,84 @@ def test_finds_phones(extractor: EntityExtractor, lang: str, text: str, expected
 )
 def test_not_phones(extractor: EntityExtractor, lang: str, text: str) -> None:
     assert values_of(extractor, text, lang, "phones") == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "price 150*200*300 GBP"),  # amounts with a star between them
+        ("en", "file_2024_05_17_1530"),  # an id with underscores and a date
+        ("pl", "zdjęcie 12_345_678"),  # no trunk prefix, no phone word, not a phone shape
+        ("en", "07700 900123"),  # unallocated and nothing says it is a phone
+        ("en", "born 1999, age 25, 170*55*90"),
+        ("uk", "ціна 1500*2000 грн, 20 років"),
+        ("de", "Preis 120 EUR, Termin 12.05.2025, ID 0770090012"),
+    ],
+)
+def test_unusual_separators_make_no_phones(extractor: EntityExtractor, lang: str, text: str) -> None:
+    assert values_of(extractor, text, lang, "phones") == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "location", "expected", "alternate"),
+    [
+        # a UK mobile in an ad naming Berlin stays British (+49 is only an alternate)
+        ("de", "Tel 07911 123456, ich bin in Berlin", None, "+447911123456", "+497911123456"),
+        ("en", "New in Berlin, call 07911 123456", None, "+447911123456", "+497911123456"),
+        # a Romanian mobile in an ad about girls from Ukraine stays Romanian
+        ("en", "Girls from Ukraine, call 0721 234 567", None, "+40721234567", "+380721234567"),
+        ("ru", "Девушки из Украины, звоните 0721 234 567", None, "+40721234567", "+380721234567"),
+        ("uk", "Дівчата з України, дзвоніть 0721 234 567", None, "+40721234567", "+380721234567"),
+        ("ro", "Fete din Ucraina, sună 0721 234 567", None, "+40721234567", "+380721234567"),
+        # a Dutch mobile written the Dutch way, in an ad about a woman from Ukraine
+        ("en", "Sweet woman from Ukraine, call 06 12345678", None, "+31612345678", "+33612345678"),
+        ("uk", "Українка з Києва, дзвоніть 06 12345678", None, "+31612345678", "+33612345678"),
+        # the same digits written the French way are French
+        ("en", "Woman from Ukraine, call 06 12 34 56 78", None, "+33612345678", "+31612345678"),
+        # the ad's location field decides between countries the number is valid in
+        ("en", "Woman from Ukraine, call 06 12 34 56 78", "Amsterdam", "+31612345678", "+33612345678"),
+        # a stated country decides too, in the ad's language
+        ("en", "UK number 07911 123456, now in Berlin", "Berlin", "+447911123456", "+497911123456"),
+        ("de", "Deutsche Nummer 07911 123456", None, "+497911123456", "+447911123456"),
+        ("pl", "numer niemiecki 07911 123456", None, "+497911123456", "+447911123456"),
+        ("uk", "Німецький номер 07911 123456", None, "+497911123456", "+447911123456"),
+    ],
+)
+def test_phone_keeps_its_own_country(
+    extractor: EntityExtractor, lang: str, text: str, location: str | None, expected: str, alternate: str
+) -> None:
+    spans = [s for s in extractor.extract(normalize(text), lang, location=location) if s.kind == "phones"]
+    assert [s.value for s in spans] == [expected]
+    assert alternate in spans[0].alternates and expected not in spans[0].alternates
+    assert text[spans[0].start : spans[0].end] == spans[0].evidence
+
+
+def test_unambiguous_phone_has_no_alternates(extractor: EntityExtractor) -> None:
+    span, = spans_of(extractor, "Дзвоніть 050 123 45 67", "uk", "phones")
+    assert span.value == "+380501234567" and span.alternates == ()
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "call 07700 900123", "+447700900123"),
+        ("en", "+44 7700 900123", "+447700900123"),
+        ("en", "0044 7700 900456", "+447700900456"),
+        ("en", "WhatsApp 07700 900789", "+447700900789"),
+        ("uk", "телефон +44 7700 900123", "+447700900123"),
+        ("pl", "tel. 0044 7700 900321", "+447700900321"),
+        ("fr", "appelle +1 555 555 0123", "+15555550123"),
+    ],
+)
+def test_unallocated_phone_kept_when_written_as_a_phone(extractor: EntityExtractor, lang: str, text: str, expected: str) -> None:
+    span, = spans_of(extractor, text, lang, "phones")
+    assert span.value == expected
+    assert span.note == "unallocated" and span.confidence < 1.0
+
+
+def test_allocated_phone_has_full_confidence(extractor: EntityExtractor) -> None:
+    span, = spans_of(extractor, "call +44 7911 123456", "en", "phones")
+    assert span.note == "" and span.confidence == 1.0
 
 
 def test_obfuscated_phone_is_marked(extractor: EntityExtractor) -> None:

@@ -16,6 +16,23 @@ from vigil.extract.entities import EntityExtractor
         ("gallery: anna-vip.cz/photos, call me", ["anna-vip.cz/photos"]),
         ("Jobs at Work-Abroad.EU!", ["Work-Abroad.EU"]),
         ("http://jobsabroad.example/offer/12", ["http://jobsabroad.example/offer/12"]),
+        # disguised dots: the value is the domain written plainly
+        ("www . example . com", ["www.example.com"]),
+        ("visit example dot com/page.", ["example.com/page"]),
+        ("gallery anna-vip[.]cz/photos", ["anna-vip.cz/photos"]),
+        ("strona anna-vip kropka pl", ["anna-vip.pl"]),  # pl
+        ("сайт anna-vip точка com", ["anna-vip.com"]),  # ru, uk
+        ("сайт anna-vip крапка ua", ["anna-vip.ua"]),  # uk
+        ("Seite anna-vip punkt de", ["anna-vip.de"]),  # de
+        ("web anna-vip tečka cz", ["anna-vip.cz"]),  # cs
+        ("site anna-vip punct ro", ["anna-vip.ro"]),  # ro
+        ("sito anna-vip punto it", ["anna-vip.it"]),  # it, es
+        ("site anna-vip point fr", ["anna-vip.fr"]),  # fr
+        ("site anna-vip ponto pt", ["anna-vip.pt"]),  # pt
+        ("site anna-vip punt nl", ["anna-vip.nl"]),  # nl
+        ("oldal anna-vip pont hu", ["anna-vip.hu"]),  # hu
+        ("site anna-vip nokta com", ["anna-vip.com"]),  # tr
+        ("svetainė anna-vip taškas lt", ["anna-vip.lt"]),  # lt
     ],
 )
 def test_finds_urls(extractor: EntityExtractor, text: str, expected: list[str]) -> None:
@@ -29,6 +46,10 @@ def test_finds_urls(extractor: EntityExtractor, text: str, expected: list[str]) 
         "e.g. this, i.e. that",
         "version 1.2.3 of file.txt",
         "end of sentence.Next one",
+        "the dot com era",  # prose
+        "at this point it works",
+        "a . b . c",  # no known top-level domain
+        "price 10 . 50 eur",
         "",
     ],
 )

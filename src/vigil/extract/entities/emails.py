@@ -1,4 +1,5 @@
-"""E-mail addresses, including disguised ones ("anna at gmail dot com", "anna(at)mail[dot]pl")."""
+"""E-mail addresses, including disguised ones ("anna at gmail dot com", "anna(at)mail[dot]pl",
+"anna [@] gmail [.] com", "anna @ gmail . com", "anna собака ukr крапка net")."""
 
 from __future__ import annotations
 
@@ -25,10 +26,10 @@ class EmailFinder:
         self.mail_hosts: Collection[str] = frozenset(str(h).casefold() for h in data["mail_hosts"])
         at_words = word_alternation(str(w).casefold() for w in data["at_words"])
         dot_words = word_alternation(str(w).casefold() for w in data["dot_words"])
-        at = rf"(?:\s?[(\[{{<]\s?(?:{at_words}|@)\s?[)\]}}>]\s?|(?P<bare>\s(?:{at_words})\s)|\s@\s)"
+        at = rf"(?:\s?[(\[{{<]\s?(?:{at_words}|@)\s?[)\]}}>]\s?|(?P<bare>\s(?:{at_words})\s)|\s@\s?|@\s)"
         self._disguised = re.compile(rf"(?<![\w.+\-])({_LOCAL}){at}(?P<domain>{_LABEL})")
         self._next_label = re.compile(
-            rf"(?:\.|\s?[(\[{{<]\s?(?:{dot_words})\s?[)\]}}>]\s?|\s(?:{dot_words})\s)({_LABEL})"
+            rf"(?:\s?\.\s?|\s?[(\[{{<]\s?(?:{dot_words}|\.)\s?[)\]}}>]\s?|\s(?:{dot_words})\s)({_LABEL})"
         )
         self.at_words = tuple(str(w).casefold() for w in data["at_words"])
         self.at_markers = {

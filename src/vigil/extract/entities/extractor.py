@@ -98,12 +98,15 @@ class EntityExtractor:
         regions.extend(stated)
         return [r for r in dict.fromkeys(regions) if r in _REGIONS]
 
-    def _hint_places(self, text: str, places: Iterable[tuple[int, int, Place]]) -> list[str]:
-        """Countries of the places an ad names, except where someone comes from."""
-        return [
-            place.country for start, _, place in places
-            if self._origin.search(text, max(0, start - ORIGIN_BEFORE), start) is None
-        ]
+    def _split_places(self, text: str, places: Iterable[tuple[int, int, Place]]) -> tuple[list[str], list[str]]:
+        """Countries of the places an ad names: ``(hints, origins)``, origins being where
+        someone is said to come from ("from Ukraine"), which are never hints."""
+        hints: list[str] = []
+        origins: list[str] = []
+        for start, _, place in places:
+            origin = self._origin.search(text, max(0, start - ORIGIN_BEFORE), start) is not None
+            (origins if origin else hints).append(place.country)
+        return hints, origins
 
     def extract(
         self,
@@ -133,6 +136,9 @@ class EntityExtractor:
             s, e = nt.span(start, end)
             spans.append(EntitySpan("urls", nt.original[s:e], s, e, nt.original[s:e], field))
             contacts.add(start, end)
+        for start, end, url in self.urls.find_disguised(light, contacts):
+            add("urls", url, start, end, note="obfuscated")
+            contacts.add(start, end)
         for start, end, value in self.handles.find(light, email_spans, padded):
             add("handles", value, start, end)
             contacts.add(start, end)
@@ -142,11 +148,12 @@ class EntityExtractor:
             add("locations", place.canonical, start, end)
         stated = [region for _, _, region in self._stated.find(padded)]
         explicit = self.explicit_regions(location, hosts, stated)
-        regions = self.region_hints(lang, location, hosts, self._hint_places(text, places), stated)
+        hinted, origins = self._split_places(text, places)
+        regions = self.region_hints(lang, location, hosts, hinted, stated)
 
         digits = self.digits(nt, padded)
         digits_padded = padded if len(digits.text) == len(text) else pad(digits.text)
-        phone_hits = self.phones.find(digits, regions, digits_padded, explicit)
+        phone_hits = self.phones.find(digits, regions, digits_padded, explicit, origins)
         for hit in phone_hits:
             s, e = digits.span(hit.start, hit.end)
             written = nt.original[s:e]

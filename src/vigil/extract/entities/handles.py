@@ -21,7 +21,9 @@ DEFAULT_MESSENGER: Final = "telegram"
 #: Characters looked at around an ``@name`` or a phone number for the messenger's name.
 NAME_BEFORE: Final = 40
 NAME_AFTER: Final = 25
-_TELEGRAM_LINK: Final = re.compile(r"(?<![\w.])(?:https?://)?(?:www\.)?(?:t|telegram)\.(?:me|dog)/(?:s/)?@?([a-z0-9_]{4,32})(?![\w/])")
+_TELEGRAM_LINK: Final = re.compile(
+    r"(?<![\w.])(?:(?:https?://)?(?:www\.)?(?:t|telegram)\.(?:me|dog)/(?:s/)?@?|tg://resolve\?domain=)([a-z0-9_]{4,32})(?![\w/])"
+)
 _WHATSAPP_LINK: Final = re.compile(r"(?<![\w.])(?:https?://)?(?:wa\.me/|api\.whatsapp\.com/send/?\?phone=)\+?(\d{7,15})(?!\d)")
 _VIBER_LINK: Final = re.compile(r"viber://(?:chat|add|contact)\?number=(?:%2b|\+)?(\d{7,15})(?!\d)")
 _SIGNAL_LINK: Final = re.compile(r"signal\.me/#p/\+?(\d{7,15})(?!\d)")
@@ -56,7 +58,10 @@ class HandleFinder:
                 self.platform_of.setdefault(str(name).casefold(), str(platform))
         words = [w for w in self.platform_of if not w.startswith("t.")]
         self._messenger = WordIndex((w, self.platform_of[w]) for w in words)
-        self._named = re.compile(rf"(?<!{LETTER})({word_alternation(words)})\s?[:\-\u2013]\s?([a-z][a-z0-9_.]{{3,31}}[a-z0-9_])(?![\w@])")
+        # "Telegram: anna_v", "Telegram (anna_v)", "Telegram anna_v", "viber - anna_v"
+        self._named = re.compile(
+            rf"(?<!{LETTER})({word_alternation(words)})(?:\s?[:\-\u2013]\s?|\s?\(\s?|\s)([a-z][a-z0-9_.]{{3,31}}[a-z0-9_])(?![\w@])"
+        )
         between = [*data["connectives"], *words, *(w for ws in data["phone_context"].values() for w in ws)]
         self._connectives = re.compile(rf"(?:[\W\d_]|(?<!{LETTER})(?:{word_alternation(str(w).casefold() for w in between)})(?!{LETTER}))*")
 
@@ -68,8 +73,8 @@ class HandleFinder:
         """Handles from links, ``@name`` and "Messenger: name" in the light view."""
         found: list[tuple[int, int, str]] = []
         links = "/" in text
-        for pattern, platform, marker in ((_TELEGRAM_LINK, "telegram", ".me/"), (_INSTAGRAM_LINK, "instagram", "instagr")):
-            if not links or marker not in text:
+        for pattern, platform, markers in ((_TELEGRAM_LINK, "telegram", (".me/", ".dog/", "tg://")), (_INSTAGRAM_LINK, "instagram", ("instagr",))):
+            if not links or not any(marker in text for marker in markers):
                 continue
             for m in pattern.finditer(text):
                 name = m.group(1).strip(".")

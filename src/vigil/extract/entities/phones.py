@@ -134,6 +134,13 @@ def _possible_e164(number: str, region: str | None) -> str | None:
 
 
 @lru_cache(maxsize=16384)
+def _national_groups(e164: str) -> tuple[int, ...]:
+    """Digit group lengths of a number in its country's national format ("06 12345678": 2, 8)."""
+    national = phonenumbers.format_number(phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.NATIONAL)
+    return tuple(len(g) for g in _DIGIT_GROUP.findall(national))
+
+
+@lru_cache(maxsize=16384)
 def _is_personal(e164: str) -> bool:
     """Whether a valid number is a mobile one (the kind ads give)."""
     return phonenumbers.number_type(phonenumbers.parse(e164, None)) in _PERSONAL_TYPES
@@ -178,11 +185,13 @@ class PhoneFinder:
         regions: Sequence[str],
         padded: str | None = None,
         explicit: Collection[str] = (),
+        origins: Collection[str] = (),
     ) -> list[PhoneHit]:
         """Phones in ``view`` (``padded`` is ``pad(view.text)`` when the caller has it).
 
         ``regions`` are the document's region hints, best first; ``explicit`` those of them
-        the document states (location, platform, "UK number"), ranked above a number's type.
+        the document states (location, platform, "UK number"), ranked above a number's type;
+        ``origins`` the countries someone is said to come from, ranked last among equals.
         """
         text = view.text
         hits: list[PhoneHit] = []
@@ -200,7 +209,7 @@ class PhoneFinder:
             near_context = _near(context_ends, start - CONTEXT_BEFORE, start) or _near(
                 context_starts, end, end + CONTEXT_AFTER
             )
-            hits.extend(self._resolve(text, start, end, _Hints(regions, explicit), near_context, budget))
+            hits.extend(self._resolve(text, start, end, _Hints(regions, explicit, origins), near_context, budget))
             if budget[0] <= 0:
                 break  # hostile text: stop rather than parse without end
         return hits
@@ -253,7 +262,8 @@ class PhoneFinder:
                 return _Reading(e164)
             possible = _possible_e164("+" + digits, None)
             return _Reading(possible, unallocated=True) if possible is not None else None
-        readings = self._national_readings(digits, hints, context)
+        groups = tuple(len(g) for g in _DIGIT_GROUP.findall(raw))
+        readings = self._national_readings(digits, hints, context, groups)
         if readings:
             best_tier, best = readings[0]
             alternates = tuple(e164 for tier, e164 in readings[1:] if tier < _UNALLOCATED_TIER)
@@ -264,7 +274,9 @@ class PhoneFinder:
                 return _Reading(e164)
         return None
 
-    def _national_readings(self, digits: str, hints: _Hints, context: bool) -> list[tuple[int, str]]:
+    def _national_readings(
+        self, digits: str, hints: _Hints, context: bool, groups: tuple[int, ...] = ()
+    ) -> list[tuple[int, str]]:
         """``(tier, e164)`` of each reading of a national number, best first (see the module doc).
 
         A reading in a region nothing hints at counts only for a mobile number or beside a
@@ -275,14 +287,14 @@ class PhoneFinder:
         tried = [*hints.regions, *self.trunk_regions]
         if context:
             tried.extend(self.fallback_regions)
-        readings: dict[str, tuple[int, int]] = {}
+        readings: dict[str, tuple[int, int, int]] = {}
         for order, region in enumerate(dict.fromkeys(tried)):
             e164 = _national(digits, region)
             if e164 is None:
                 if context and region in hinted and _has_trunk(digits, region):
                     e164 = _possible_e164(digits, region)
                     if e164 is not None and e164 not in readings:
-                        readings[e164] = (_UNALLOCATED_TIER, order)
+                        readings[e164] = (_UNALLOCATED_TIER, 0, order)
                 continue
             if region in hints.explicit:
                 tier = 0
@@ -294,16 +306,21 @@ class PhoneFinder:
                 tier = _UNALLOCATED_TIER + 1
             else:
                 continue
-            if e164 not in readings or readings[e164] > (tier, order):
-                readings[e164] = (tier, order)
+            # Within a tier: written in the country's own grouping ("06 12345678" is Dutch,
+            # "06 12 34 56 78" French), then not the country someone is said to come from.
+            shape = 0 if len(groups) > 1 and _national_groups(e164) == groups else 1
+            rank = (tier, shape * 2 + (region in hints.origins), order)
+            if e164 not in readings or readings[e164] > rank:
+                readings[e164] = rank
         ranked = sorted(readings.items(), key=lambda item: item[1])
-        return [(tier, e164) for e164, (tier, _) in ranked]
+        return [(rank[0], e164) for e164, rank in ranked]
 
 
 @dataclass(frozen=True, slots=True)
 class _Hints:
     regions: Sequence[str]
     explicit: Collection[str]
+    origins: Collection[str] = ()
 
 
 def _near(positions: list[int], low: int, high: int) -> bool:

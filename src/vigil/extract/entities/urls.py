@@ -1,4 +1,6 @@
-"""URLs and bare domains ("https://...", "www.example.pl", "anna-vip.cz/gallery")."""
+"""URLs and bare domains ("https://...", "www.example.pl", "anna-vip.cz/gallery"), and
+disguised ones ("www . example . com", "example kropka com", "example dot com/page",
+"example[.]com"), whose value is the domain written plainly."""
 
 from __future__ import annotations
 
@@ -14,6 +16,10 @@ _TRAILING: Final = ".,;:!?)»\"'"
 _DOTTED: Final = re.compile(r"[^\W_]\.[^\W\d_]")
 
 
+#: Labels of a disguised domain before its top-level domain ("www", "mail", "example").
+MAX_DISGUISED_LABELS: Final = 3
+
+
 class UrlFinder:
     """Finds URLs (any domain when a scheme or ``www.`` is written) and bare domains (known TLDs)."""
 
@@ -23,6 +29,16 @@ class UrlFinder:
         self._domain = re.compile(
             rf"(?<![\w@.\-/])(?:[^\W_](?:[\w\-]{{0,61}}[^\W_])?\.){{1,4}}(?:{tlds})(?![\w\-@])(?:/[^\s<>\"']{{0,300}})?"
         )
+        dot_words = word_alternation(str(w).casefold() for w in data["dot_words"])
+        # A dot written so a filter misses it: spaced, bracketed or spelled in some language.
+        dot = rf"(?:\s\.\s|\s?[(\[{{<]\s?(?:{dot_words}|\.)\s?[)\]}}>]\s?|\s(?:{dot_words})\s)"
+        label = r"[^\W_](?:[\w\-]{0,61}[^\W_])?"
+        self._disguised = re.compile(
+            rf"(?<![\w@.\-/])({label}(?:(?:{dot}|\.){label}){{0,{MAX_DISGUISED_LABELS - 1}}}){dot}({tlds})(?![\w\-@])(/[^\s<>\"']{{1,300}})?"
+        )
+        self._split = re.compile(rf"{dot}|\.")
+        self._hint = re.compile(rf"\s\.\s|[(\[{{<]\s?\.|(?<![^\W\d_])(?:{dot_words})(?![^\W\d_])")
+        self.not_labels = frozenset(str(w).casefold() for w in data["not_domain_labels"])
 
     def find(self, text: str, taken: SpanSet | None = None) -> list[tuple[int, int]]:
         """``(start, end)`` spans in ``text``, skipping spans inside ``taken`` (e-mail addresses)."""
@@ -42,3 +58,19 @@ class UrlFinder:
             if not blocked.overlaps(start, end) and not taken.overlaps(start, end):
                 spans.append((start, end))
         return sorted(spans)
+
+    def find_disguised(self, text: str, taken: SpanSet | None = None) -> list[tuple[int, int, str]]:
+        """``(start, end, url)`` of domains written with disguised dots; ``url`` is written plainly."""
+        if self._hint.search(text) is None:
+            return []
+        taken = taken if taken is not None else SpanSet()
+        found: list[tuple[int, int, str]] = []
+        for m in self._disguised.finditer(text):
+            labels = self._split.split(m.group(1))
+            if labels[0] in self.not_labels or labels[-1] in self.not_labels:
+                continue  # "the dot com era": prose
+            start, end = m.start(), m.end() - len(m.group(3) or "") + len((m.group(3) or "").rstrip(_TRAILING))
+            if taken.overlaps(start, end):
+                continue
+            found.append((start, end, ".".join([*labels, m.group(2)]) + (m.group(3) or "").rstrip(_TRAILING)))
+        return found
