@@ -7,7 +7,7 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 import typer
@@ -37,7 +37,7 @@ def list_(
                 .where(ReportedItem.status == "open").group_by(ReportItemLink.report_id)
             ).tuples().all()
         )
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"receipt": r.receipt, "category": r.category, "urls": r.urls, "source": r.source, "priority": r.priority,
              "immediate_danger": r.immediate_danger, "received_at": r.received_at.isoformat(),
              "status": "in_review" if open_items.get(r.id) else "decided", "has_contact": r.contact_sealed is not None}
