@@ -410,6 +410,30 @@ def search_documents(
     return SearchPage(query=query, items=items, total=min(total, count_cap), total_capped=total > count_cap)
 
 
+#: Documents asked about per statement by :func:`matching_documents`.
+MATCH_CHUNK: Final = 500
+
+
+def matching_documents(store: Store, query: SearchQuery, among: Sequence[int]) -> set[int]:
+    """Which of the documents ``among`` (primary keys) match ``query``'s words and filters (saved searches).
+
+    The same matching as :func:`search_documents`; order and paging do not apply.
+    """
+    if not among:
+        return set()
+    base = sa.outerjoin(DocumentRow, AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
+    plan = _plan(store.dialect, query.terms, base)
+    conditions = _filters(query) + ([plan.condition] if plan.condition is not None else [])
+    found: set[int] = set()
+    pks = sorted(set(among))
+    with store.session() as session:
+        for start in range(0, len(pks), MATCH_CHUNK):
+            chunk = pks[start : start + MATCH_CHUNK]
+            statement = sa.select(DocumentRow.pk).select_from(plan.joined).where(*conditions, DocumentRow.pk.in_(chunk))
+            found.update(session.scalars(statement))
+    return found
+
+
 def _aware(value: datetime | None) -> datetime | None:
     # SQLite hands datetimes back without their zone; Vigil stores UTC.
     if value is not None and value.tzinfo is None:
@@ -435,30 +459,6 @@ def filter_options(store: Store, limit: int = 200) -> FilterOptions:
         def distinct(column: Any) -> tuple[str, ...]:
             stmt = sa.select(column).where(column.is_not(None)).distinct().order_by(column).limit(limit)
             return tuple(str(v) for v in session.scalars(stmt))
-#: Documents asked about per statement by :func:`matching_documents`.
-MATCH_CHUNK: Final = 500
-
-
-def matching_documents(store: Store, query: SearchQuery, among: Sequence[int]) -> set[int]:
-    """Which of the documents ``among`` (primary keys) match ``query``'s words and filters (saved searches).
-
-    The same matching as :func:`search_documents`; order and paging do not apply.
-    """
-    if not among:
-        return set()
-    base = sa.outerjoin(DocumentRow, AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
-    plan = _plan(store.dialect, query.terms, base)
-    conditions = _filters(query) + ([plan.condition] if plan.condition is not None else [])
-    found: set[int] = set()
-    pks = sorted(set(among))
-    with store.session() as session:
-        for start in range(0, len(pks), MATCH_CHUNK):
-            chunk = pks[start : start + MATCH_CHUNK]
-            statement = sa.select(DocumentRow.pk).select_from(plan.joined).where(*conditions, DocumentRow.pk.in_(chunk))
-            found.update(session.scalars(statement))
-    return found
-
-
 
         return FilterOptions(
             platforms=distinct(DocumentRow.platform),
