@@ -208,6 +208,14 @@ def _identifier_condition(key: str) -> sa.ColumnElement[bool]:
     )
 
 
+def linked_to_document() -> sa.ColumnElement[bool]:
+    """How a link entry names its stored document: by key when linking recorded it, else by document id."""
+    return sa.or_(
+        LinkDocument.document_pk == DocumentRow.pk,
+        sa.and_(LinkDocument.document_pk.is_(None), LinkDocument.doc_id == DocumentRow.doc_id),
+    )
+
+
 @dataclass(frozen=True)
 class CaseDocument:
     """A stored document of a case and why it is in it (``via``: ``document``, ``network:<id>``, ``identifier:<key>``)."""
@@ -231,11 +239,10 @@ def case_documents(session: Session, items: Sequence[CaseItem]) -> list[CaseDocu
             note([int(item.target)], DOCUMENT)
         elif item.kind == NETWORK:
             found = session.scalars(
-                sa.select(LinkDocument.document_pk)
-                .where(LinkDocument.cluster == item.target, LinkDocument.document_pk.is_not(None))
-                .limit(MAX_CASE_DOCUMENTS)
+                sa.select(DocumentRow.pk).join(LinkDocument, linked_to_document()).where(LinkDocument.cluster == item.target)
+                .distinct().limit(MAX_CASE_DOCUMENTS)
             ).all()
-            note([pk for pk in found if pk is not None], f"{NETWORK}:{item.target}")
+            note(list(found), f"{NETWORK}:{item.target}")
         elif item.kind == IDENTIFIER:
             found = session.scalars(
                 sa.select(DocumentIdentifier.document_pk).where(_identifier_condition(item.target)).distinct().limit(MAX_CASE_DOCUMENTS)

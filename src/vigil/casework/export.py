@@ -36,6 +36,7 @@ from vigil.casework.cases import (
     evidence_list,
     get_case,
     items_of,
+    linked_to_document,
     sha256_of,
     timeline,
 )
@@ -208,7 +209,7 @@ def _load_documents(session: Session, documents: Sequence[CaseDocument]) -> list
         sa.select(DocumentRow, Source.name, AnalysisRow.result, LinkDocument.cluster)
         .join(Source, Source.id == DocumentRow.source_id)
         .outerjoin(AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
-        .outerjoin(LinkDocument, LinkDocument.document_pk == DocumentRow.pk)
+        .outerjoin(LinkDocument, linked_to_document())
         .where(DocumentRow.pk.in_([d.pk for d in documents]))
     ).tuples().all()
     by_pk = {row.pk: (row, name, result, cluster) for row, name, result, cluster in rows}
@@ -223,7 +224,7 @@ def _load_documents(session: Session, documents: Sequence[CaseDocument]) -> list
 
 
 def _network_drawings(session: Session, clusters: Sequence[str], ads: Sequence[Mapping[str, Any]], masking: Masking) -> list[dict[str, Any]]:
-    levels = {a["pk"]: ((a["analysis"] or {}).get("risk") or {}).get("level") for a in ads}
+    levels = {a["record"]["id"]: ((a["analysis"] or {}).get("risk") or {}).get("level") for a in ads}
     drawings = []
     for cluster_id in clusters:
         cluster = session.get(LinkCluster, cluster_id)
@@ -231,7 +232,7 @@ def _network_drawings(session: Session, clusters: Sequence[str], ads: Sequence[M
             continue
         members = session.scalars(sa.select(LinkDocument).where(LinkDocument.cluster == cluster_id).order_by(LinkDocument.idx)).all()
         drawn = [
-            Ad(m.doc_id, levels.get(m.document_pk) if m.document_pk is not None else None,
+            Ad(m.doc_id, levels.get(m.doc_id),
                tuple(masking.identifier(str(k)) for k in (m.facts or {}).get("identifiers", [])))
             for m in members
         ]
