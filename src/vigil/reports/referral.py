@@ -138,3 +138,25 @@ def record_referral(
     session.add(referral)
     session.flush()
     return referral
+
+
+def link_to_case(
+    session: Session, view: ItemView, actor: str, audit: Any, *, case_id: int | None = None, title: str | None = None,
+    viewer_is_admin: bool = False,
+) -> int:
+    """Open a case for the reported item (``title``) or join an existing one (``case_id``): the stored document
+    (when ingested) becomes a case item, and a note records the reports (receipts, categories, no contact)."""
+    from vigil.casework.cases import add_item, add_note, create_case, get_case, require_member
+    from vigil.casework.models import DOCUMENT
+
+    if case_id is not None:
+        case = get_case(session, case_id, None if viewer_is_admin else actor)
+        require_member(case, actor, viewer_is_admin)
+    else:
+        case = create_case(session, (title or f"Report: {view.item.url}")[:300], actor, audit)
+    if view.document is not None:
+        add_item(session, case, DOCUMENT, str(view.document.pk), actor, audit)
+    lines = [f"Reported location {view.item.url} ({view.item.report_count} reports)"]
+    lines += [f"- {r.receipt}: {r.category}, received {r.received_at.isoformat()}" for r in view.reports]
+    add_note(session, case, "\n".join(lines)[:10_000], actor, audit)
+    return case.id

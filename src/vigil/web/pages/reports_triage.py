@@ -17,7 +17,7 @@ from vigil.reports.intake import ReportIntake
 from vigil.reports.mail import Mailer
 from vigil.reports.models import ReportDecision, ReportedItem
 from vigil.reports.notice import PRIORITY_NAMES
-from vigil.reports.referral import Partner, load_partners, record_referral, suggested_partners
+from vigil.reports.referral import Partner, link_to_case, load_partners, record_referral, suggested_partners
 from vigil.reports.sor import analysis_summary, batches, statements
 from vigil.reports.triage import (
     ACTIONS,
@@ -290,6 +290,26 @@ def api_refer(
 ) -> dict[str, Any]:
     """Record a referral to a partner, or an article 18 notification to law enforcement."""
     return make_referral(request, tasks, principal, item_id, body.model_dump())
+
+
+class CaseLinkIn(BaseModel):
+    case_id: int | None = Field(None, ge=1, le=2**63 - 1, description="Join this case; absent: open a new one.")
+    title: str | None = Field(None, max_length=300, description="Title of the new case.")
+
+
+@router.post("/api/v1/reports/items/{item_id}/case", status_code=201, tags=["reports"])
+def api_link_case(
+    request: Request, item_id: RowId, body: CaseLinkIn, principal: Annotated[Principal, Depends(require("cases:manage"))]
+) -> dict[str, int]:
+    """Open a case from a reported item, or add it to a case you are a member of (its document and a note)."""
+    from vigil.web.pages.reviews import audit_hook
+
+    with _store(request).session() as session:
+        view = item_view(session, item_id)
+        case_id = link_to_case(session, view, principal.name, audit_hook(request, principal), case_id=body.case_id,
+                               title=body.title, viewer_is_admin=principal.role == "admin")
+        audit.record(session, principal, "report.case", "reported_item", item_id, request, {"case": case_id})
+    return {"case": case_id}
 
 
 @router.get("/api/v1/reports-statements", tags=["reports"])
