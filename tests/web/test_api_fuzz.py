@@ -10,13 +10,11 @@ on SQLite, and on PostgreSQL when ``VIGIL_TEST_POSTGRES_URL`` is set.
 
 from __future__ import annotations
 
-import json
 import time
 import warnings
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -100,28 +98,11 @@ class Principal:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _seed(settings: Settings, tmp_path: Path) -> None:
-    """Load a small demo corpus and the hostile documents (ingested and analysed like any other)."""
-    from vigil.engine import create_engine
-    from vigil.ingest import ingest_input
-    from vigil.pipeline import build_pipeline
-    from vigil.store.analyses import analyze_store
-
-    one_process = settings.model_copy(update={"workers": 1})
-    load_demo(one_process, generate_corpus(weeks=DEMO_WEEKS, ads_per_week=DEMO_ADS_PER_WEEK), seed=1)
-    hostile = tmp_path / "hostile.jsonl"
-    hostile.write_text(
-        "".join(json.dumps({"id": key, "text": text, "kind": "sex_ad"}) + "\n" for key, text in HOSTILE_TEXTS.items()),
-        encoding="utf-8",
-    )
-    with Store.open(one_process) as store:
-        report = ingest_input(store, hostile, fmt="jsonl", source="hostile")
-        assert report.accepted == len(HOSTILE_TEXTS), report.errors
-        engine = create_engine(one_process, workers=1)
-        try:
-            analyze_store(store, build_pipeline(one_process), engine)
-        finally:
-            engine.close()
+def _seed(settings: Settings) -> None:
+    """A small demo corpus and the hostile documents, ingested and processed (analysed, linked) alike."""
+    corpus = generate_corpus(weeks=DEMO_WEEKS, ads_per_week=DEMO_ADS_PER_WEEK)
+    corpus.documents += [{"id": key, "text": text, "kind": "sex_ad"} for key, text in HOSTILE_TEXTS.items()]
+    load_demo(settings.model_copy(update={"workers": 1}), corpus, seed=1)
 
 
 def _principals(app: FastAPI) -> list[Principal]:
@@ -145,9 +126,9 @@ def _principals(app: FastAPI) -> list[Principal]:
 
 
 @pytest.fixture
-def fuzz_app(backend_settings: Settings, tmp_path: Path) -> Iterator[FastAPI]:
+def fuzz_app(backend_settings: Settings) -> Iterator[FastAPI]:
     """The app on a seeded store, on each backend."""
-    _seed(backend_settings, tmp_path)
+    _seed(backend_settings)
     store = Store.open(backend_settings)
     try:
         yield create_app(backend_settings, store=store)
