@@ -59,6 +59,15 @@ HOSTILE = {
     "control characters": "".join(chr(i % 32) for i in range(300_000)),
     "lone surrogates": "\ud800x\udfff" * 50_000,
     "whitespace": " \n\t" * 100_000,
+    "starred digits": "12*" * 100_000,
+    "underscored digits": "12_" * 100_000,
+    "ambiguous national numbers": "0721 234 567 " * 20_000,
+    "spaced dots": "a . " * 75_000,
+    "bracketed dots": "anna[.]" * 40_000,
+    "spelled dots": "anna kropka " * 25_000,
+    "spaced at signs": "a @ b . " * 40_000,
+    "platform names": "telegram anna_v " * 20_000,
+    "resolve links": "tg://resolve?domain=" * 15_000,
     "empty": "",
 }
 
