@@ -274,6 +274,42 @@ class Settings(BaseSettings):
         None, description="File holding the SMTP password (read when mail is sent; never put the password itself here)."
     )
     smtp_from: str = Field("vigil@localhost", description="Sender address of the e-mails Vigil sends.")
+    collect_contact: str | None = Field(
+        None,
+        description=(
+            "Contact address (e-mail or web page) put in the crawler's user agent, so a site can reach the "
+            "people collecting from it. `vigil collect` refuses to run without it."
+        ),
+    )
+    collect_delay_seconds: float = Field(
+        5.0,
+        ge=0,
+        le=3600,
+        description=(
+            "Default wait between two requests to the same host, for profiles that set none; a longer "
+            "robots.txt Crawl-delay wins."
+        ),
+    )
+    collect_profiles_dir: Path | None = Field(
+        None,
+        description="Folder of site profiles (`NAME.yaml`) for `vigil collect`. Empty means `<data_dir>/profiles`.",
+    )
+    collect_max_page_bytes: int = Field(
+        10_000_000,
+        ge=1024,
+        description="Largest page or feed the crawler reads; a bigger one is abandoned unread and counted as an error.",
+    )
+    collect_timeout_seconds: float = Field(
+        30.0, gt=0, le=600, description="Timeout of one crawler request (connect, and each read)."
+    )
+    collect_max_backoff_seconds: float = Field(
+        600.0,
+        ge=0,
+        description=(
+            "Longest the crawler waits after a 429 or 5xx before retrying a URL; a Retry-After beyond it "
+            "gives the URL up for this run."
+        ),
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -297,6 +333,10 @@ class Settings(BaseSettings):
     @property
     def evidence_dir(self) -> Path:
         return self.data_dir / "evidence"
+
+    @property
+    def resolved_collect_profiles_dir(self) -> Path:
+        return self.collect_profiles_dir or (self.data_dir / "profiles")
 
     @property
     def resolved_secret_key_file(self) -> Path:

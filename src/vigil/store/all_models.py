@@ -8,6 +8,7 @@ import contracts allow it by name.
 """
 
 from vigil.casework import models as casework_models  # noqa: F401
+from vigil.collect import models as collect_models  # noqa: F401
 from vigil.identifiers import models as identifier_models  # noqa: F401
 from vigil.link import models as link_models  # noqa: F401
 from vigil.platforms import models as platform_models  # noqa: F401
