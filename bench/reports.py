@@ -57,6 +57,7 @@ def start_server(data_dir: Path, database_url: str, port: int) -> subprocess.Pop
     env = {**os.environ, "VIGIL_REPORTS_RATE_LIMIT": "100000000", "VIGIL_LOG_LEVEL": "WARNING"}
     base = [*VIGIL, "--data-dir", str(data_dir), "--database-url", database_url]
     subprocess.run([*base, "db", "upgrade"], check=True, env=env, capture_output=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir / "serve.log"
     with log.open("wb") as handle:
         server = subprocess.Popen([*base, "serve", "--host", "127.0.0.1", "--port", str(port), "--insecure-cookies"], env=env,
