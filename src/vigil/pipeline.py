@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from vigil.documents import Document, parse_document
@@ -117,7 +117,7 @@ class Pipeline:
         self.scorer = scorer
 
     def __reduce__(self) -> tuple[Any, tuple[Settings | None]]:
-        return (build_pipeline, (self.settings,))
+        return (shared_pipeline, (self.settings,))
 
     def __call__(self, document: Document | Mapping[str, Any]) -> dict[str, Any]:
         return self.run(document).to_contract()
@@ -181,6 +181,16 @@ def build_pipeline(settings: Settings | None = None) -> Pipeline:
         recognizers=_load_recognizers(normalizer),
         scorer=_load_scorer(settings),
     )
+
+
+@lru_cache(maxsize=4)
+def shared_pipeline(settings: Settings | None) -> Pipeline:
+    """One pipeline per process and settings: what a pickled pipeline becomes in a worker.
+
+    Loading the tables is the slow part. A worker forked after the parent built its
+    pipeline finds it here and loads nothing; other workers load once, not per task.
+    """
+    return build_pipeline(settings)
 
 
 @cache

@@ -33,7 +33,7 @@ from vigil.link.config import LinkConfig
 from vigil.link.features import LinkFeatures, TokenHasher, build_features
 from vigil.link.models import LinkDocument
 from vigil.link.state import StoredLinks
-from vigil.pipeline import build_pipeline
+from vigil.pipeline import shared_pipeline
 from vigil.provenance import pipeline_version
 from vigil.settings import Settings
 from vigil.store import Store
@@ -161,7 +161,7 @@ def process_store(
 
         counts: AnalyzeCounts = analyze_store(
             store,
-            build_pipeline(settings),
+            shared_pipeline(settings),  # built here once; forked workers inherit it
             runner,
             redo=redo,
             version=version,
