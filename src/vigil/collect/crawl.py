@@ -173,7 +173,8 @@ class _Run:
                 return "no_text", "the page has no text to read"
             fields.title = fields.title or main[0]
             fields.text = main[1]
-        return self._store_ad(row.url, fields, fetched, evidence)
+        # a redirected ad is the document at its final address (one document however it is reached)
+        return self._store_ad(canonical_url(fetched.final_url), fields, fetched, evidence)
 
     def _store_ad(self, url: str, fields: AdFields, fetched: Fetched, evidence: str) -> tuple[str, str] | None:
         self.summary.images_recorded += len(fields.images)
