@@ -10,6 +10,7 @@ on SQLite, and on PostgreSQL when ``VIGIL_TEST_POSTGRES_URL`` is set.
 
 from __future__ import annotations
 
+import re
 import time
 import warnings
 from collections import Counter
@@ -41,8 +42,11 @@ with warnings.catch_warnings():
 #: Examples per operation and mode: enough to hit every parameter with junk, bounded in time
 #: (each example is sent once per principal).
 EXAMPLES = 5
-#: No answer may take longer than this, on a shared two-core CI machine.
+#: No answer may cost more CPU than this. The app runs in this process, so its CPU time is what a
+#: request costs, whatever else runs on the shared two-core CI machine (wall time is not).
 SLOWEST_SECONDS = 2.0
+#: ...and none may take longer than this on the clock (a hang, or a slow PostgreSQL query).
+SLOWEST_WALL_SECONDS = 10.0
 #: A small demo corpus: a few hundred documents with networks, trends and campaigns.
 DEMO_WEEKS = 4
 DEMO_ADS_PER_WEEK = 25
@@ -136,12 +140,33 @@ def fuzz_app(backend_settings: Settings) -> Iterator[FastAPI]:
         store.close()
 
 
-def _problems(response: Any, elapsed: float) -> str | None:
+@dataclass(frozen=True)
+class Elapsed:
+    cpu: float
+    wall: float
+
+    @property
+    def too_slow(self) -> bool:
+        return self.cpu > SLOWEST_SECONDS or self.wall > SLOWEST_WALL_SECONDS
+
+
+class Stopwatch:
+    """CPU and wall time of one request."""
+
+    def __enter__(self) -> Stopwatch:
+        self._cpu, self._wall = time.process_time(), time.perf_counter()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.elapsed = Elapsed(time.process_time() - self._cpu, time.perf_counter() - self._wall)
+
+
+def _problems(response: Any, elapsed: Elapsed) -> str | None:
     """What is wrong with one answer, or ``None``."""
     if response.status_code >= 500:
         return f"{response.status_code}: {response.text[:300]}"
-    if elapsed > SLOWEST_SECONDS:
-        return f"took {elapsed:.2f} s (status {response.status_code})"
+    if elapsed.too_slow:
+        return f"took {elapsed.cpu:.2f} s CPU, {elapsed.wall:.2f} s wall (status {response.status_code})"
     if response.status_code >= 400:
         try:
             body = response.json()
@@ -165,9 +190,9 @@ def _check_operation(
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case: Any) -> None:
         for principal in principals:
-            started = time.perf_counter()
-            response = case.call(headers=dict(principal.headers))
-            problem = _problems(response, time.perf_counter() - started)
+            with Stopwatch() as watch:
+                response = case.call(headers=dict(principal.headers))
+            problem = _problems(response, watch.elapsed)
             if response.status_code < 300:
                 answered[principal.name] += 1
             if problem is not None:
@@ -227,11 +252,10 @@ def _hostile_failures(app: FastAPI, principals: list[Principal]) -> list[str]:
                 for principal in principals:
                     headers = {**principal.headers, **options.get("headers", {})}
                     sent = {key: value for key, value in options.items() if key != "headers"}
-                    started = time.perf_counter()
-                    response = client.request(method, target, headers=headers, **sent)
-                    elapsed = time.perf_counter() - started
+                    with Stopwatch() as watch:
+                        response = client.request(method, target, headers=headers, **sent)
                     check = _problems if target.startswith("/api/") else _page_problem
-                    problem = check(response, elapsed)
+                    problem = check(response, watch.elapsed)
                     if problem is not None:
                         failures.append(f"{principal.name}: {method} {target[:80]} {str(options)[:120]} -> {problem}")
     return failures
@@ -252,49 +276,91 @@ def test_no_route_answers_5xx_or_slowly(fuzz_app: FastAPI) -> None:
     principals = _principals(fuzz_app)
     _load_query_checker(fuzz_app, principals)
     failures = _generated_failures(fuzz_app, principals) + _hostile_failures(fuzz_app, principals)
-    assert not failures, f"{len(failures)} bad answers:\n" + "\n".join(failures)
+    on_postgresql = fuzz_app.state.store.settings.resolved_database_url.startswith("postgresql")
+    known = [failure for failure in failures if on_postgresql and _is_known_int4_failure(failure)]
+    unknown = [failure for failure in failures if failure not in known]
+    assert not unknown, f"{len(unknown)} bad answers:\n" + "\n".join(unknown)
+    if known:
+        pytest.xfail(f"{len(known)} answers are the reported int4 id overflow: {INT4_REASON}")
 
 
-def _page_problem(response: Any, elapsed: float) -> str | None:
+#: An id that fits 64 bits but not PostgreSQL's INTEGER, in a path or body.
+INT4_OVERFLOW = re.compile(r"(?<![\d.e+-])\d{10,19}(?![\d.e])")
+
+
+def _is_known_int4_failure(failure: str) -> bool:
+    """A store error answered as 500 for a request naming an id between 2**31 and 2**63 - 1."""
+    if "-> 500:" not in failure or '"store_error"' not in failure:
+        return False
+    request = failure.split(" -> ", 1)[0]
+    return any(2**31 <= int(number) < 2**63 for number in INT4_OVERFLOW.findall(request))
+
+
+def _page_problem(response: Any, elapsed: Elapsed) -> str | None:
     """Pages answer HTML errors; only the status and the time are checked."""
     if response.status_code >= 500:
         return f"{response.status_code}: {response.text[:300]}"
-    if elapsed > SLOWEST_SECONDS:
-        return f"took {elapsed:.2f} s (status {response.status_code})"
+    if elapsed.too_slow:
+        return f"took {elapsed.cpu:.2f} s CPU, {elapsed.wall:.2f} s wall (status {response.status_code})"
     return None
 
 
-#: 5xx found by fuzzing whose fix belongs to another part of Vigil; each row turns green
-#: (and, being strict, fails as an unexpected pass) once fixed: then move it to HOSTILE_REQUESTS.
-KNOWN_5XX = [
-    pytest.param(
-        "GET",
-        "/api/v1/query-check",
-        {"params": {"q": "age \u2784"}},
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="safeguard/classifier.py _age_mask: '➄'.isdigit() is true but int('➄') raises ValueError",
-        ),
-        id="query-check-dingbat-digit",
-    ),
-    pytest.param(
-        "POST",
-        "/api/v1/query-check",
-        {"json": {"queries": ["work abroad", "age \u2784"]}},
-        marks=pytest.mark.xfail(strict=True, reason="the same ValueError through the batch route"),
-        id="query-check-batch-dingbat-digit",
-    ),
+#: 5xx found by fuzzing whose fix belongs to another part of Vigil: (method, path, options,
+#: backends where it fails, where the fix goes). The test below expects the failure on those
+#: backends and fails as soon as a row is fixed, so the row moves to HOSTILE_REQUESTS.
+INT4_ID = 2**31
+INT4_REASON = (
+    "every primary key is INTEGER (int4) on PostgreSQL but web/app.py MAX_ROW_ID (RowId) lets ids up to 2**63-1 "
+    "through: DataError, 500; the fix is MAX_ROW_ID = 2**31 - 1 (or BIGINT keys)"
+)
+DIGIT_REASON = "safeguard/classifier.py _age_mask: '➄'.isdigit() is true but int('➄') raises ValueError"
+BOTH = frozenset({"sqlite", "postgresql"})
+POSTGRESQL = frozenset({"postgresql"})
+KNOWN_5XX: list[tuple[str, str, dict[str, Any], frozenset[str], str]] = [
+    ("GET", "/api/v1/query-check", {"params": {"q": "age \u2784"}}, BOTH, DIGIT_REASON),
+    ("POST", "/api/v1/query-check", {"json": {"queries": ["work abroad", "age \u2784"]}}, BOTH, DIGIT_REASON),
+    ("GET", f"/api/v1/documents/{INT4_ID}", {}, POSTGRESQL, INT4_REASON),
+    ("GET", f"/documents/{INT4_ID}", {}, POSTGRESQL, INT4_REASON),
+    ("GET", f"/api/v1/campaigns/{INT4_ID}", {}, POSTGRESQL, INT4_REASON),
+    ("POST", f"/api/v1/campaigns/{INT4_ID}/active", {"params": {"active": "true"}}, POSTGRESQL, INT4_REASON),
+    ("POST", f"/api/v1/campaigns/{INT4_ID}/displays", {"json": {"lang": "en"}}, POSTGRESQL, INT4_REASON),
+    ("GET", f"/api/v1/cases/{INT4_ID}", {}, POSTGRESQL, INT4_REASON),
+    ("PATCH", f"/api/v1/cases/{INT4_ID}", {"json": {"status": "Closed"}}, POSTGRESQL, INT4_REASON),
+    ("POST", f"/api/v1/cases/{INT4_ID}/items", {"json": {}}, POSTGRESQL, INT4_REASON),
+    ("POST", "/api/v1/notifications/read", {"json": {"ids": [INT4_ID]}}, POSTGRESQL, INT4_REASON),
+    ("POST", f"/api/v1/reports/items/{INT4_ID}/case", {"json": {}}, POSTGRESQL, INT4_REASON),
+    ("DELETE", f"/api/v1/watches/{INT4_ID}", {}, POSTGRESQL, INT4_REASON),
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "options"), KNOWN_5XX)
-def test_known_5xx(web_app: FastAPI, method: str, path: str, options: dict[str, Any]) -> None:
-    admin = create_account(web_app, Role.ADMIN, name="fuzz-admin")
-    store: Store = web_app.state.store
+@pytest.fixture
+def bare_app(backend_settings: Settings) -> Iterator[FastAPI]:
+    """The app on an empty, migrated store, on each backend."""
+    store = Store.open(backend_settings)
+    try:
+        yield create_app(backend_settings, store=store)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "options", "failing_on", "reason"), KNOWN_5XX, ids=[f"{row[0]} {row[1]}" for row in KNOWN_5XX]
+)
+def test_known_5xx_still_fail_where_reported(
+    bare_app: FastAPI, method: str, path: str, options: dict[str, Any], failing_on: frozenset[str], reason: str
+) -> None:
+    backend = "postgresql" if bare_app.state.store.settings.resolved_database_url.startswith("postgresql") else "sqlite"
+    admin = create_account(bare_app, Role.ADMIN, name="fuzz-admin")
+    store: Store = bare_app.state.store
     with store.session() as session:
         user = auth.find_user(session, admin.name)
         assert user is not None
         _row, key = auth.create_api_key(session, user, "fuzz")
-    with new_client(web_app) as client:
+    with new_client(bare_app) as client:
         response = client.request(method, path, headers={"X-API-Key": key}, **options)
-    assert response.status_code < 500, response.text
+    if backend not in failing_on:
+        assert response.status_code < 500, response.text
+    elif response.status_code >= 500:
+        pytest.xfail(reason)
+    else:
+        pytest.fail(f"fixed on {backend} ({response.status_code}): move this row to HOSTILE_REQUESTS")
