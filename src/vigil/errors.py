@@ -10,7 +10,8 @@ command line prints ``str(error)`` and exits with ``exit_code``.
     ├── InputError             bad user input (file, option, query)
     │   ├── DocumentError      a record that breaks the document contract
     │   ├── FormatError        a file whose format cannot be read
-    │   └── PayloadTooLarge    a batch or body over its documented limit (HTTP 413)
+    │   ├── PayloadTooLarge    a batch or body over its documented limit (HTTP 413)
+    │   └── IntegrityError     a signed package or file whose signature or hashes do not verify
     ├── StoreError             the database or evidence store failed
     │   └── MigrationError     the schema could not be brought up to date
     ├── NotFoundError          a thing asked for does not exist
@@ -67,6 +68,12 @@ class PayloadTooLarge(InputError):
 
     code = "too_large"
     http_status = 413
+
+
+class IntegrityError(InputError):
+    """A package refused: its signature, a key or a file's hash does not verify; the message names the file."""
+
+    code = "integrity_failed"
 
 
 class StoreError(VigilError):

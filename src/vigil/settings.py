@@ -311,6 +311,22 @@ class Settings(BaseSettings):
         ),
     )
 
+    partners_dir: Path | None = Field(
+        None,
+        description=(
+            "Folder of partnership secrets: this organisation's Ed25519 signing keys and the agreed "
+            "matching secret of each partnership, kept out of the database. Empty means `<data_dir>/partners`."
+        ),
+    )
+    partners_min_cell_count: int = Field(
+        5,
+        ge=5,
+        description=(
+            "Smallest count shown in the aggregate statistics shared with partners; smaller cells are "
+            "suppressed (k-anonymity, as in the CTDC data; at least 5)."
+        ),
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -345,6 +361,10 @@ class Settings(BaseSettings):
     @property
     def resolved_reports_contact_key_file(self) -> Path:
         return self.reports_contact_key_file or (self.data_dir / "reports-contact.key")
+
+    @property
+    def resolved_partners_dir(self) -> Path:
+        return self.partners_dir or (self.data_dir / "partners")
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -21,7 +21,7 @@ from vigil.log import configure_logging
 from vigil.settings import load_settings
 
 #: Modules under ``vigil.cli`` that add commands; each has ``register(app)``.
-COMMAND_MODULES: tuple[str, ...] = ("foundation", "demo", "web", "analyze", "recognizers", "link", "trends", "safeguard", "scoring", "find", "process", "watch", "cases", "platforms", "reports", "collect")
+COMMAND_MODULES: tuple[str, ...] = ("foundation", "demo", "web", "analyze", "recognizers", "link", "trends", "safeguard", "scoring", "find", "process", "watch", "cases", "platforms", "reports", "collect", "partners")
 
 app = typer.Typer(
     name="vigil",

@@ -147,8 +147,9 @@ def status(
 def export(
     ctx: typer.Context,
     case_id: Annotated[int, typer.Argument(metavar="CASE", help="The case's id.", min=1)],
-    output: Annotated[Path, typer.Option("-o", "--output", help="A new or empty directory for the case file.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="A new or empty directory for the case file (with --sign: the package file).")],
     user: Annotated[str | None, typer.Option("--user", help="Export as this account: contacts masked unless its role may see them.")] = None,
+    sign: Annotated[bool, typer.Option("--sign", help="Write one referral package (zip) signed with our organisation's Ed25519 key.")] = False,
 ) -> None:
     """Write the case file: report.html, data.jsonl, evidence/ and manifest.json (SHA-256 of every other file)."""
     from vigil.casework.export import export_case
@@ -165,9 +166,47 @@ def export(
                 raise NotFoundError(f"no account {user!r}")
             show_contacts = allowed(role, "documents:contacts")
         redactor = None if show_contacts else ContactRedactor.build()
+        if sign:
+            from vigil.partners.referral import write_package
+
+            package = write_package(store, case_id, output, exported_by=user or TERMINAL, audit=_audit(user or TERMINAL), redactor=redactor)
+            masked = ", contacts masked" if package.contacts_masked else ""
+            print(f"case {case_id}: {package.documents} document(s), {package.files} file(s) in {output}, "
+                  f"signed with key {package.fingerprint}{masked}", file=sys.stderr)
+            return
         result = export_case(store, case_id, output, exported_by=user or TERMINAL, redactor=redactor, audit=_audit(user or TERMINAL))
     masked = ", contacts masked" if result.contacts_masked else ""
     print(f"case {case_id}: {result.documents} document(s), {len(result.files)} file(s) in {output}{masked}", file=sys.stderr)
+
+
+def import_(
+    ctx: typer.Context,
+    package: Annotated[Path, typer.Argument(metavar="FILE", help="A referral package from `vigil cases export CASE --sign`.")],
+    user: UserOption = TERMINAL,
+    as_json: Annotated[bool, typer.Option("--json", help='Print {"id", "from", "their_case", "documents", "sha256"} as JSON.')] = False,
+    analyze: Annotated[bool, typer.Option("--analyze/--no-analyze", help="Analyse, link and count the received documents (default).")] = True,
+) -> None:
+    """Verify a partner's signed referral package (signature and every hash) and open a case from it.
+
+    A package signed with a key not added by `vigil partners add-key`, or with any file changed,
+    is refused with the file and the reason; nothing is stored then.
+    """
+    from vigil.partners.referral import import_package
+
+    settings = get_settings(ctx)
+    with Store.open(settings) as store:
+        result = import_package(store, package, imported_by=user, audit=_audit(user))
+        if analyze:
+            from vigil.processing import process_store
+
+            process_store(store, settings)
+    if as_json:
+        _print({"id": result.case_id, "from": result.org, "their_case": result.their_case,
+                "documents": result.documents, "sha256": result.sha256})
+    else:
+        print(result.case_id)
+    print(f"case {result.case_id}: referral from {result.org} (their case {result.their_case}), "
+          f"{result.documents} document(s); signature and every hash verified", file=sys.stderr)
 
 
 def review_set(
@@ -216,6 +255,7 @@ def register(app: typer.Typer) -> None:
     cases_app.command("show")(show)
     cases_app.command("status")(status)
     cases_app.command("export")(export)
+    cases_app.command("import")(import_)
     review_app.command("set")(review_set)
     review_app.command("show")(review_show)
     app.add_typer(cases_app, name="cases")

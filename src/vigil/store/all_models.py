@@ -11,6 +11,7 @@ from vigil.casework import models as casework_models  # noqa: F401
 from vigil.collect import models as collect_models  # noqa: F401
 from vigil.identifiers import models as identifier_models  # noqa: F401
 from vigil.link import models as link_models  # noqa: F401
+from vigil.partners import models as partners_models  # noqa: F401
 from vigil.platforms import models as platform_models  # noqa: F401
 from vigil.reports import models as reports_models  # noqa: F401
 from vigil.safeguard import models as safeguard_models  # noqa: F401

@@ -66,6 +66,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "cases:read": frozenset({A, AN, P}),
     "cases:manage": frozenset({A, AN}),
     "identifiers:exchange": frozenset({A, AN, P}),
+    # Partner organisations: only admins say who they are and what is shared with them; a
+    # partner's members read exactly what was shared with their organisation.
+    "partners:manage": frozenset({A}),
+    "partners:shared": frozenset({P}),
     "query_check:use": frozenset({A, AN, M, P}),
     "campaigns:read": frozenset({A, AN, M, P, V}),
     "campaigns:manage": frozenset({A, M}),
