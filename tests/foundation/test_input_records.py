@@ -20,11 +20,10 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from vigil.cli import app
-from vigil.cli.common import iter_jsonl
 from vigil.documents import MAX_INTEGER_DIGITS, parse_document, parse_json_line
 from vigil.errors import DocumentError, InputError
 from vigil.ingest import ingest_input
-from vigil.ingest.readers import read_csv
+from vigil.ingest.readers import jsonl_records, read_csv
 from vigil.link.prepare import decode_line
 from vigil.store import Store
 from vigil.store.models import DocumentRow
@@ -163,7 +162,7 @@ def test_the_jsonl_readers_of_analyze_link_and_trends_reject_per_line(reader: st
         b'{"id": "d", "text": "x"}\n',
     ]
     if reader == "cli":
-        got = [(n, isinstance(r, InputError)) for n, r in iter_jsonl(io.BytesIO(b"".join(lines)))]
+        got = [(r.line, r.error is not None) for r in jsonl_records(io.BytesIO(b"".join(lines)), 1 << 20)]
     else:
         got = []
         for number, raw in enumerate(lines, start=1):

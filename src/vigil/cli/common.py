@@ -7,8 +7,9 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Annotated, Any, TypeAlias
 
 import typer
 from rich.console import Console
@@ -20,9 +21,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from vigil.documents import iter_json_records
-from vigil.errors import FormatError, InputError
-from vigil.ingest.readers import open_input
+from vigil.errors import DocumentError, FormatError, InputError
+from vigil.ingest.readers import FORMATS, Format, detect_format, open_input, parse_mapping, read_records
 from vigil.settings import Settings, load_settings
 
 stderr_console = Console(stderr=True)
@@ -61,22 +61,48 @@ def open_binary_input(path: Path) -> IO[bytes]:
     return open_input(path)
 
 
-def iter_jsonl(handle: IO[bytes]) -> Iterator[tuple[int, Any | InputError]]:
-    """Yield ``(line_number, object)`` or ``(line_number, error)`` for each non-blank line.
+#: ``--format`` of every command that reads documents (the formats of :mod:`vigil.ingest.readers`).
+FormatOption: TypeAlias = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help=f"Input format ({', '.join(FORMATS)}); default from the file name, JSONL for '-'."),
+]
+#: ``--map`` of every command that reads documents.
+MappingOption: TypeAlias = Annotated[
+    str | None,
+    typer.Option("--map", help="CSV column mapping FIELD=COLUMN,..., e.g. text=description,title=headline."),
+]
 
-    Line numbers are 1-based physical lines. A blank line is skipped, not an error.
-    """
-    yield from iter_json_records(handle)
+
+@dataclass(frozen=True, slots=True)
+class InputSpec:
+    """Where and how a command reads its documents: the path, its format and the CSV column mapping."""
+
+    path: Path
+    format: Format
+    mapping: dict[str, str]
+    max_bytes: int
+
+    @classmethod
+    def of(cls, path: Path, fmt: str | None, mapping: str | None, settings: Settings) -> InputSpec:
+        """Checked once, before any output is written: an unknown format or a bad mapping is an :class:`InputError`."""
+        return cls(path, detect_format(path, fmt), parse_mapping(mapping), settings.ingest_max_record_bytes)
+
+    def records(self, decode: bool = True) -> Iterator[tuple[int, object]]:
+        """``(line, record)`` or ``(line, DocumentError)`` for each record of the input (see :func:`read_records`)."""
+        for record in read_records(self.path, self.format, self.mapping, self.max_bytes, decode=decode):
+            if record.error is not None:
+                yield record.line, DocumentError(record.error, line=record.line)
+            else:
+                yield record.line, record.data
+
+    def total(self) -> int | None:
+        """Lines to read, for a progress bar (None for WARC, whose records are not lines)."""
+        return None if self.format == "warc" else count_lines(self.path)
 
 
-def iter_input_records(path: Path) -> Iterator[tuple[int, Any | InputError]]:
-    """JSONL records of a file or stdin, with per-line errors (see :func:`iter_jsonl`)."""
-    handle = open_binary_input(path)
-    try:
-        yield from iter_jsonl(handle)
-    finally:
-        if handle is not sys.stdin.buffer:
-            handle.close()
+def iter_input_records(path: Path) -> Iterator[tuple[int, object]]:
+    """JSONL records of a file or stdin, with per-line errors (a labelled corpus, for instance)."""
+    return InputSpec(path, "jsonl", {}, Settings.model_fields["ingest_max_record_bytes"].default).records()
 
 
 def progress(total: int | None = None, description: str = "working") -> Progress:

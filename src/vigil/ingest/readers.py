@@ -1,8 +1,15 @@
 """Readers turn an input file into numbered records: a document, or the reason it was rejected.
 
-Each reader yields :class:`Item` objects in file order. ``line`` is the 1-based line on
-which the record starts (for WARC: the 1-based record number). Readers never stop at a bad
-record; only an unreadable file raises :class:`~vigil.errors.FormatError`.
+The one input layer of every command that reads documents (ingest, analyze, link, trends):
+JSONL, CSV (with a column mapping) and WARC. Each format has one reader of
+:class:`Record` objects (the record as read: a decoded JSON value, a mapped CSV row, a WARC
+response's fields); :func:`read_items` checks them against the document contract and yields
+:class:`Item` objects. Commands whose records may carry more than a document (an analysis
+under ``analysis``, entities under ``entities``) read :func:`read_records` instead.
+
+Both come in file order. ``line`` is the 1-based line on which the record starts (for WARC:
+the 1-based record number). Readers never stop at a bad record; only an unreadable file
+raises :class:`~vigil.errors.FormatError`.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ import csv
 import sys
 import zlib
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -42,6 +49,21 @@ class Capture:
     media_type: str
     url: str | None
     captured_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One record as read, before the document contract is checked; ``error`` when it could not be read.
+
+    ``data`` is the decoded JSON value of a JSONL line (its undecoded bytes when read with
+    ``decode=False``), the fields of a CSV row under their contract names, or the fields of
+    a WARC response.
+    """
+
+    line: int
+    data: object = None
+    error: str | None = None
+    capture: Capture | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,17 +102,37 @@ def open_input(path: Path) -> IO[bytes]:
         raise InputError(f"cannot read {path}: {exc.strerror}") from exc
 
 
-def read_jsonl(handle: IO[bytes], max_bytes: int) -> Iterator[Item]:
+def documents_of(records: Iterable[Record]) -> Iterator[Item]:
+    """Each record checked against the document contract: its document, or why it breaks it."""
+    for record in records:
+        if record.error is not None:
+            yield Item(record.line, error=record.error)
+            continue
+        try:
+            yield Item(record.line, document=parse_document(record.data), capture=record.capture)
+        except DocumentError as exc:
+            yield Item(record.line, error=str(exc))
+
+
+def jsonl_records(handle: IO[bytes], max_bytes: int, decode: bool = True) -> Iterator[Record]:
+    """Non-blank lines, decoded; ``decode=False`` leaves the bytes to a worker (a pool then spreads the parsing)."""
     for number, raw in enumerate(handle, start=1):
         if not raw.strip():
             continue
         if len(raw) > max_bytes:
-            yield Item(number, error=f"record is longer than {max_bytes} bytes")
+            yield Record(number, error=f"record is longer than {max_bytes} bytes")
+            continue
+        if not decode:
+            yield Record(number, raw)
             continue
         try:
-            yield Item(number, document=parse_document(parse_json_line(raw)))
+            yield Record(number, parse_json_line(raw))
         except DocumentError as exc:
-            yield Item(number, error=str(exc))
+            yield Record(number, error=str(exc))
+
+
+def read_jsonl(handle: IO[bytes], max_bytes: int) -> Iterator[Item]:
+    return documents_of(jsonl_records(handle, max_bytes))
 
 
 def parse_mapping(spec: str | None) -> dict[str, str]:
@@ -131,6 +173,11 @@ def _csv_value(field: str, value: str) -> Any:
 
 
 def read_csv(handle: IO[bytes], mapping: Mapping[str, str], max_bytes: int) -> Iterator[Item]:
+    return documents_of(csv_records(handle, mapping, max_bytes))
+
+
+def csv_records(handle: IO[bytes], mapping: Mapping[str, str], max_bytes: int) -> Iterator[Record]:
+    """Rows as records under their contract names (``mapping``: field to column); other columns go to ``meta``."""
     csv.field_size_limit(max_bytes)
     lines = _CsvLines(handle)
     # strict: a stray quote is an error, not a field that silently swallows the following rows
@@ -160,23 +207,23 @@ def read_csv(handle: IO[bytes], mapping: Mapping[str, str], max_bytes: int) -> I
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Item(lines.row_start, error=f"not valid CSV: {exc}")
+            yield Record(lines.row_start, error=f"not valid CSV: {exc}")
             lines.resynchronise()
             continue
         if not any(cell.strip() for cell in row):
             continue
         start = lines.row_start
         if lines.row_is_bad:
-            yield Item(start, error="row is not valid UTF-8")
+            yield Record(start, error="row is not valid UTF-8")
             continue
         if len(row) != len(header):
-            yield Item(start, error=f"row has {len(row)} columns, the header has {len(header)}")
+            yield Record(start, error=f"row has {len(row)} columns, the header has {len(header)}")
             lines.resynchronise()
             continue
         try:
-            yield Item(start, document=parse_document(_csv_record(row, field_of_column, meta_columns)))
+            yield Record(start, _csv_record(row, field_of_column, meta_columns))
         except DocumentError as exc:
-            yield Item(start, error=str(exc))
+            yield Record(start, error=str(exc))
 
 
 def _csv_record(row: list[str], field_of_column: Mapping[int, str], meta_columns: Mapping[int, str]) -> dict[str, Any]:
@@ -246,6 +293,10 @@ class _CsvLines:
 
 
 def read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
+    return documents_of(warc_records(path, max_bytes))
+
+
+def warc_records(path: Path, max_bytes: int) -> Iterator[Record]:
     """Each HTML response becomes a document; the raw WARC record goes to the evidence store.
 
     A record that cannot be used (no target URI, bad HTTP headers, no main text) is one
@@ -267,11 +318,11 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
                 if record.format not in ("warc", "arc", "arc2warc") or not record.rec_type:
                     raise ArchiveLoadFailed("not a WARC record")
                 number += 1
-                item = _warc_item(iterator, record, number, raw_reader, max_bytes)
+                item = _warc_record(iterator, record, number, raw_reader, max_bytes)
                 truncated = _truncation(iterator, record)
                 if truncated:
                     start = iterator.get_record_offset()
-                    yield Item(number, error=f"WARC is {truncated}: record {number} (at byte {start}) is cut short")
+                    yield Record(number, error=f"WARC is {truncated}: record {number} (at byte {start}) is cut short")
                     return
                 if item is not None:
                     yield item
@@ -279,7 +330,7 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
             reason = _warc_failure(exc)
             if number == 0:
                 raise FormatError(f"{path} is not a WARC file: {reason}") from exc
-            yield Item(
+            yield Record(
                 number + 1, error=f"unreadable WARC data at byte {iterator.offset} (after record {number}): {reason}"
             )
             return
@@ -305,8 +356,10 @@ def _truncation(iterator: Any, record: Any) -> str | None:
     return None
 
 
-def _warc_item(iterator: Any, record: Any, number: int, raw_reader: IO[bytes], max_bytes: int) -> Item | None:
-    """The item of one WARC record, or None for a record that is not an HTML response."""
+def _warc_record(
+    iterator: Any, record: Any, number: int, raw_reader: IO[bytes], max_bytes: int
+) -> Record | None:
+    """The record of one WARC record, or None for a record that is not an HTML response."""
     if record.rec_type != "response":
         iterator.read_to_end()
         return None
@@ -314,10 +367,10 @@ def _warc_item(iterator: Any, record: Any, number: int, raw_reader: IO[bytes], m
     record_id = record.rec_headers.get_header("WARC-Record-ID") or f"record-{number}"
     if not url:
         iterator.read_to_end()
-        return Item(number, error="response record has no WARC-Target-URI")
+        return Record(number, error="response record has no WARC-Target-URI")
     if record.http_headers is None and url.startswith(("http:", "https:")):
         iterator.read_to_end()
-        return Item(number, error=f"response record for {url} has no readable HTTP headers")
+        return Record(number, error=f"response record for {url} has no readable HTTP headers")
     content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else None) or ""
     if "html" not in content_type.lower():
         iterator.read_to_end()
@@ -327,29 +380,24 @@ def _warc_item(iterator: Any, record: Any, number: int, raw_reader: IO[bytes], m
     raw_reader.seek(iterator.get_record_offset())
     raw = raw_reader.read(iterator.get_record_length())
     if len(payload) > max_bytes:
-        return Item(number, error=f"record payload is longer than {max_bytes} bytes")
+        return Record(number, error=f"record payload is longer than {max_bytes} bytes")
     try:
         captured = parse_timestamp("captured_at", record.rec_headers.get_header("WARC-Date"))
     except DocumentError:
         captured = None
     extracted = extract_main_text(payload, url)
     if extracted is None:
-        return Item(number, error=f"no main text could be extracted from {url}")
+        return Record(number, error=f"no main text could be extracted from {url}")
     title, text = extracted
-    try:
-        document = parse_document(
-            {
-                "id": record_id,
-                "text": text,
-                "title": title,
-                "url": url,
-                "captured_at": captured.isoformat() if captured else None,
-                "meta": {"warc_record_id": record_id, "content_type": content_type},
-            }
-        )
-    except DocumentError as exc:
-        return Item(number, error=str(exc))
-    return Item(number, document=document, capture=Capture(raw, "application/warc", url, captured))
+    fields = {
+        "id": record_id,
+        "text": text,
+        "title": title,
+        "url": url,
+        "captured_at": captured.isoformat() if captured else None,
+        "meta": {"warc_record_id": record_id, "content_type": content_type},
+    }
+    return Record(number, fields, capture=Capture(raw, "application/warc", url, captured))
 
 
 def _warc_iterator_class() -> type[Any]:
@@ -387,16 +435,23 @@ def _open_warc(handle: IO[bytes]) -> Any:
 
 
 def read_items(path: Path, fmt: Format, mapping: Mapping[str, str], max_bytes: int) -> Iterator[Item]:
-    """Items of one input, in file order."""
+    """Documents of one input (or why each record was rejected), in file order."""
+    return documents_of(read_records(path, fmt, mapping, max_bytes))
+
+
+def read_records(
+    path: Path, fmt: Format, mapping: Mapping[str, str], max_bytes: int, *, decode: bool = True
+) -> Iterator[Record]:
+    """Records of one input as read, in file order (``decode``: see :func:`jsonl_records`)."""
     if fmt == "warc":
-        yield from read_warc(path, max_bytes)
+        yield from warc_records(path, max_bytes)
         return
     handle = open_input(path)
     try:
         if fmt == "jsonl":
-            yield from read_jsonl(handle, max_bytes)
+            yield from jsonl_records(handle, max_bytes, decode)
         else:
-            yield from read_csv(handle, mapping, max_bytes)
+            yield from csv_records(handle, mapping, max_bytes)
     finally:
         if handle is not sys.stdin.buffer:
             handle.close()
