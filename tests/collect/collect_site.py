@@ -6,6 +6,7 @@ HTML, a 20 MB page, ETags, an image, and an RSS feed. Every request is logged wi
 from __future__ import annotations
 
 import hashlib
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -98,6 +99,11 @@ def make_handler(site: LocalSite) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, format: str, *args: object) -> None:
             return None
+
+        def setup(self) -> None:
+            super().setup()
+            # headers and body are two writes; without TCP_NODELAY each response waits for a delayed ACK
+            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def do_GET(self) -> None:
             path = self.path

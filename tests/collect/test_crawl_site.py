@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 
 import pytest
 import sqlalchemy as sa
@@ -46,7 +47,7 @@ def test_first_run_is_polite_and_honest(site: LocalSite, collect_settings: Setti
     assert {headers["user-agent"] for _, _, headers in site.log} == {"VigilCollector/0.1.0 (+collect-tests@vigil.invalid)"}
     # one request at a time, DELAY apart; Retry-After honoured
     times = [t for t, _, _ in site.log]
-    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     assert min(gaps) >= DELAY - SLACK, gaps
     flaky = [t for t, path, _ in site.log if path == "/ad/flaky"]
     assert len(flaky) == 2 and flaky[1] - flaky[0] >= 1.0 - SLACK

@@ -54,11 +54,11 @@ def test_a_good_profile_and_its_defaults() -> None:
 
 def test_profile_files_are_named_by_their_profile(tmp_path: Path) -> None:
     (tmp_path / "other.yaml").write_text(GOOD, encoding="utf-8")
-    with pytest.raises(ConfigError, match="must be in a file named board.yaml"):
+    with pytest.raises(ConfigError, match=r"must be in a file named board\.yaml"):
         load_profile(tmp_path / "other.yaml")
     with pytest.raises(NotFoundError, match="no profile 'board'"):
         find_profile(tmp_path, "board")
-    with pytest.raises(ConfigError, match="other.yaml"):
+    with pytest.raises(ConfigError, match=r"other\.yaml"):
         all_profiles(tmp_path)
     (tmp_path / "other.yaml").rename(tmp_path / "board.yaml")
     assert find_profile(tmp_path, "board").name == "board"
