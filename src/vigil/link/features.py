@@ -314,7 +314,9 @@ def build_features(
     """Linking features of ``document`` given its extracted ``entities`` (and their spans, when known)."""
     hash_token = hasher or TokenHasher()
     names = _strings(_as_list(entities.get("names")))
-    locations = _strings([*_as_list(entities.get("locations")), document.location])
+    # The ad's stated place leads: a route is drawn from ``locations[0]``, and a place named in the
+    # text may be where someone comes from ("from Ukraine"), not where the ad is.
+    locations = _strings([document.location, *_as_list(entities.get("locations"))])
     text = f"{document.title}\n{document.text}" if document.title else document.text
     masked = mask_spans(document.text, spans)
     if document.title:

@@ -8,26 +8,40 @@ without ``documents:contacts`` see them masked (by the one redaction policy, see
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from typing import Annotated, Any
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from typing import Annotated, Any, Final, Literal
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from vigil.casework.models import NETWORK, REVIEW_STATES
+from vigil.casework.reviews import reviews_of
 from vigil.errors import NotFoundError
+from vigil.scoring.models import LEVELS
 from vigil.store import Store
 from vigil.web import audit
-from vigil.web.app import NavItem, render
+from vigil.web.app import NavItem, render, templates
 from vigil.web.i18n import N_
+from vigil.web.pages.cache import cached
+from vigil.web.pages.codes import TEMPLATE_GLOBALS
 from vigil.web.pages.contacts import ContactView, contact_view
-from vigil.web.pages.networks_data import NetworkView, largest_networks, load_network, timeline
+from vigil.web.pages.networks_data import NetworkRow, NetworkView, load_network, network_rows, timeline
 from vigil.web.permissions import Principal, require
 
 router = APIRouter()
 nav = (NavItem("/networks", N_("Networks"), "networks:read", order=300),)
 
 NETWORKS_LISTED = 100
+#: How long the triage list's rollups are reused between requests.
+TRIAGE_TTL_SECONDS: Final = 30.0
+SortKey = Literal["risk", "size", "cities", "platforms", "first_seen", "last_seen", "review"]
+_EPOCH: Final = datetime.min.isoformat()
+_REVIEW_ORDER: Final = {state: n for n, state in enumerate(REVIEW_STATES)}
 ClusterId = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[\w.:\-]+$")]
 
 
@@ -49,9 +63,149 @@ def _open(request: Request, cluster_id: str, principal: Principal) -> tuple[Netw
     return view, contacts
 
 
+@dataclass(frozen=True)
+class TriageRow:
+    """A network in the list with its review state (``new`` when nobody has reviewed it)."""
+
+    network: NetworkRow
+    review: str
+
+
+SORT_KEYS: Final[dict[str, Callable[[TriageRow], Any]]] = {
+    "risk": lambda r: (r.network.risk.score, r.network.size),
+    "size": lambda r: (r.network.size, r.network.risk.score),
+    "cities": lambda r: (len(r.network.cities), r.network.size),
+    "platforms": lambda r: (len(r.network.platforms), r.network.size),
+    "first_seen": lambda r: (r.network.first_seen.isoformat() if r.network.first_seen else _EPOCH, r.network.size),
+    "last_seen": lambda r: (r.network.last_seen.isoformat() if r.network.last_seen else _EPOCH, r.network.size),
+    "review": lambda r: (_REVIEW_ORDER.get(r.review, 0), r.network.risk.score),
+}
+#: Columns sorted largest (or latest) first when first clicked.
+ASCENDING_FIRST: Final = frozenset({"review"})
+
+
+@dataclass(frozen=True)
+class TriageFilter:
+    """What the analyst narrows the list to; blank fields do not filter."""
+
+    level: str | None = None
+    review: str | None = None
+    city: str | None = None
+    platform: str | None = None
+    indicator: str | None = None
+
+    def keeps(self, row: TriageRow) -> bool:
+        network = row.network
+        if self.level and LEVELS.index(network.risk.level) > LEVELS.index(self.level):
+            return False
+        if self.review and row.review != self.review:
+            return False
+        if self.city and not any(self.city.casefold() in c.casefold() for c in network.cities):
+            return False
+        if self.platform and not any(self.platform.casefold() in p.casefold() for p in network.platforms):
+            return False
+        return not self.indicator or self.indicator in network.indicators
+
+
+def triage(
+    rows: list[NetworkRow], states: dict[str, str], wanted: TriageFilter, sort: str, descending: bool
+) -> list[TriageRow]:
+    """The networks ``wanted`` keeps, with their review state, in the asked order (pure)."""
+    listed = [TriageRow(r, states.get(r.cluster_id, "new")) for r in rows]
+    kept = [r for r in listed if wanted.keeps(r)]
+    kept.sort(key=lambda r: r.network.cluster_id)
+    kept.sort(key=SORT_KEYS[sort], reverse=descending)
+    return kept
+
+
+async def _triage_rows(request: Request, principal: Principal, wanted: TriageFilter, sort: str, descending: bool) -> list[TriageRow]:
+    store = _store(request)
+    rows = await run_in_threadpool(cached, request, "networks:triage", TRIAGE_TTL_SECONDS, lambda: network_rows(store))
+    states: dict[str, str] = {}
+    if principal.can("reviews:manage"):
+        with store.session() as session:
+            states = {t: r.state for t, r in reviews_of(session, NETWORK, [r.cluster_id for r in rows]).items()}
+    return triage(rows, states, wanted, sort, descending)
+
+
+Blank = Annotated[str | None, Query(max_length=200)]
+
+
+def _blank(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
 @router.get("/networks", include_in_schema=False)
-def networks_page(request: Request, _principal: Annotated[Principal, Depends(require("networks:read"))]) -> Response:
-    return render(request, "pages/networks.html", {"networks": largest_networks(_store(request), NETWORKS_LISTED)})
+async def networks_page(
+    request: Request,
+    principal: Annotated[Principal, Depends(require("networks:read"))],
+    sort: Annotated[SortKey, Query()] = "risk",
+    direction: Annotated[Literal["asc", "desc"] | None, Query(alias="dir")] = None,
+    level: Annotated[Literal["", "high", "medium", "low"], Query()] = "",
+    review: Annotated[Literal["", "new", "in_review", "escalated", "dismissed", "actioned"], Query()] = "",
+    city: Blank = None,
+    platform: Blank = None,
+    indicator: Blank = None,
+) -> Response:
+    wanted = TriageFilter(level or None, review or None, _blank(city), _blank(platform), _blank(indicator))
+    descending = direction == "desc" if direction else sort not in ASCENDING_FIRST
+    rows = await _triage_rows(request, principal, wanted, sort, descending)
+    context = {
+        "networks": rows[:NETWORKS_LISTED], "matched": len(rows), "sort": sort, "descending": descending,
+        "wanted": wanted, "levels": LEVELS, "show_review": principal.can("reviews:manage"),
+        "indicator_ids": sorted({i for r in rows for i in r.network.indicators}),
+        "filter_query": urlencode([(k, v) for k, v in asdict(wanted).items() if v]),
+    }
+    return render(request, "pages/networks.html", context)
+
+
+class NetworkRiskOut(BaseModel):
+    score: float
+    level: str
+    baseline: float = Field(description="Log-odds the rollup starts from: the strongest ad's, or the no-evidence score.")
+    logit: float
+    strongest: str | None = Field(description="Id of the network's highest-scored ad.")
+    scored: int = Field(description="Ads of the network scored in this store.")
+    high: int = Field(description="Of those, how many are high-risk.")
+    contributions: list[dict[str, Any]] = Field(description="Feature, log-odds contribution and source; baseline plus these is the logit.")
+
+
+class NetworkListItem(BaseModel):
+    cluster: str
+    size: int
+    risk: NetworkRiskOut
+    indicators: list[str]
+    cities: list[str]
+    platforms: list[str]
+    first_seen: str | None
+    last_seen: str | None
+    review: str = Field(description="Review state; 'new' when never reviewed or when the caller may not review.")
+
+
+@router.get("/api/v1/networks", response_model=list[NetworkListItem], tags=["networks"])
+async def api_networks(
+    request: Request,
+    principal: Annotated[Principal, Depends(require("networks:read"))],
+    sort: Annotated[SortKey, Query()] = "risk",
+    direction: Annotated[Literal["asc", "desc"] | None, Query(alias="dir")] = None,
+    level: Annotated[Literal["", "high", "medium", "low"], Query(description="At least this risk level.")] = "",
+    review: Annotated[Literal["", "new", "in_review", "escalated", "dismissed", "actioned"], Query()] = "",
+    city: Blank = None,
+    platform: Blank = None,
+    indicator: Blank = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = NETWORKS_LISTED,
+) -> list[dict[str, Any]]:
+    """Networks with their risk rollup, size, cities, platforms, first and last seen and review state."""
+    wanted = TriageFilter(level or None, review or None, _blank(city), _blank(platform), _blank(indicator))
+    descending = direction == "desc" if direction else sort not in ASCENDING_FIRST
+    rows = await _triage_rows(request, principal, wanted, sort, descending)
+    return [
+        {"cluster": r.network.cluster_id, "size": r.network.size, "risk": r.network.risk.to_json(),
+         "indicators": list(r.network.indicators), "cities": list(r.network.cities), "platforms": list(r.network.platforms),
+         "first_seen": r.network.first_seen.isoformat() if r.network.first_seen else None,
+         "last_seen": r.network.last_seen.isoformat() if r.network.last_seen else None, "review": r.review}
+        for r in rows[:limit]
+    ]
 
 
 @router.get("/networks/{cluster_id}", include_in_schema=False)
@@ -71,6 +225,7 @@ def network_page(
         "timeline": timeline(view),
         "shared": sorted(view.shared.items(), key=lambda kv: (-kv[1], kv[0])),
         "links": summary.get("links") or {},
+        "risk": view.risk,
     }
     return render(request, "pages/network.html", context)
 
@@ -121,6 +276,7 @@ class NetworkOut(BaseModel):
     shared_identifiers: dict[str, int] = Field(description="Identifier (masked for roles without contact access) -> ads carrying it.")
     summary: dict[str, Any] = Field(description="The linking summary: indicators, template and slots, timeline.")
     graph: dict[str, Any] = Field(description="Cytoscape.js elements: ads, shared identifiers, template links.")
+    risk: NetworkRiskOut | None = Field(description="The network's risk rolled up from its ads and network indicators.")
 
 
 @router.get("/api/v1/networks/{cluster_id}", response_model=NetworkOut, tags=["networks"])
@@ -148,4 +304,10 @@ def api_network(
         "shared_identifiers": {view.display_identifier(k): n for k, n in view.shared.items()},
         "summary": summary,
         "graph": view.graph,
+        "risk": view.risk.to_json() if view.risk is not None else None,
     }
+
+
+def configure_app(_app: FastAPI) -> None:
+    # Raw codes (indicator ids, segments, audiences) in the reader's language, for every page.
+    templates.env.globals.update(TEMPLATE_GLOBALS)

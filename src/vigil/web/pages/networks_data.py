@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Final
+from datetime import UTC, datetime
+from typing import Any, Final, overload
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -20,12 +20,17 @@ from sqlalchemy.orm import Session
 from vigil.link.core import KIND_TEMPLATE
 from vigil.link.features import identifier_kind
 from vigil.link.models import LinkCluster, LinkDocument, LinkEdge, linked_entry
+from vigil.link.risk import MemberRisk, NetworkRisk, network_risk
 from vigil.redaction import CONTACT_IDENTIFIER_KINDS, mask_identifier
 from vigil.store import Store
 from vigil.store.models import AnalysisRow, DocumentRow
 
 MAX_GRAPH_ADS: Final = 300
 MAX_TEMPLATE_EDGES: Final = 2000
+#: Networks read for the triage list, largest first; the list filters and sorts these.
+MAX_TRIAGED: Final = 2000
+#: Cluster ids per query when reading the members of many networks.
+CLUSTER_CHUNK: Final = 500
 #: Identifier kinds that point at a person or a contact point; other kinds (image hashes) are not masked.
 CONTACT_KINDS: Final = CONTACT_IDENTIFIER_KINDS
 
@@ -66,6 +71,7 @@ class NetworkView:
     show_contacts: bool
     truncated: bool = False
     graph: dict[str, Any] = field(default_factory=dict)
+    risk: NetworkRisk | None = None
 
     def display_identifier(self, key: str) -> str:
         return key if self.show_contacts else mask_identifier(key)
@@ -104,6 +110,99 @@ def largest_networks(store: Store, limit: int) -> list[dict[str, Any]]:
             "last_seen": _parse_time(summary.get("last_seen")),
         })
     return out
+
+
+@dataclass(frozen=True)
+class NetworkRow:
+    """One network in the triage list: its risk rollup and where and when its ads appeared."""
+
+    cluster_id: str
+    size: int
+    risk: NetworkRisk
+    indicators: tuple[str, ...]
+    cities: tuple[str, ...]
+    platforms: tuple[str, ...]
+    first_seen: datetime | None
+    last_seen: datetime | None
+
+
+@dataclass
+class _Gathered:
+    members: list[MemberRisk] = field(default_factory=list)
+    cities: set[str] = field(default_factory=set)
+    platforms: set[str] = field(default_factory=set)
+    seen: list[datetime] = field(default_factory=list)
+
+
+def _timeline_places(summary: dict[str, Any]) -> dict[str, str]:
+    return {
+        str(t["id"]): str(t["location"])
+        for t in summary.get("timeline") or []
+        if isinstance(t, dict) and t.get("id") is not None and t.get("location")
+    }
+
+
+def network_rows(store: Store, limit: int = MAX_TRIAGED) -> list[NetworkRow]:
+    """The largest ``limit`` networks with their risk rollup, cities, platforms and dates."""
+    with store.session() as session:
+        clusters = session.execute(
+            sa.select(LinkCluster.cluster, LinkCluster.size, LinkCluster.summary)
+            .order_by(LinkCluster.size.desc(), LinkCluster.cluster)
+            .limit(limit)
+        ).all()
+        gathered: dict[str, _Gathered] = defaultdict(_Gathered)
+        names = [c.cluster for c in clusters]
+        for start in range(0, len(names), CLUSTER_CHUNK):
+            found = session.execute(
+                sa.select(
+                    LinkDocument.cluster, LinkDocument.doc_id, DocumentRow.location, DocumentRow.platform,
+                    DocumentRow.posted_at, AnalysisRow.risk_score, AnalysisRow.risk_level,
+                )
+                .outerjoin(DocumentRow, linked_entry(DocumentRow.pk, DocumentRow.doc_id))
+                .outerjoin(AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
+                .where(LinkDocument.cluster.in_(names[start : start + CLUSTER_CHUNK]))
+            ).all()
+            for row in found:
+                into = gathered[row.cluster]
+                into.members.append(MemberRisk(row.doc_id, row.risk_score, row.risk_level))
+                if row.location:
+                    into.cities.add(row.location)
+                if row.platform:
+                    into.platforms.add(row.platform)
+                if row.posted_at is not None:
+                    into.seen.append(row.posted_at)
+    out = []
+    for cluster in clusters:
+        summary = cluster.summary if isinstance(cluster.summary, dict) else {}
+        into = gathered[cluster.cluster]
+        indicators = [i for i in summary.get("indicators") or [] if isinstance(i, dict) and i.get("id")]
+        # Ads linked but not stored here still have the place linking read for them.
+        cities = into.cities or set(_timeline_places(summary).values())
+        seen = sorted(_aware(t) for t in into.seen)
+        first = _aware(_parse_time(summary.get("first_seen"))) or (seen[0] if seen else None)
+        last = _aware(_parse_time(summary.get("last_seen"))) or (seen[-1] if seen else None)
+        out.append(NetworkRow(
+            cluster_id=cluster.cluster,
+            size=cluster.size,
+            risk=network_risk(into.members, indicators),
+            indicators=tuple(sorted({str(i["id"]) for i in indicators})),
+            cities=tuple(sorted(cities)),
+            platforms=tuple(sorted(into.platforms)),
+            first_seen=first,
+            last_seen=last,
+        ))
+    return out
+
+
+@overload
+def _aware(value: datetime) -> datetime: ...
+@overload
+def _aware(value: None) -> None: ...
+def _aware(value: datetime | None) -> datetime | None:
+    """Times from SQLite come back naive; they are stored in UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -148,7 +247,8 @@ def _members(session: Session, rows: Sequence[LinkDocument]) -> list[Member]:
             title=doc.title if doc is not None else None,
             platform=doc.platform if doc is not None else None,
             posted_at=(doc.posted_at if doc is not None else None) or _parse_time(facts.get("posted_at")),
-            location=str(locations[0]) if locations else (doc.location if doc is not None else None),
+            # The ad's own stated place first: places named in its text may be where someone comes from.
+            location=(doc.location if doc is not None else None) or (str(locations[0]) if locations else None),
             risk_level=doc.risk_level if doc is not None else None,
             risk_score=doc.risk_score if doc is not None else None,
             identifiers=tuple(str(k) for k in facts.get("identifiers", [])),
@@ -189,6 +289,8 @@ def load_network(store: Store, cluster_id: str, *, show_contacts: bool) -> Netwo
         truncated=truncated,
     )
     view.graph = graph_elements(view)
+    indicators = [i for i in summary.get("indicators") or [] if isinstance(i, dict)]
+    view.risk = network_risk((MemberRisk(m.doc_id, m.risk_score, m.risk_level) for m in members), indicators)
     return view
 
 

@@ -20,13 +20,19 @@
       style: [
         { selector: "node[type = 'ad']", style: {
           "background-color": function (n) { return LEVEL_COLOURS[n.data("level")] || LEVEL_COLOURS.none; },
-          "label": "data(label)", "font-size": 9, "color": "#1b1f24", "width": 16, "height": 16,
+          "label": "data(label)", "color": "#1b1f24", "width": 16, "height": 16,
           "text-valign": "bottom", "text-margin-y": 3 } },
+        // Labels readable over edges and at a distance: a white halo, wrapped and cut, and hidden
+        // when zoomed out too far to read (the tooltip-free graph keeps its ids in the table below).
+        { selector: "node", style: {
+          "font-size": 11, "text-outline-color": "#ffffff", "text-outline-width": 2, "min-zoomed-font-size": 7,
+          "text-wrap": "ellipsis", "text-max-width": 120 } },
         { selector: "node[type = 'identifier']", style: {
-          "shape": "diamond", "background-color": "#067647", "label": "data(label)", "font-size": 9,
+          "shape": "diamond", "background-color": "#067647", "label": "data(label)",
           "color": "#067647", "width": function (n) { return 14 + 3 * Math.min(10, n.data("count") || 2); },
           "height": function (n) { return 14 + 3 * Math.min(10, n.data("count") || 2); },
           "text-valign": "top", "text-margin-y": -3 } },
+        { selector: "node[type = 'identifier']", style: { "font-size": 11, "text-outline-color": "#ffffff", "text-outline-width": 2 } },
         { selector: "edge[type = 'shares']", style: { "width": 1.2, "line-color": "#98a2b3" } },
         { selector: "edge[type = 'template']", style: { "width": 1.5, "line-color": "#7a5af8", "line-style": "dashed" } },
         { selector: ":selected", style: { "border-width": 3, "border-color": "#f5b800" } }
