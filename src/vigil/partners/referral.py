@@ -21,6 +21,7 @@ import io
 import json
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -131,7 +132,7 @@ def _unpack(data: bytes, label: str) -> dict[str, bytes]:
                 raise IntegrityError(f"{info.filename}: stored twice in the package")
             try:
                 files[info.filename] = archive.read(info)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
                 raise IntegrityError(f"{info.filename}: damaged in the package ({exc.__class__.__name__})") from exc
     return files
 
