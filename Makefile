@@ -18,8 +18,9 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml $(CONSTRAINTS)
 	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[dev]'
 	touch $(VENV)/.installed $@
 
-## run: install, load the demo corpus, serve the analyst app on http://127.0.0.1:8000
+## run: install, load the demo corpus, serve the analyst app on http://127.0.0.1:8000 (another port: VIGIL_PORT=8001 make run)
 run: $(VENV)/.installed
+	$(BIN)/python -c 'import sys; from vigil.cli.web import port_problem; from vigil.settings import load_settings; s = load_settings(); sys.exit(port_problem(s.host, s.port))'
 	$(BIN)/vigil demo
 	$(BIN)/vigil serve --insecure-cookies
 

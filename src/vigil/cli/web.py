@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,7 +13,7 @@ import typer
 
 from vigil.cli.common import get_settings, open_output, write_jsonl
 from vigil.cli.groups import audit_app
-from vigil.errors import AuditError, InputError, NotFoundError
+from vigil.errors import AuditError, ConfigError, InputError, NotFoundError
 from vigil.store import Store
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ def serve(
         updates["cookie_secure"] = False
     if updates:
         settings = settings.model_copy(update=updates)
+    check_port(settings.host, settings.port)
     app = create_app(settings)
     print(f"Vigil is serving on http://{settings.host}:{settings.port}", file=sys.stderr)
     uvicorn.run(
@@ -71,6 +73,28 @@ def serve(
         proxy_headers=forwarded_allow_ips is not None,
         forwarded_allow_ips=forwarded_allow_ips,
     )
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why Vigil cannot listen on ``host:port`` and how to pick another port, or None when it can."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            other = port + 1 if port < 65535 else 8000
+            return (
+                f"cannot listen on {host}:{port} ({exc.strerror or exc}): another program is using it. "
+                f"Pick another port with --port {other} or VIGIL_PORT={other} (VIGIL_PORT={other} make run)."
+            )
+    return None
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse to start (before saying "serving on") when ``host:port`` is taken."""
+    if (problem := port_problem(host, port)) is not None:
+        raise ConfigError(problem)
 
 
 def _read_password(password_file: Path | None) -> str:

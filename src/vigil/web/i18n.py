@@ -115,7 +115,13 @@ class Localizer:
 
     def gettext(self, message: str, **variables: Any) -> str:
         text = translations(self.lang).gettext(message)
-        return text % variables if variables else text
+        if not variables:
+            return text
+        for name, value in variables.items():
+            # A value that ends a sentence itself ("2026 р.") takes the place of the message's full stop.
+            if isinstance(value, str) and value.endswith("."):
+                text = text.replace(f"%({name})s.", f"%({name})s")
+        return text % variables
 
     def ngettext(self, singular: str, plural: str, n: int, **variables: Any) -> str:
         text = translations(self.lang).ngettext(singular, plural, n)
@@ -136,6 +142,12 @@ class Localizer:
             return ""
         return babel_numbers.format_decimal(value, locale=self.locale)
 
+    def format_score(self, value: float | None) -> str:
+        """A risk score with two decimals always ("0.87", "1.00"), so it never reads as a count."""
+        if value is None:
+            return ""
+        return babel_numbers.format_decimal(value, format="0.00", locale=self.locale)
+
     def format_percent(self, value: float | None) -> str:
         if value is None:
             return ""
@@ -150,6 +162,7 @@ class Localizer:
             "format_datetime": self.format_datetime,
             "format_number": self.format_number,
             "format_percent": self.format_percent,
+            "format_score": self.format_score,
             "lang": self.lang,
         }
 

@@ -95,7 +95,7 @@ def query_from_form(params: dict[str, str]) -> SearchQuery:
         text=params.get("q", ""),
         platform=_blank(params.get("platform")),
         kind=_blank(params.get("kind")),
-        lang=_blank(params.get("lang")),
+        lang=_blank(params.get(DOCUMENT_LANGUAGE_FIELD)),
         indicator=_blank(params.get("indicator")),
         risk_level=_blank(params.get("risk")),
         posted_from=_date(params.get("from"), "from"),
@@ -109,7 +109,9 @@ def query_from_form(params: dict[str, str]) -> SearchQuery:
 #: Stored primary keys are 64-bit; anything larger is not a document (and would overflow the driver).
 DocumentPk = Annotated[int, FastApiPath(ge=1, le=2**63 - 1)]
 
-FORM_FIELDS = ("q", "platform", "kind", "lang", "indicator", "risk", "from", "to", "sort", "per_page")
+#: The documents' language filter; ``lang`` is the interface's language (i18n.LANGUAGE_PARAM), a separate choice.
+DOCUMENT_LANGUAGE_FIELD = "doc_lang"
+FORM_FIELDS = ("q", "platform", "kind", DOCUMENT_LANGUAGE_FIELD, "indicator", "risk", "from", "to", "sort", "per_page")
 
 
 def audited_search(request: Request, principal: Principal, query: SearchQuery) -> SearchPage:
