@@ -11,45 +11,16 @@ its offsets.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from data_tables import gazetteer_surfaces, lexicon_terms
 from vigil.extract.language import SUPPORTED_LANGUAGES
-from vigil.extract.resources import read_data_text
 from vigil.pipeline import Pipeline
 
-LEXICON_DIR = Path(__file__).resolve().parents[2] / "src" / "vigil" / "recognizers" / "lexicons"
 #: Places per sweep test: the gazetteer is cut into slices so a failure names its slice.
 SLICES = 8
-
-
-def _gazetteer_surfaces() -> list[str]:
-    rows = (line.split("\t", 1)[0] for line in read_data_text("gazetteer.tsv").splitlines())
-    return [row for row in rows if row and not row.startswith("#")]
-
-
-def _lexicon_terms() -> list[tuple[str, str]]:
-    """``(language, literal text)`` for every phrase of every lexicon file (syntax made literal)."""
-    out: list[tuple[str, str]] = []
-    for path in sorted(LEXICON_DIR.glob("*/*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        lang = path.stem if path.stem in SUPPORTED_LANGUAGES else "en"
-        for key in ("terms", "negations", "negations_after", "exclude", "context"):
-            for entry in data.get(key) or ():
-                phrase = entry.get("term") if isinstance(entry, dict) else entry
-                if isinstance(phrase, str):
-                    out.append((lang, _literal(phrase)))
-        for pair in data.get("near") or ():
-            words = [w for side in ("a", "b") for w in pair.get(side, ())]
-            out.append((lang, _literal(" ".join(str(w) for w in words))))
-    return out
-
-
-def _literal(phrase: str) -> str:
-    return phrase.replace("*", "").replace("~", " ").replace("#", "25").strip()
 
 
 def _documents(values: list[tuple[str, str]]) -> Iterator[dict[str, Any]]:
@@ -75,7 +46,7 @@ def _check(pipeline: Pipeline, document: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("part", range(SLICES))
 def test_every_place_name_analyses(pipeline: Pipeline, part: int) -> None:
-    surfaces = _gazetteer_surfaces()
+    surfaces = gazetteer_surfaces()
     chosen = surfaces[part::SLICES]
     langs = SUPPORTED_LANGUAGES
     values = [(langs[(n * SLICES + part) % len(langs)], s) for n, s in enumerate(chosen)]
@@ -88,7 +59,7 @@ def test_every_place_name_analyses(pipeline: Pipeline, part: int) -> None:
 
 
 def test_every_lexicon_term_analyses_in_every_language(pipeline: Pipeline) -> None:
-    terms = _lexicon_terms()
+    terms = lexicon_terms()
     assert len(terms) > 5000, "the lexicon sweep found too few terms; has the layout changed?"
     for document in _documents(terms):
         _check(pipeline, document)
