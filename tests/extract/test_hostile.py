@@ -68,6 +68,7 @@ HOSTILE = {
     "spaced at signs": "a @ b . " * 40_000,
     "platform names": "telegram anna_v " * 20_000,
     "resolve links": "tg://resolve?domain=" * 15_000,
+    "stated countries": "uk number polski numer " * 15_000,
     "empty": "",
 }
 

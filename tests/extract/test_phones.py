@@ -125,6 +125,8 @@ def test_unusual_separators_make_no_phones(extractor: EntityExtractor, lang: str
         ("de", "Deutsche Nummer 07911 123456", None, "+497911123456", "+447911123456"),
         ("pl", "numer niemiecki 07911 123456", None, "+497911123456", "+447911123456"),
         ("uk", "Німецький номер 07911 123456", None, "+497911123456", "+447911123456"),
+        # a nationality next to a number word states no country for the number
+        ("en", "I am Ukrainian, number 0721 234 567", None, "+40721234567", "+380721234567"),
     ],
 )
 def test_phone_keeps_its_own_country(

@@ -24,6 +24,8 @@ from vigil.extract.resources import load_yaml
 _PHONE_PUNCTUATION: Final = frozenset("0123456789+()-./ \u2013\u2014")
 #: Confidence of a phone that is possible but held by no operator (a drama or test range).
 UNALLOCATED_CONFIDENCE: Final = 0.5
+#: Most characters between a country word and a number word ("UK number", "numer: polski").
+STATED_GAP: Final = 3
 #: Characters before a place searched for an origin word ("from", "з", "aus").
 ORIGIN_BEFORE: Final = 24
 _REGIONS: Final = frozenset(phonenumbers.SUPPORTED_REGIONS)
@@ -49,13 +51,13 @@ class EntityExtractor:
         self.tld_regions: dict[str, str] = {str(k): str(v) for k, v in contacts["tld_regions"].items()}
         origin = word_alternation(str(w).casefold() for words in contacts["origin_words"].values() for w in words)
         self._origin = re.compile(rf"(?<!{LETTER})(?:{origin})\s?$")
-        number_words = [str(w).casefold() for w in contacts["number_words"]]
-        self._stated = WordIndex(
-            (phrase, str(region))
+        # "UK number", "numer polski": a country word and a number word side by side. The
+        # number words are looked for first (two small indexes, the second only when needed).
+        self._number_words = WordIndex((str(w).casefold(), True) for w in contacts["number_words"])
+        self._country_words = WordIndex(
+            (str(country).casefold(), str(region))
             for region, countries in contacts["number_countries"].items()
             for country in countries
-            for word in number_words
-            for phrase in (f"{str(country).casefold()} {word}", f"{word} {str(country).casefold()}")
         )
         # Documents of one source repeat a few location values; a lookup per value is enough.
         self._location_cache: dict[str, list[str]] = {}
@@ -80,7 +82,9 @@ class EntityExtractor:
         stated: Iterable[str] = (),
     ) -> list[str]:
         """Regions to read national phone numbers in, most specific first."""
-        explicit = self.explicit_regions(location, hosts, stated)
+        return self._hints(lang, self.explicit_regions(location, hosts, stated), places)
+
+    def _hints(self, lang: str | None, explicit: Iterable[str], places: Iterable[str]) -> list[str]:
         regions = [*explicit, *places, *self.language_regions.get(lang or "", ())]
         return [r for r in dict.fromkeys(regions) if r in _REGIONS]
 
@@ -97,6 +101,25 @@ class EntityExtractor:
                 regions.append(self.tld_regions.get(tld, tld.upper()))
         regions.extend(stated)
         return [r for r in dict.fromkeys(regions) if r in _REGIONS]
+
+    def _stated_regions(self, text: str, padded: str) -> list[str]:
+        """Countries stated for a phone number ("UK number", "Польський номер", "numer: polski").
+
+        Only a space or a colon may stand between the words, so "I am Ukrainian, number ..."
+        states no country (a nationality is never a hint).
+        """
+        numbers = self._number_words.find(padded)
+        if not numbers:
+            return []
+        starts = {start for start, _, _ in numbers}
+        ends = {end for _, end, _ in numbers}
+        stated: list[str] = []
+        for start, end, region in self._country_words.find(padded):
+            after = any(at in starts and _stated_gap(text[end:at]) for at in range(end + 1, end + 1 + STATED_GAP))
+            before = any(at in ends and _stated_gap(text[at:start]) for at in range(start - STATED_GAP, start))
+            if after or before:
+                stated.append(region)
+        return stated
 
     def _split_places(self, text: str, places: Iterable[tuple[int, int, Place]]) -> tuple[list[str], list[str]]:
         """Countries of the places an ad names: ``(hints, origins)``, origins being where
@@ -136,7 +159,7 @@ class EntityExtractor:
             s, e = nt.span(start, end)
             spans.append(EntitySpan("urls", nt.original[s:e], s, e, nt.original[s:e], field))
             contacts.add(start, end)
-        for start, end, url in self.urls.find_disguised(light, contacts):
+        for start, end, url in self.urls.find_disguised(light, contacts, padded):
             add("urls", url, start, end, note="obfuscated")
             contacts.add(start, end)
         for start, end, value in self.handles.find(light, email_spans, padded):
@@ -146,10 +169,10 @@ class EntityExtractor:
         places = [p for p in self.locations.find(text, padded) if not contacts.overlaps(p[0], p[1])]
         for start, end, place in places:
             add("locations", place.canonical, start, end)
-        stated = [region for _, _, region in self._stated.find(padded)]
+        stated = self._stated_regions(text, padded)
         explicit = self.explicit_regions(location, hosts, stated)
-        hinted, origins = self._split_places(text, places)
-        regions = self.region_hints(lang, location, hosts, hinted, stated)
+        hinted, origins = self._split_places(text, places) if places else ([], [])
+        regions = self._hints(lang, explicit, hinted)
 
         digits = self.digits(nt, padded)
         digits_padded = padded if len(digits.text) == len(text) else pad(digits.text)
@@ -174,6 +197,10 @@ class EntityExtractor:
             spans.append(EntitySpan("names", name, start, end, nt.original[start:end], field))
         spans.sort(key=lambda sp: (sp.start, sp.end))
         return spans
+
+
+def _stated_gap(gap: str) -> bool:
+    return bool(gap) and not gap.strip(" :")
 
 
 def entities_contract(spans: Iterable[EntitySpan]) -> dict[str, list[Any]]:

@@ -152,10 +152,45 @@ def _has_trunk(digits: str, region: str) -> bool | None:
     return None if prefix is None else prefix.match(digits) is not None
 
 
+@lru_cache(maxsize=512)
+def _plan_shape(region: str) -> tuple[frozenset[int], re.Pattern[str], re.Pattern[str] | None] | None:
+    """Lengths and pattern every valid national significant number of ``region`` has, and
+    the national prefix ``phonenumbers`` strips before reading one."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    desc = metadata.general_desc if metadata is not None else None
+    if metadata is None or desc is None or not desc.national_number_pattern:
+        return None
+    strip = metadata.national_prefix_for_parsing or metadata.national_prefix
+    if metadata.national_prefix_transform_rule or (strip and "(" in strip):
+        return None  # carrier codes and rewritten prefixes (Brazil): no cheap shortcut
+    return (
+        frozenset(desc.possible_length or ()),
+        re.compile(desc.national_number_pattern),
+        re.compile(strip) if strip else None,
+    )
+
+
+def _fits_plan(digits: str, region: str) -> bool:
+    """A cheap necessary condition for ``_valid_e164(digits, region)``: the number, with or
+    without its trunk prefix, has a length and shape the region's plan allows. Reading a
+    national number in every covered region would otherwise parse it some twenty times."""
+    shape = _plan_shape(region)
+    if shape is None:
+        return True
+    lengths, pattern, prefix = shape
+    found = prefix.match(digits) if prefix is not None else None
+    code = str(phonenumbers.country_code_for_region(region))
+    written_code = digits[len(code) :] if digits.startswith(code) else None  # "48 501 234 567"
+    for nsn in (digits[found.end() :] if found is not None else None, digits, written_code):
+        if nsn and (not lengths or len(nsn) in lengths) and pattern.fullmatch(nsn) is not None:
+            return True
+    return False
+
+
 def _national(digits: str, region: str) -> str | None:
     # A national number is written with its trunk prefix ("050 ..." in Ukraine), so
     # "501 234 567" is not read as Ukrainian just because the ad is in Ukrainian.
-    if _has_trunk(digits, region) is False:
+    if _has_trunk(digits, region) is False or not _fits_plan(digits, region):
         return None
     return _valid_e164(digits, region)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from vigil.extract.entities.base import SpanSet, word_alternation
+from vigil.extract.entities.base import SpanSet, WordIndex, pad, word_alternation
 from vigil.extract.resources import load_yaml
 
 _URL: Final = re.compile(r"(?:https?://|www\.)[^\s<>\"'\[\]{}|\\^`]{2,2000}")
@@ -16,6 +16,8 @@ _TRAILING: Final = ".,;:!?)»\"'"
 _DOTTED: Final = re.compile(r"[^\W_]\.[^\W\d_]")
 
 
+#: Dots written apart or in brackets ("www . example", "example[.]com").
+_DOT_MARKS: Final = (" . ", "[.", "(.", "{.", "<.", "[ .", "( .")
 #: Labels of a disguised domain before its top-level domain ("www", "mail", "example").
 MAX_DISGUISED_LABELS: Final = 3
 
@@ -37,7 +39,7 @@ class UrlFinder:
             rf"(?<![\w@.\-/])({label}(?:(?:{dot}|\.){label}){{0,{MAX_DISGUISED_LABELS - 1}}}){dot}({tlds})(?![\w\-@])(/[^\s<>\"']{{1,300}})?"
         )
         self._split = re.compile(rf"{dot}|\.")
-        self._hint = re.compile(rf"\s\.\s|[(\[{{<]\s?\.|(?<![^\W\d_])(?:{dot_words})(?![^\W\d_])")
+        self._dot_words = WordIndex((str(w).casefold(), True) for w in data["dot_words"])
         self.not_labels = frozenset(str(w).casefold() for w in data["not_domain_labels"])
 
     def find(self, text: str, taken: SpanSet | None = None) -> list[tuple[int, int]]:
@@ -59,9 +61,12 @@ class UrlFinder:
                 spans.append((start, end))
         return sorted(spans)
 
-    def find_disguised(self, text: str, taken: SpanSet | None = None) -> list[tuple[int, int, str]]:
-        """``(start, end, url)`` of domains written with disguised dots; ``url`` is written plainly."""
-        if self._hint.search(text) is None:
+    def find_disguised(self, text: str, taken: SpanSet | None = None, padded: str | None = None) -> list[tuple[int, int, str]]:
+        """``(start, end, url)`` of domains written with disguised dots; ``url`` is written plainly.
+
+        ``padded`` is ``pad`` of the text (or of a same-length view of it) when the caller has it.
+        """
+        if not any(mark in text for mark in _DOT_MARKS) and not self._dot_words.find(padded or pad(text)):
             return []
         taken = taken if taken is not None else SpanSet()
         found: list[tuple[int, int, str]] = []
