@@ -4,7 +4,12 @@ Escort ads, job ads and forum posts in English, Ukrainian, Russian, Polish, Germ
 and Romanian, with planted networks (one contact written in many obfuscated forms,
 re-used templates, burner phones), a planted market trend (a threefold rise in the share
 of sex-service ads naming Ukrainian origin) and realistic benign documents. Every name,
-number and address is made up; the text comes from ``templates.yaml``.
+number and address is made up; the network text comes from ``templates.yaml``.
+
+Background ads and posts are composed, part by part, from independent pools per language
+(``background.yaml``: openings, bodies, details, closings, each with inline choices), with
+their own names, numbers and places, so unrelated ads share generic market phrases but
+not a template; only the planted networks re-use one.
 
 The ground truth (which ads form a network, where the trend starts) is returned beside
 the documents, never inside them, so tests and benchmarks can score Vigil against it.
@@ -13,6 +18,7 @@ the documents, never inside them, so tests and benchmarks can score Vigil agains
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -22,6 +28,11 @@ from typing import Any, Final
 import yaml
 
 TEMPLATES_FILE: Final = Path(__file__).with_name("templates.yaml")
+BACKGROUND_FILE: Final = Path(__file__).with_name("background.yaml")
+#: ``[a|b|c]`` in a background part: one of the choices.
+_CHOICE: Final = re.compile(r"\[([^\[\]]*\|[^\[\]]*)\]")
+#: Background pools and the share of ads of each kind drawn from them.
+SEX_AD_POOLS: Final = (("sex_ad_independent", 2), ("sex_ad_managed", 1))
 LANGUAGES: Final = ("en", "uk", "ru", "pl", "de", "cs", "ro")
 DEFAULT_SEED: Final = 20220224
 DEFAULT_START: Final = date(2026, 1, 5)  # a Monday, so weeks line up with ISO weeks
@@ -59,6 +70,12 @@ def _templates() -> dict[str, Any]:
     return data
 
 
+@cache
+def _background() -> dict[str, dict[str, list[list[str]]]]:
+    data: dict[str, dict[str, list[list[str]]]] = yaml.safe_load(BACKGROUND_FILE.read_text(encoding="utf-8"))
+    return data
+
+
 class _Writer:
     """Fills templates; all randomness comes from one seeded generator."""
 
@@ -90,7 +107,7 @@ class _Writer:
         return self.rng.choice(self.phone_forms(lang, self.national_number(lang)))
 
     def email(self, name: str, obfuscate: bool) -> str:
-        user = f"{name.lower()}{self.rng.randrange(10, 99)}"
+        user = f"{name.lower()}{self.rng.choice(('', '.', '_'))}{self.rng.randrange(100, 10000)}"
         domain = self.rng.choice(("mailbox.example", "post.example", "inbox.example"))
         if obfuscate:
             host, tld = domain.split(".")
@@ -98,7 +115,7 @@ class _Writer:
         return f"{user}@{domain}"
 
     def handle(self, name: str) -> str:
-        tag = f"{name.lower()}_{self.rng.randrange(100, 999)}"
+        tag = f"{name.lower()}_{self.rng.randrange(1000, 100000)}"
         return self.rng.choice((f"@{tag}", f"t.me/{tag}", f"Telegram @{tag}"))
 
     def fill(self, template: str, lang: str, **given: str) -> str:
@@ -111,9 +128,9 @@ class _Writer:
             "city": self.rng.choice(data["cities"][lang]),
             "country": self.rng.choice(data["countries"][lang]),
             "company": self.rng.choice(data["companies"]),
-            "price": str(self.rng.choice((80, 100, 120, 150, 200, 250))),
-            "pay": str(self.rng.choice((450, 600, 800, 1200, 2500, 3000))),
-            "fee": str(self.rng.choice((100, 150, 200, 300))),
+            "price": str(10 * self.rng.randrange(6, 41)),
+            "pay": str(50 * self.rng.randrange(8, 80)),
+            "fee": str(10 * self.rng.randrange(5, 41)),
         }
         values["price"] = data["languages"][lang]["currency"].format(price=values["price"])
         values.update(given)
@@ -124,6 +141,17 @@ class _Writer:
         if "{handle}" in template and "handle" not in given:
             values["handle"] = self.handle(values["name"])
         return template.format_map(values)
+
+    def compose(self, lang: str, pool: str, **given: str) -> str:
+        """A background ad: one alternative per part of ``pool``, middle parts shuffled, choices picked."""
+        parts = _background()[lang][pool]
+        picked = [self.rng.choice(alternatives) for alternatives in parts]
+        middle = picked[1:-1]
+        self.rng.shuffle(middle)
+        sentences = [picked[0], *middle, picked[-1]] if len(picked) > 1 else picked
+        text = " ".join(s for s in sentences if s)
+        text = _CHOICE.sub(lambda m: self.rng.choice(m.group(1).split("|")), text)
+        return self.fill(" ".join(text.split()), lang, **given)
 
 
 def _posted(rng: random.Random, start: date, week: int) -> datetime:
@@ -182,7 +210,8 @@ def generate_corpus(
             city = rng.choice(writer.data["cities"][lang])
             roll = rng.random()
             if roll < 0.45:
-                kind, pool = "sex_ad", "sex_ad"
+                kind = "sex_ad"
+                pool = rng.choices([p for p, _ in SEX_AD_POOLS], weights=[w for _, w in SEX_AD_POOLS])[0]
             elif roll < 0.62:
                 kind, pool = "job_ad", "job_ad_benign"
             elif roll < 0.72:
@@ -191,7 +220,7 @@ def generate_corpus(
                 kind, pool = "forum_post", "forum_post"
             else:
                 kind, pool = "social_post", "benign"
-            text = writer.fill(rng.choice(langs[lang][pool]), lang, city=city)
+            text = writer.compose(lang, pool, city=city)
             origin = kind == "sex_ad" and rng.random() < share
             if origin:
                 text = f"{rng.choice(langs[lang]['origin'])}. {text}"
