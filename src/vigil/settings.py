@@ -205,9 +205,12 @@ class Settings(BaseSettings):
         description="Linking: estimated Jaccard similarity of masked shingles that makes two texts one template.",
     )
     link_template_min_shingles: int = Field(
-        8,
+        16,
         ge=1,
-        description="Linking: fewest distinct specific shingles a text needs to take part in template links.",
+        description=(
+            "Linking: fewest distinct specific shingles a text needs to take part in template links "
+            "(a short ad made of market phrases never links on its own)."
+        ),
     )
     link_generic_shingle_share: float = Field(
         0.005,
