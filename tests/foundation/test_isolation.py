@@ -7,6 +7,7 @@ stands for any bug one ad may trigger (the city-name span crash was one).
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -93,8 +94,21 @@ def test_trend_counting_rejects_the_failing_document_and_counts_the_rest(setting
     assert all("ValueError" in e for e in collected.errors)
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        [],
+        pytest.param(
+            ["--workers", "2", "--partition-size", "2"],
+            marks=pytest.mark.skipif(
+                multiprocessing.get_start_method() != "fork", reason="workers see the patched step only when forked"
+            ),
+        ),
+    ],
+    ids=["in-process", "process-pool"],
+)
 def test_cli_analyze_reports_the_failing_document_and_writes_the_rest(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: list[str]
 ) -> None:
     import vigil.cli.analyze as analyze_cli
 
@@ -103,7 +117,7 @@ def test_cli_analyze_reports_the_failing_document_and_writes_the_rest(
     real = analyze_cli._pipeline_for(Settings())
     monkeypatch.setattr(analyze_cli, "_pipeline_for", lambda _settings: FailOn(real, BAD))
     out = tmp_path / "out.jsonl"
-    result = CliRunner().invoke(app, ["--data-dir", str(tmp_path), "analyze", str(path), "-o", str(out)])
+    result = CliRunner().invoke(app, ["--data-dir", str(tmp_path), "analyze", str(path), "-o", str(out), *options])
     assert result.exit_code == 1
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["d1", "d3", "d4", "d6"]
     assert "line 2" in result.output and "ValueError" in result.output

@@ -10,7 +10,15 @@ from typing import Annotated, Any
 
 import typer
 
-from vigil.cli.common import count_lines, get_settings, open_binary_input, open_output, progress, write_jsonl
+from vigil.cli.common import (
+    FormatOption,
+    InputSpec,
+    MappingOption,
+    get_settings,
+    open_output,
+    progress,
+    write_jsonl,
+)
 from vigil.engine import create_engine
 from vigil.link.clusters import cluster_ids, split_clusters, summarize_cluster
 from vigil.link.config import LinkConfig
@@ -20,20 +28,9 @@ from vigil.link.prepare import POOL_MIN_RECORDS, PipelineEntities, Rejected, pre
 from vigil.settings import Settings
 
 
-def _raw_lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    """Non-blank lines with their 1-based numbers, undecoded: the workers decode them."""
-    handle = open_binary_input(path)
-    try:
-        for number, raw in enumerate(handle, start=1):
-            if raw.strip():
-                yield number, raw
-    finally:
-        if handle is not sys.stdin.buffer:
-            handle.close()
-
-
-def _prepared(path: Path, settings: Settings, keep_text: bool) -> tuple[list[LinkFeatures], list[Rejected]]:
-    lines = _raw_lines(path)
+def _prepared(spec: InputSpec, settings: Settings, keep_text: bool) -> tuple[list[LinkFeatures], list[Rejected]]:
+    # JSONL lines stay undecoded: the workers decode them
+    lines = spec.records(decode=False)
     head = list(islice(lines, POOL_MIN_RECORDS))
     # a pool only pays for itself on large inputs
     engine = create_engine(settings, name="local", workers=1) if len(head) < POOL_MIN_RECORDS else create_engine(settings)
@@ -41,7 +38,7 @@ def _prepared(path: Path, settings: Settings, keep_text: bool) -> tuple[list[Lin
     rejected: list[Rejected] = []
     try:
         with progress() as bar:
-            task = bar.add_task("reading", total=count_lines(path))
+            task = bar.add_task("reading", total=spec.total())
             for item in prepare(
                 chain(head, lines),
                 PipelineEntities(),
@@ -67,8 +64,15 @@ def _report_rejected(rejected: list[Rejected]) -> None:
 
 def link(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="JSONL documents (or documents with an 'entities' object); '-' reads stdin.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Documents (JSONL, CSV, WARC), or analysed documents with an 'entities' object; '-' reads JSONL from stdin."
+        ),
+    ],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write JSONL here instead of stdout.")] = None,
+    fmt: FormatOption = None,
+    mapping: MappingOption = None,
     clusters: Annotated[
         bool,
         typer.Option(
@@ -88,7 +92,8 @@ def link(
     """
     settings = get_settings(ctx)
     config = LinkConfig.from_settings(settings)
-    features, rejected = _prepared(path, settings, keep_text=clusters or store)
+    spec = InputSpec.of(path, fmt, mapping, settings)
+    features, rejected = _prepared(spec, settings, keep_text=clusters or store)
     if store:
         lines = _link_with_store(settings, config, features, clusters)
     else:

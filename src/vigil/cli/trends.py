@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from vigil.cli.common import get_settings, iter_input_records, open_output, stderr_console, write_jsonl
+from vigil.cli.common import (
+    FormatOption,
+    InputSpec,
+    MappingOption,
+    get_settings,
+    open_output,
+    stderr_console,
+    write_jsonl,
+)
 from vigil.errors import InputError
 from vigil.settings import Settings
 
@@ -61,9 +69,14 @@ def _write_plots(report: TrendReport, rows: list[dict[str, Any]], directory: Pat
 def trends(
     ctx: typer.Context,
     path: Annotated[
-        Path | None, typer.Argument(help="Documents JSONL ('-' for stdin); a record may carry its analysis under 'analysis'.")
+        Path | None,
+        typer.Argument(
+            help="Documents (JSONL, CSV, WARC; '-' reads JSONL from stdin); a record may carry its analysis under 'analysis'."
+        ),
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write JSONL here instead of stdout.")] = None,
+    fmt: FormatOption = None,
+    mapping: MappingOption = None,
     freq: Annotated[str, typer.Option("--freq", help="Period: W (ISO weeks, Monday first) or D (days).")] = "W",
     series: Annotated[
         bool, typer.Option("--series", help="Write the series (one line per segment-period) instead of alerts.")
@@ -108,6 +121,7 @@ def trends(
         raise InputError("give a documents file (PATH) or --store, not both or neither")
     if path is not None and str(path) != "-" and not path.is_file():
         raise InputError(f"no such file: {path}")
+    spec = InputSpec.of(path, fmt, mapping, settings) if path is not None else None
     segmenter = build_segmenter()
     params = detection_params(settings, window)
     store = None
@@ -120,8 +134,8 @@ def trends(
 
             collected: Collected = collect_pairs(store_pairs(store), segmenter, _analyzer(analyze, settings))
         else:
-            assert path is not None
-            collected = collect_records(iter_input_records(path), segmenter, _analyzer(analyze, settings))
+            assert spec is not None
+            collected = collect_records(spec.records(), segmenter, _analyzer(analyze, settings))
         table = collected.builder.build(period)
         externals = [item for csv_path in search or () for item in read_search_csv(csv_path)]
         table = add_external(table, externals)

@@ -8,7 +8,7 @@ lookups made with another.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from vigil.settings import Settings
 
@@ -22,32 +22,45 @@ DF_SKETCH_BITS: Final = 22
 LAYOUT: Final = f"minhash-{PERMUTATIONS}x{BANDS}-w{{shingle}}-df{DF_SKETCH_BITS}"
 
 
+#: Limits read from :class:`~vigil.settings.Settings`, each as ``link_<name>`` there; the
+#: settings model holds their defaults, help and bounds.
+FROM_SETTINGS: Final = (
+    "max_identifier_docs",
+    "max_identifier_share",
+    "template_threshold",
+    "template_min_shingles",
+    "generic_shingle_share",
+    "common_min_docs",
+    "bucket_representatives",
+)
+
+
+def _setting_default(name: str) -> Any:
+    return Settings.model_fields[f"link_{name}"].default
+
+
 @dataclass(frozen=True, slots=True)
 class LinkConfig:
-    """Limits that decide which identifiers and texts may link two documents."""
+    """Limits that decide which identifiers and texts may link two documents.
 
-    max_identifier_docs: int = 200
-    max_identifier_share: float = 0.05
-    template_threshold: float = 0.5
-    template_min_shingles: int = 8
+    The fields named in :data:`FROM_SETTINGS` default to the settings' defaults; the rest
+    are properties of the persisted layout or of the network indicators, not settings.
+    """
+
+    max_identifier_docs: int = _setting_default("max_identifier_docs")
+    max_identifier_share: float = _setting_default("max_identifier_share")
+    template_threshold: float = _setting_default("template_threshold")
+    template_min_shingles: int = _setting_default("template_min_shingles")
     shingle_size: int = 3
-    generic_shingle_share: float = 0.005
-    common_min_docs: int = 20
-    bucket_representatives: int = 3
+    generic_shingle_share: float = _setting_default("generic_shingle_share")
+    common_min_docs: int = _setting_default("common_min_docs")
+    bucket_representatives: int = _setting_default("bucket_representatives")
     age_spread_min: int = 5
     multi_city_min: int = 2
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LinkConfig:
-        return cls(
-            max_identifier_docs=settings.link_max_identifier_docs,
-            max_identifier_share=settings.link_max_identifier_share,
-            template_threshold=settings.link_template_threshold,
-            template_min_shingles=settings.link_template_min_shingles,
-            generic_shingle_share=settings.link_generic_shingle_share,
-            common_min_docs=settings.link_common_min_docs,
-            bucket_representatives=settings.link_bucket_representatives,
-        )
+        return cls(**{name: getattr(settings, f"link_{name}") for name in FROM_SETTINGS})
 
     @property
     def layout(self) -> str:
