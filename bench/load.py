@@ -222,14 +222,15 @@ def adversary_requests(target: Target) -> list[Request]:
     for pk in target.hostile:
         round_.append(("hostile document page", "GET", f"/documents/{pk}", {}))
         round_.append(("hostile document api", "GET", f"/api/v1/documents/{pk}", {}))
+    # The costliest requests early in the round, so a short phase still sends them.
+    round_.append(("10 MB body", "POST", "/api/v1/query-check", {"content": b"[" * 10_000_000, **json_body}))
+    round_.append(("1000 distinct queries", "POST", "/api/v1/query-check", {"content": DISTINCT_QUERIES, **json_body}))
+    round_.append(("large body", "POST", "/api/v1/query-check", {"content": LARGE_BODY, **json_body}))
+    round_.append(("huge query string", "GET", "/api/v1/documents", {"params": {"q": HUGE_QUERY}}))
+    round_.append(("huge query string page", "GET", "/documents", {"params": {"q": HUGE_QUERY}}))
     for text in AT_LIMIT:
         round_.append(("search at the limit", "GET", "/api/v1/documents", {"params": {"q": text, "sort": "relevance"}}))
         round_.append(("search page at the limit", "GET", "/documents", {"params": {"q": text}}))
-    round_.append(("huge query string", "GET", "/api/v1/documents", {"params": {"q": HUGE_QUERY}}))
-    round_.append(("huge query string page", "GET", "/documents", {"params": {"q": HUGE_QUERY}}))
-    round_.append(("large body", "POST", "/api/v1/query-check", {"content": LARGE_BODY, **json_body}))
-    round_.append(("10 MB body", "POST", "/api/v1/query-check", {"content": b"[" * 10_000_000, **json_body}))
-    round_.append(("1000 distinct queries", "POST", "/api/v1/query-check", {"content": DISTINCT_QUERIES, **json_body}))
     return round_
 
 
