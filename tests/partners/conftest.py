@@ -9,24 +9,18 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
-from partners_support import ADS_A, ADS_B
-from sqlalchemy.orm import Session
+from partners_support import ADS_A, ADS_B, Instance
 
 from vigil.ingest import ingest_input
 from vigil.processing import process_store
-from vigil.settings import Settings, load_settings
+from vigil.settings import load_settings
 from vigil.store import Store
 from vigil.web import security
-
-
-def no_audit(_session: Session, _action: str, _type: str, _id: str, _details: dict[str, Any]) -> None:
-    """Bookkeeping tests that do not look at the audit log."""
 
 
 @pytest.fixture(autouse=True)
@@ -48,12 +42,6 @@ def _prepare(root: Path, name: str, ads: list[dict[str, Any]]) -> Path:
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("partners")
     return _prepare(root, "ngo-a", ADS_A), _prepare(root, "police-b", ADS_B)
-
-
-@dataclass(frozen=True)
-class Instance:
-    data_dir: Path
-    settings: Settings
 
 
 def _copy(source: Path, target: Path) -> Instance:

@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm import Session
+
+from vigil.settings import Settings
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One Vigil instance of a test: its own data directory and settings."""
+
+    data_dir: Path
+    settings: Settings
+
+
+def no_audit(_session: Session, _action: str, _type: str, _id: str, _details: dict[str, Any]) -> None:
+    """For bookkeeping tests that do not look at the audit log."""
 
 SHARED_PHONE = "+48501234567"
 SHARED_EMAIL = "rekrutacja.praca@example.org"

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import ok, run
-from conftest import Instance
-from partners_support import ONLY_A, ONLY_B, SHARED
+from partners_support import ONLY_A, ONLY_B, SHARED, Instance
 
 from vigil.errors import FormatError
 from vigil.partners.matching import identifier_hash, read_hashes

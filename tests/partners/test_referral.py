@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from cli_support import ok, run
-from conftest import Instance, no_audit
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from partners_support import SHARED_PHONE
+from partners_support import SHARED_PHONE, Instance, no_audit
 
 from vigil.casework.models import Case, CaseItem
 from vigil.errors import IntegrityError

@@ -63,6 +63,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "vigil.web.pages.reports_triage",
     "vigil.web.pages.reports",
     "vigil.web.pages.safeguard",
+    "vigil.web.pages.partners",
 )
 OPTIONAL_ROUTER_MODULES: frozenset[str] = frozenset()
 
