@@ -13,10 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from vigil.identifier_keys import MAX_VALUE
 from vigil.store.models import Base
-
-#: Longest identifier value kept in the index (longer URLs are not indexed).
-MAX_VALUE = 600
 
 
 class DocumentIdentifier(Base):

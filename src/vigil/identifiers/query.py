@@ -30,7 +30,7 @@ from vigil.errors import InputError
 from vigil.extract.entities import EntityExtractor, EntitySpan
 from vigil.extract.entities.phones import _DATE, _HOURS, MAX_DIGITS, MIN_DIGITS
 from vigil.extract.normalize import NormalizedText, Normalizer
-from vigil.identifiers.index import (
+from vigil.identifier_keys import (
     Identifier,
     email_identifier,
     handle_identifier,

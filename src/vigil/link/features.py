@@ -16,13 +16,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Final, Protocol
-from urllib.parse import urlsplit
 
 import numpy as np
 import numpy.typing as npt
 
 from vigil.documents import Document
 from vigil.extract.normalize import normalize
+
+# The identifier keys live below the store (the identifier index uses them too); named here
+# as well, where linking's callers have always found them.
+from vigil.identifier_keys import email_key as email_key
+from vigil.identifier_keys import handle_key as handle_key
+from vigil.identifier_keys import identifier_keys as identifier_keys
+from vigil.identifier_keys import image_key as image_key
+from vigil.identifier_keys import phone_key as phone_key
+from vigil.identifier_keys import url_key as url_key
 
 #: Identifier kinds in the order they are shown; the key prefix is the kind.
 IDENTIFIER_KINDS: Final = ("phone", "email", "handle", "url", "image", "domain")
@@ -81,86 +89,6 @@ class LinkFeatures:
 
 
 # -- identifiers -----------------------------------------------------------------------
-
-
-def _clean(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def phone_key(value: object) -> str | None:
-    """``phone:+48501234000`` from an E.164 phone; None when it is not one."""
-    text = _clean(value)
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if not text.startswith("+") or not 7 <= len(digits) <= 15:
-        return None
-    return f"phone:+{digits}"
-
-
-def email_key(value: object) -> str | None:
-    text = _clean(value).casefold()
-    if text.count("@") != 1 or "." not in text.split("@", 1)[1]:
-        return None
-    return f"email:{text}"
-
-
-def handle_key(value: object) -> str | None:
-    """``handle:telegram:name`` from ``telegram:name`` (or ``@name``, platform unknown)."""
-    text = _clean(value).casefold()
-    platform, _, name = text.rpartition(":")
-    name = name.lstrip("@")
-    if not name:
-        return None
-    return f"handle:{platform or 'any'}:{name}"
-
-
-def url_key(value: object) -> str | None:
-    """``url:host/path`` without scheme, ``www.``, query, fragment or trailing slash; ``domain:host`` without a path."""
-    text = _clean(value)
-    if not text:
-        return None
-    if "://" not in text:
-        text = f"http://{text}"
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    host = (parts.hostname or "").casefold().removeprefix("www.")
-    if "." not in host:
-        return None
-    path = parts.path.rstrip("/")
-    # a bare domain is shared by everyone hosted there (a webmail, a platform): shown, never linked
-    return f"url:{host}{path}" if path else f"domain:{host}"
-
-
-def image_key(value: object) -> str | None:
-    text = _clean(value).casefold()
-    return f"image:{text}" if text else None
-
-
-_KEYERS: Final = {
-    "phones": phone_key,
-    "emails": email_key,
-    "handles": handle_key,
-    "urls": url_key,
-}
-
-
-def identifier_keys(entities: Mapping[str, Any], images: Iterable[str] = ()) -> tuple[str, ...]:
-    """Distinct identifier keys of one document, in a stable order."""
-    keys: set[str] = set()
-    for field_name, keyer in _KEYERS.items():
-        values = entities.get(field_name) or ()
-        if isinstance(values, str):
-            values = (values,)
-        for value in values:
-            key = keyer(value)
-            if key is not None:
-                keys.add(key)
-    for image in images:
-        key = image_key(image)
-        if key is not None:
-            keys.add(key)
-    return tuple(sorted(keys))
 
 
 def identifier_kind(key: str) -> str:

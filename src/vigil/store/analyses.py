@@ -7,19 +7,31 @@ one :class:`AnalysisRow` plus one :class:`DocumentIndicator` per indicator found
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from vigil.documents import Document
 from vigil.engine import Engine, partitioned
 from vigil.failures import RecordFailure, guarded
-from vigil.identifiers.index import replace_identifiers
+from vigil.identifier_keys import rows_for
 from vigil.provenance import pipeline_version
 from vigil.store.db import Store
 from vigil.store.models import AnalysisRow, DocumentIndicator, DocumentRow, ProcessingFailure, utcnow
+
+#: The identifier index, as a bare table: its model and migration belong to
+#: ``vigil.identifiers``, and saving an analysis replaces its rows in the same transaction
+#: without the store importing that package (a test keeps the columns in step with the model).
+IDENTIFIER_INDEX: Final = sa.table(
+    "document_identifiers",
+    sa.column("document_pk", sa.Integer),
+    sa.column("kind", sa.String),
+    sa.column("value", sa.String),
+    sa.column("bare", sa.String),
+)
 
 #: Stage names of :class:`ProcessingFailure`.
 STAGE_ANALYZE: Final = "analyze"
@@ -121,6 +133,15 @@ def save_failures(store: Store, stage: str, version: str, failures: list[tuple[i
                 for pk, failure in failures
             ],
         )
+
+
+def replace_identifiers(connection: Connection, results: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
+    """Replace the identifier index rows of these documents (inside the caller's transaction)."""
+    pks = [pk for pk, _ in results]
+    connection.execute(sa.delete(IDENTIFIER_INDEX).where(IDENTIFIER_INDEX.c.document_pk.in_(pks)))
+    rows = rows_for(results)
+    if rows:
+        connection.execute(sa.insert(IDENTIFIER_INDEX), rows)
 
 
 def save_analyses(store: Store, results: list[tuple[int, dict[str, Any]]], version: str | None = None) -> None:
