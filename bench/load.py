@@ -42,6 +42,7 @@ from vigil.demo import generate_corpus
 from vigil.demo.load import load_demo
 from vigil.settings import Settings, load_settings
 from vigil.store import Store
+from vigil.web.auth import demo_accounts
 
 GOAL_P99_RATIO = 3.0
 SEED = 20260312
@@ -125,7 +126,7 @@ def seed_store(settings: Settings, documents: int) -> Target:
     # The hostile documents go through the same ingest and processing as the corpus.
     hostile = [{"id": key, "text": text, "kind": "sex_ad"} for key, text in HOSTILE_TEXTS.items()]
     corpus.documents = corpus.documents[:documents] + hostile
-    load_demo(settings, corpus, SEED)
+    load_demo(settings, corpus, SEED, demo_accounts())
     with Store.open(settings) as store, store.session() as session:
         user = auth.create_user(session, ANALYST, "analyst", security.new_password())
         _row, key = auth.create_api_key(session, user, "load")

@@ -10,7 +10,6 @@ on SQLite, and on PostgreSQL when ``VIGIL_TEST_POSTGRES_URL`` is set.
 
 from __future__ import annotations
 
-import re
 import time
 import warnings
 from collections import Counter
@@ -30,7 +29,7 @@ from vigil.settings import Settings
 from vigil.store import Store
 from vigil.web import auth
 from vigil.web.app import create_app
-from vigil.web.auth import SESSION_COOKIE
+from vigil.web.auth import SESSION_COOKIE, demo_accounts
 from vigil.web.permissions import CSRF_HEADER, Role
 
 with warnings.catch_warnings():
@@ -106,7 +105,7 @@ def _seed(settings: Settings) -> None:
     """A small demo corpus and the hostile documents, ingested and processed (analysed, linked) alike."""
     corpus = generate_corpus(weeks=DEMO_WEEKS, ads_per_week=DEMO_ADS_PER_WEEK)
     corpus.documents += [{"id": key, "text": text, "kind": "sex_ad"} for key, text in HOSTILE_TEXTS.items()]
-    load_demo(settings.model_copy(update={"workers": 1}), corpus, seed=1)
+    load_demo(settings.model_copy(update={"workers": 1}), corpus, seed=1, accounts=demo_accounts())
 
 
 def _principals(app: FastAPI) -> list[Principal]:
@@ -276,24 +275,7 @@ def test_no_route_answers_5xx_or_slowly(fuzz_app: FastAPI) -> None:
     principals = _principals(fuzz_app)
     _load_query_checker(fuzz_app, principals)
     failures = _generated_failures(fuzz_app, principals) + _hostile_failures(fuzz_app, principals)
-    on_postgresql = fuzz_app.state.store.settings.resolved_database_url.startswith("postgresql")
-    known = [failure for failure in failures if on_postgresql and _is_known_int4_failure(failure)]
-    unknown = [failure for failure in failures if failure not in known]
-    assert not unknown, f"{len(unknown)} bad answers:\n" + "\n".join(unknown)
-    if known:
-        pytest.xfail(f"{len(known)} answers are the reported int4 id overflow: {INT4_REASON}")
-
-
-#: An id that fits 64 bits but not PostgreSQL's INTEGER, in a path or body.
-INT4_OVERFLOW = re.compile(r"(?<![\d.e+-])\d{10,19}(?![\d.e])")
-
-
-def _is_known_int4_failure(failure: str) -> bool:
-    """A store error answered as 500 for a request naming an id between 2**31 and 2**63 - 1."""
-    if "-> 500:" not in failure or '"store_error"' not in failure:
-        return False
-    request = failure.split(" -> ", 1)[0]
-    return any(2**31 <= int(number) < 2**63 for number in INT4_OVERFLOW.findall(request))
+    assert not failures, f"{len(failures)} bad answers:\n" + "\n".join(failures)
 
 
 def _page_problem(response: Any, elapsed: Elapsed) -> str | None:
@@ -305,31 +287,24 @@ def _page_problem(response: Any, elapsed: Elapsed) -> str | None:
     return None
 
 
-#: 5xx found by fuzzing whose fix belongs to another part of Vigil: (method, path, options,
-#: backends where it fails, where the fix goes). The test below expects the failure on those
-#: backends and fails as soon as a row is fixed, so the row moves to HOSTILE_REQUESTS.
+#: Requests that once answered 5xx (found by the fuzzing): an id past PostgreSQL's INTEGER in a
+#: path or body (now a 422: ``MAX_ROW_ID``), and a non-decimal digit such as '➄' in a query
+#: (``str.isdigit`` is true for it but ``int`` refuses it). Each must answer below 500 on every backend.
 INT4_ID = 2**31
-INT4_REASON = (
-    "every primary key is INTEGER (int4) on PostgreSQL but web/app.py MAX_ROW_ID (RowId) lets ids up to 2**63-1 "
-    "through: DataError, 500; the fix is MAX_ROW_ID = 2**31 - 1 (or BIGINT keys)"
-)
-DIGIT_REASON = "safeguard/classifier.py _age_mask: '➄'.isdigit() is true but int('➄') raises ValueError"
-BOTH = frozenset({"sqlite", "postgresql"})
-POSTGRESQL = frozenset({"postgresql"})
-KNOWN_5XX: list[tuple[str, str, dict[str, Any], frozenset[str], str]] = [
-    ("GET", "/api/v1/query-check", {"params": {"q": "age \u2784"}}, BOTH, DIGIT_REASON),
-    ("POST", "/api/v1/query-check", {"json": {"queries": ["work abroad", "age \u2784"]}}, BOTH, DIGIT_REASON),
-    ("GET", f"/api/v1/documents/{INT4_ID}", {}, POSTGRESQL, INT4_REASON),
-    ("GET", f"/documents/{INT4_ID}", {}, POSTGRESQL, INT4_REASON),
-    ("GET", f"/api/v1/campaigns/{INT4_ID}", {}, POSTGRESQL, INT4_REASON),
-    ("POST", f"/api/v1/campaigns/{INT4_ID}/active", {"params": {"active": "true"}}, POSTGRESQL, INT4_REASON),
-    ("POST", f"/api/v1/campaigns/{INT4_ID}/displays", {"json": {"lang": "en"}}, POSTGRESQL, INT4_REASON),
-    ("GET", f"/api/v1/cases/{INT4_ID}", {}, POSTGRESQL, INT4_REASON),
-    ("PATCH", f"/api/v1/cases/{INT4_ID}", {"json": {"status": "Closed"}}, POSTGRESQL, INT4_REASON),
-    ("POST", f"/api/v1/cases/{INT4_ID}/items", {"json": {}}, POSTGRESQL, INT4_REASON),
-    ("POST", "/api/v1/notifications/read", {"json": {"ids": [INT4_ID]}}, POSTGRESQL, INT4_REASON),
-    ("POST", f"/api/v1/reports/items/{INT4_ID}/case", {"json": {}}, POSTGRESQL, INT4_REASON),
-    ("DELETE", f"/api/v1/watches/{INT4_ID}", {}, POSTGRESQL, INT4_REASON),
+FIXED_5XX: list[tuple[str, str, dict[str, Any]]] = [
+    ("GET", "/api/v1/query-check", {"params": {"q": "age \u2784"}}),
+    ("POST", "/api/v1/query-check", {"json": {"queries": ["work abroad", "age \u2784"]}}),
+    ("GET", f"/api/v1/documents/{INT4_ID}", {}),
+    ("GET", f"/documents/{INT4_ID}", {}),
+    ("GET", f"/api/v1/campaigns/{INT4_ID}", {}),
+    ("POST", f"/api/v1/campaigns/{INT4_ID}/active", {"params": {"active": "true"}}),
+    ("POST", f"/api/v1/campaigns/{INT4_ID}/displays", {"json": {"lang": "en"}}),
+    ("GET", f"/api/v1/cases/{INT4_ID}", {}),
+    ("PATCH", f"/api/v1/cases/{INT4_ID}", {"json": {"status": "Closed"}}),
+    ("POST", f"/api/v1/cases/{INT4_ID}/items", {"json": {}}),
+    ("POST", "/api/v1/notifications/read", {"json": {"ids": [INT4_ID]}}),
+    ("POST", f"/api/v1/reports/items/{INT4_ID}/case", {"json": {}}),
+    ("DELETE", f"/api/v1/watches/{INT4_ID}", {}),
 ]
 
 
@@ -343,13 +318,8 @@ def bare_app(backend_settings: Settings) -> Iterator[FastAPI]:
         store.close()
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "options", "failing_on", "reason"), KNOWN_5XX, ids=[f"{row[0]} {row[1]}" for row in KNOWN_5XX]
-)
-def test_known_5xx_still_fail_where_reported(
-    bare_app: FastAPI, method: str, path: str, options: dict[str, Any], failing_on: frozenset[str], reason: str
-) -> None:
-    backend = "postgresql" if bare_app.state.store.settings.resolved_database_url.startswith("postgresql") else "sqlite"
+@pytest.mark.parametrize(("method", "path", "options"), FIXED_5XX, ids=[f"{row[0]} {row[1]}" for row in FIXED_5XX])
+def test_requests_that_once_answered_5xx(bare_app: FastAPI, method: str, path: str, options: dict[str, Any]) -> None:
     admin = create_account(bare_app, Role.ADMIN, name="fuzz-admin")
     store: Store = bare_app.state.store
     with store.session() as session:
@@ -358,9 +328,4 @@ def test_known_5xx_still_fail_where_reported(
         _row, key = auth.create_api_key(session, user, "fuzz")
     with new_client(bare_app) as client:
         response = client.request(method, path, headers={"X-API-Key": key}, **options)
-    if backend not in failing_on:
-        assert response.status_code < 500, response.text
-    elif response.status_code >= 500:
-        pytest.xfail(reason)
-    else:
-        pytest.fail(f"fixed on {backend} ({response.status_code}): move this row to HOSTILE_REQUESTS")
+    assert response.status_code < 500, response.text

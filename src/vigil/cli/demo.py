@@ -31,10 +31,11 @@ def demo(
         print(f"wrote {len(corpus.documents)} synthetic documents to {write}", file=sys.stderr)
         return
     from vigil.demo.load import describe, load_demo
+    from vigil.web.auth import demo_accounts
 
     settings = get_settings(ctx)
     with stderr_console.status("loading the demo") as status:
-        summary = load_demo(settings, corpus, seed, on_step=lambda step: status.update(step))
+        summary = load_demo(settings, corpus, seed, demo_accounts(), on_step=lambda step: status.update(step))
     for line in describe(summary, settings):
         print(line, file=sys.stderr)
 

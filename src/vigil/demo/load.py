@@ -1,17 +1,35 @@
 """Load the demo corpus end to end: ingest, analyse, link, detect trends, seed campaigns.
 
 Each step only does what is missing, so running ``vigil demo`` again is safe and quick; an
-existing admin account is left as it is.
+existing admin account is left as it is. The accounts and the audit log belong to the web
+app, above this package: the caller hands them in as :class:`DemoAccounts`
+(``vigil.web.auth.demo_accounts()``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from vigil.demo import DemoCorpus, write_jsonl
 from vigil.settings import Settings
 from vigil.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class DemoAccounts:
+    """What the demo needs of the web app's accounts and audit log.
+
+    ``audit`` records a seeded campaign ``(session, action, target id, details)`` in the
+    same transaction; ``ensure_admin`` creates the demo admin and returns its one-time
+    password, or None when the account exists.
+    """
+
+    audit: Callable[[Session, str, int, dict[str, Any]], None]
+    ensure_admin: Callable[[Store], str | None]
 
 
 @dataclass
@@ -31,14 +49,13 @@ def load_demo(
     settings: Settings,
     corpus: DemoCorpus,
     seed: int,
+    accounts: DemoAccounts,
     on_step: Callable[[str], None] = lambda _step: None,
 ) -> DemoSummary:
     """Ingest, analyse, link, detect trends, seed campaigns and the demo admin; returns what happened."""
     from vigil.ingest import ingest_input
     from vigil.processing import process_store
     from vigil.safeguard.campaigns import seed_demo_campaigns
-    from vigil.web.audit import SYSTEM, change_recorder
-    from vigil.web.auth import ensure_demo_admin
 
     summary = DemoSummary(documents=len(corpus.documents))
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -56,9 +73,9 @@ def load_demo(
         summary.clusters = processed.clusters
         summary.alerts = processed.trend_alerts
         on_step("seeding awareness campaigns")
-        summary.campaigns = seed_demo_campaigns(store, audit=change_recorder(SYSTEM, "campaign"))
+        summary.campaigns = seed_demo_campaigns(store, audit=accounts.audit)
         # An existing account is never touched: re-running the demo logs nobody out.
-        summary.admin_password = ensure_demo_admin(store)
+        summary.admin_password = accounts.ensure_admin(store)
     return summary
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from fastapi import Request
@@ -20,10 +21,13 @@ from starlette.concurrency import run_in_threadpool
 from vigil.errors import AuthError, InputError, NotFoundError
 from vigil.store import Store
 from vigil.web import security
-from vigil.web.audit import SYSTEM, Actor, record
+from vigil.web.audit import SYSTEM, Actor, change_recorder, record
 from vigil.web.models import ApiKey, User, WebSession
 from vigil.web.permissions import Principal, Role
 from vigil.web.throttle import LoginThrottle
+
+if TYPE_CHECKING:
+    from vigil.demo.load import DemoAccounts
 
 SESSION_COOKIE = "vigil_session"
 LOGIN_CSRF_COOKIE = "vigil_login_csrf"
@@ -143,6 +147,13 @@ def ensure_demo_admin(store: Store) -> str | None:
             return None
         create_user(session, DEMO_ADMIN, Role.ADMIN, password)
     return password
+
+
+def demo_accounts() -> DemoAccounts:
+    """The demo's admin account and its campaign audit, as ``vigil.demo.load`` takes them."""
+    from vigil.demo.load import DemoAccounts
+
+    return DemoAccounts(audit=change_recorder(SYSTEM, "campaign"), ensure_admin=ensure_demo_admin)
 
 
 @dataclass(frozen=True)
