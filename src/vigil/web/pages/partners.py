@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from vigil.casework.cases import case_json, items_of
 from vigil.casework.export import export_case
-from vigil.errors import InputError, NotFoundError, PermissionDenied
+from vigil.errors import InputError, NotFoundError
 from vigil.partners import orgs
 from vigil.partners.aggregates import monitoring_statistics
 from vigil.partners.htcds import case_htcds
@@ -65,10 +65,10 @@ def _settings(request: Request) -> Settings:
 
 
 def partner_org(session: Session, principal: Principal) -> PartnerOrg:
-    """The organisation a partner's request acts for, or a refusal."""
+    """The organisation a partner's request acts for; none means nothing is shared with it (404, like an unshared case)."""
     org = orgs.org_of(session, principal.user_id, principal.api_key_id)
     if org is None:
-        raise PermissionDenied("this account (or key) acts for no partner organisation")
+        raise NotFoundError("this account (or key) acts for no partner organisation, so nothing is shared with it")
     return org
 
 
@@ -170,7 +170,7 @@ def api_shared_stats(request: Request, principal: Annotated[Principal, Depends(r
     with _store(request).session() as session:
         org = partner_org(session, principal)
         if not orgs.may_see_stats(session, org):
-            raise PermissionDenied("the statistics are not shared with your organisation")
+            raise NotFoundError("the statistics are not shared with your organisation")
         data = monitoring_statistics(session, _settings(request).partners_min_cell_count)
         audit.record(session, principal, "partner.stats", "partner_org", org.id, request, {"cells": len(data["cells"])})
         return data
