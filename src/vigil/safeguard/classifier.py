@@ -226,7 +226,7 @@ class QueryClassifier:
 
     def _age_mask(self, tokens: list[str], masks: list[int]) -> int:
         for i, token in enumerate(tokens):
-            if not token.isdigit() or int(token) not in MINOR_AGES:
+            if not token.isdecimal() or int(token) not in MINOR_AGES:
                 continue
             before = masks[i - 1] if i > 0 else 0
             after = masks[i + 1] if i + 1 < len(masks) else 0

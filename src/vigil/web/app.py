@@ -56,8 +56,6 @@ ROUTER_MODULES: tuple[str, ...] = (
     "vigil.web.pages.trends",
     "vigil.web.pages.platforms",
     "vigil.web.pages.watch",
-    "vigil.web.pages.reports_triage",
-    "vigil.web.pages.reports",
     "vigil.web.pages.reviews",
     "vigil.web.pages.cases",
     "vigil.web.pages.reports_triage",
@@ -68,8 +66,9 @@ ROUTER_MODULES: tuple[str, ...] = (
 OPTIONAL_ROUTER_MODULES: frozenset[str] = frozenset()
 
 
-#: Largest id a database row can have (signed 64-bit); bound integer path parameters with it.
-MAX_ROW_ID = 2**63 - 1
+#: Largest id a database row can have: primary keys are INTEGER on every backend (int4 on
+#: PostgreSQL); bound integer path parameters with it, so a larger one is a 422.
+MAX_ROW_ID = 2**31 - 1
 #: An integer row id in a path: ``def view(pk: RowId)``; larger numbers are a 422, not a driver error.
 RowId = Annotated[int, FastApiPath(ge=1, le=MAX_ROW_ID)]
 

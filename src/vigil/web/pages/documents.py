@@ -14,7 +14,6 @@ from functools import cache
 from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi import Path as FastApiPath
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -36,7 +35,7 @@ from vigil.search import (
 from vigil.store import Store
 from vigil.store.models import AnalysisRow, DocumentRow, Evidence
 from vigil.web import audit
-from vigil.web.app import NavItem, render
+from vigil.web.app import NavItem, RowId, render
 from vigil.web.i18n import N_
 from vigil.web.pages import identifiers, networks_data
 from vigil.web.pages.cache import cached
@@ -107,7 +106,7 @@ def query_from_form(params: dict[str, str]) -> SearchQuery:
 
 
 #: Stored primary keys are 64-bit; anything larger is not a document (and would overflow the driver).
-DocumentPk = Annotated[int, FastApiPath(ge=1, le=2**63 - 1)]
+DocumentPk = RowId
 
 #: The documents' language filter; ``lang`` is the interface's language (i18n.LANGUAGE_PARAM), a separate choice.
 DOCUMENT_LANGUAGE_FIELD = "doc_lang"

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from vigil.errors import NotFoundError
 from vigil.platforms.ranking import Comparison, RankedPlatform, compare, rank_platforms
 from vigil.store import Store
-from vigil.web.app import NavItem, RowId, render
+from vigil.web.app import MAX_ROW_ID, NavItem, RowId, render
 from vigil.web.i18n import N_
 from vigil.web.pages.cache import cached
 from vigil.web.permissions import Principal, require
@@ -79,8 +79,8 @@ async def platforms_page(
     _principal: Annotated[Principal, Depends(require(READ))],
     sort: Annotated[SortKey, Query()] = "rank",
     direction: Annotated[Literal["asc", "desc"] | None, Query(alias="dir")] = None,
-    a: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
-    b: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    a: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
+    b: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
 ) -> Response:
     ranked, unmatched = await _ranked(request)
     descending = direction == "desc" if direction else sort in DESCENDING_FIRST

@@ -34,7 +34,7 @@ from vigil.reports.triage import (
 from vigil.settings import Settings
 from vigil.store import Store
 from vigil.web import audit, security
-from vigil.web.app import NavItem, RowId, render
+from vigil.web.app import MAX_ROW_ID, NavItem, RowId, render
 from vigil.web.i18n import N_
 from vigil.web.permissions import Principal, require
 
@@ -293,7 +293,7 @@ def api_refer(
 
 
 class CaseLinkIn(BaseModel):
-    case_id: int | None = Field(None, ge=1, le=2**63 - 1, description="Join this case; absent: open a new one.")
+    case_id: int | None = Field(None, ge=1, le=MAX_ROW_ID, description="Join this case; absent: open a new one.")
     title: str | None = Field(None, max_length=300, description="Title of the new case.")
 
 

@@ -27,7 +27,7 @@ from vigil.safeguard.counters import Counters, query_stats
 from vigil.safeguard.decision import QueryChecker
 from vigil.safeguard.messages import load_default_catalog
 from vigil.store import Store
-from vigil.web.app import NavItem, add_template_dir, render
+from vigil.web.app import NavItem, RowId, add_template_dir, render
 from vigil.web.audit import change_recorder
 from vigil.web.i18n import N_
 from vigil.web.permissions import current_principal, public, require
@@ -143,7 +143,7 @@ def _check(
 
 def _event_route(event: str) -> Callable[..., dict[str, Any]]:
     def count_event(
-        campaign_id: int,
+        campaign_id: RowId,
         body: CampaignEvent,
         request: Request,
         tasks: BackgroundTasks,
@@ -164,7 +164,8 @@ def _event_route(event: str) -> Callable[..., dict[str, Any]]:
     summary="Check a batch of search queries",
     dependencies=[Depends(require("query_check:use"))],
 )
-async def post_query_check(
+# Plain functions: the check is CPU work, run in the thread pool so it never holds the event loop.
+def post_query_check(
     body: QueryCheckRequest,
     request: Request,
     tasks: BackgroundTasks,
@@ -183,7 +184,7 @@ async def post_query_check(
     summary="Check one search query",
     dependencies=[Depends(require("query_check:use"))],
 )
-async def get_query_check(
+def get_query_check(
     request: Request,
     tasks: BackgroundTasks,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH, description="The query.")],
@@ -252,7 +253,7 @@ def post_campaign(body: CampaignCreate, request: Request) -> dict[str, Any]:
     summary="A campaign and its daily counts",
     dependencies=[Depends(require("campaigns:read"))],
 )
-def get_campaign(campaign_id: int, request: Request) -> dict[str, Any]:
+def get_campaign(campaign_id: RowId, request: Request) -> dict[str, Any]:
     _counters(request).flush()
     spec = campaign_store.get_campaign(_store(request), campaign_id)
     return {**_spec_json(spec), "counts": campaign_store.campaign_counts(_store(request), campaign_id)}
@@ -264,7 +265,7 @@ def get_campaign(campaign_id: int, request: Request) -> dict[str, Any]:
     dependencies=[Depends(require("campaigns:manage"))],
 )
 def post_active(
-    campaign_id: int,
+    campaign_id: RowId,
     request: Request,
     active: Annotated[bool, Query()],
 ) -> dict[str, Any]:
@@ -309,7 +310,7 @@ def campaigns_page(request: Request) -> Response:
     include_in_schema=False,
     dependencies=[Depends(require("campaigns:read"))],
 )
-def campaign_page(campaign_id: int, request: Request) -> Response:
+def campaign_page(campaign_id: RowId, request: Request) -> Response:
     _counters(request).flush()
     spec = campaign_store.get_campaign(_store(request), campaign_id)
     counts = campaign_store.campaign_counts(_store(request), campaign_id)

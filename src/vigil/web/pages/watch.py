@@ -121,7 +121,7 @@ def notifications_page(
 def read_form(
     request: Request,
     principal: Annotated[Principal, Depends(require(READ))],
-    notification_id: Annotated[int | None, Form(ge=1, le=2**63 - 1)] = None,
+    notification_id: Annotated[int | None, Form(ge=1, le=MAX_ROW_ID)] = None,
 ) -> Response:
     """Mark one notification read (``notification_id``), or all of them."""
     with _store(request).session() as session:
