@@ -23,7 +23,7 @@ def test_arguments_in_order() -> None:
     assert [o["query"] for o in out] == ["ukrainian escort", "ford escort", "робота в польщі"]
     assert [o["category"] for o in out] == ["exploitation", "neutral", "at_risk"]
     assert out[1]["message"] is None
-    assert set(out[0]) == {"query", "lang", "category", "action", "message"}
+    assert set(out[0]) == {"query", "lang", "category", "action", "message", "reasons"}
 
 
 def test_file_plain_and_jsonl_and_stdin(tmp_path: Path) -> None:

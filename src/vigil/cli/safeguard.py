@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from vigil.cli.common import open_binary_input, open_output, write_jsonl
-from vigil.cli.groups import eval_app
+from vigil.cli.groups import eval_app, train_app
 from vigil.documents import parse_json_line
 from vigil.errors import DocumentError, InputError
 from vigil.safeguard.classifier import default_classifier
@@ -20,6 +20,12 @@ from vigil.safeguard.decision import QueryChecker
 from vigil.safeguard.evaluation import evaluate, read_labelled
 
 DEFAULT_LABELLED = Path("tests/data/queries_labelled.jsonl")
+#: What the shipped query model is trained on: the fresh training queries written from
+#: the category definitions alone, then the project's own labelled set (its held-out set
+#: stays out).
+DEFAULT_TRAINING = (Path("bench/data/queries_fresh/train.jsonl"), DEFAULT_LABELLED)
+#: Where the shipped query model lives (relative to the checkout).
+SHIPPED_MODEL = Path("src/vigil/safeguard/data/query_model.json")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -143,6 +149,29 @@ def _print_table(report: dict[str, Any]) -> None:
     print(f"goals {verdict}: exploitation recall >= 0.97, neutral->exploitation <= 0.01, at_risk recall >= 0.90")
 
 
+def train_queries(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Labelled JSONL files: {query, category, lang}.")
+    ] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Model file to write.")] = SHIPPED_MODEL,
+) -> None:
+    """Train the query model (character n-grams and words, logistic regression) and its
+    rules-and-model policy; the same file gives the same bytes (docs/model-card-queries.md)."""
+    from vigil.safeguard.model import model_json
+    from vigil.safeguard.training import train_query_model
+
+    model = train_query_model(paths or list(DEFAULT_TRAINING))
+    output.write_text(model_json(model), encoding="utf-8")
+    cv = model["cross_validation"]
+    print(
+        f"wrote {output}: {len(model['weights'])} features, policy {model['policy']}, "
+        f"cross-validated exploitation recall {cv['exploitation_recall']}, at-risk recall {cv['at_risk_recall']}, "
+        f"neutral touched {cv['neutral_touched']}",
+        file=sys.stderr,
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.command("query-check")(query_check)
     eval_app.command("queries")(eval_queries)
+    train_app.command("queries")(train_queries)

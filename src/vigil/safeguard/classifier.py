@@ -34,6 +34,7 @@ from vigil.safeguard.lexicon import (
     deletions,
     load_default_lexicons,
 )
+from vigil.safeguard.model import MODEL_CLASSES, QueryModel, Scores, load_default_model
 from vigil.safeguard.normalize import deleet, skeleton, split_age
 
 Category = Literal["exploitation", "at_risk", "neutral"]
@@ -49,6 +50,9 @@ COMPOUND_MIN: Final = 7
 COMPOUND_TAIL_MIN: Final = 4
 #: Cached query results before the cache is emptied (bounds memory on unique streams).
 QUERY_CACHE_SIZE: Final = 100_000
+#: Concepts of protective intent (blocking, reporting, law, help, hosting, awareness):
+#: a query carrying one is never classed as exploitation, whatever the model says.
+PROTECTIVE_CONCEPTS: Final = ("awareness", "protective")
 
 _TOKEN_RE = re.compile(r"[\w@$|!]+")
 _CYRILLIC_CHAR_RE = re.compile(r"[\u0400-\u04ff]")
@@ -78,6 +82,8 @@ class Rule:
     category: Category
     groups: tuple[int, ...]
     none: int
+    #: The rule has the last word: the model is not consulted (anything sexual with a minor).
+    final: bool = False
 
     def matches(self, mask: int) -> bool:
         if mask & self.none:
@@ -86,13 +92,22 @@ class Rule:
 
 
 class Classification(NamedTuple):
-    """The decision for one query, with the concepts and rule behind it."""
+    """The decision for one query, with the concepts, rule and model scores behind it.
+
+    ``decided_by`` is ``"rule"`` (a final rule, or no model), ``"rule+model"`` (a rule
+    fired and the model, given the rule's weight, agreed), ``"model"`` (the model
+    overruled or filled in for the rules) or ``"protective"`` (protective intent kept the
+    query out of exploitation).
+    """
 
     query: str
     category: Category
     lang: str
     rule: str | None
     concepts: tuple[str, ...]
+    decided_by: str = "rule"
+    scores: Scores | None = None
+    tokens: tuple[str, ...] = ()
 
 
 _EMPTY = TokenInfo(0, (), ())
@@ -107,7 +122,9 @@ def parse_rules(data: Mapping[str, Any]) -> tuple[Rule, ...]:
         groups = tuple(_names_mask(group, raw) for group in raw.get("all", []))
         if not groups:
             raise ConfigError(f"rule {raw.get('id')!r} has no 'all' groups")
-        rules.append(Rule(str(raw["id"]), category, groups, _names_mask(raw.get("none", []), raw)))
+        rules.append(
+            Rule(str(raw["id"]), category, groups, _names_mask(raw.get("none", []), raw), bool(raw.get("final", False)))
+        )
     return tuple(rules)
 
 
@@ -127,9 +144,18 @@ def concept_names(mask: int) -> tuple[str, ...]:
 class QueryClassifier:
     """Classify search queries; build once (``default_classifier()``), call many times."""
 
-    def __init__(self, lexicons: LexiconSet, rules: Sequence[Rule], default_lang: str = "en") -> None:
+    def __init__(
+        self, lexicons: LexiconSet, rules: Sequence[Rule], default_lang: str = "en", model: QueryModel | None = None
+    ) -> None:
         self._lex = lexicons
         self._rules = tuple(rules)
+        self._final = frozenset(rule.id for rule in self._rules if rule.final)
+        self.model = model
+        self._protective = _names_mask(PROTECTIVE_CONCEPTS, {})
+        policy = model.policy if model is not None else {}
+        #: Added to the logit of the class a (non-final) rule chose, and to neutral's.
+        self._rule_weight = policy.get("rule_weight", 0.0)
+        self._neutral_bias = policy.get("neutral_bias", 0.0)
         self._language = LanguageGuesser(lexicons, default_lang)
         self._tokens: dict[str, TokenInfo] = {}
         self._raw_tokens: dict[str, tuple[tuple[str, TokenInfo], ...]] = {}
@@ -149,6 +175,11 @@ class QueryClassifier:
     @property
     def languages(self) -> tuple[str, ...]:
         return self._lex.langs
+
+    @property
+    def final_rules(self) -> frozenset[str]:
+        """Ids of the rules that have the last word (the model is not consulted)."""
+        return self._final
 
     def classify(self, query: str) -> Classification:
         cached = self._queries.get(query)
@@ -197,7 +228,34 @@ class QueryClassifier:
         names = self._names.get(mask)
         if names is None:
             names = self._names[mask] = concept_names(mask)
-        return Classification(query, category, lang, rule_id, names)
+        if self.model is None or (rule_id in self._final and not mask & self._protective):
+            return Classification(query, category, lang, rule_id, names, "rule", None, tuple(tokens))
+        scores = self.model.scores(tokens, rule_id, names)
+        final, decided_by = self._combine(category, rule_id, scores, mask)
+        return Classification(query, final, lang, rule_id, names, decided_by, scores, tuple(tokens))
+
+    def _combine(self, category: Category, rule_id: str | None, scores: Scores, mask: int) -> tuple[Category, str]:
+        """Rules and model together (docs/safeguarding.md, "Rules and model"): the rule's
+        class gets ``rule_weight`` added to its logit, neutral gets ``neutral_bias``, the
+        highest wins; protective intent removes exploitation from the choice, and a rule's
+        at-risk decision stands unless the query is protective."""
+        adjusted = [scores[0], scores[1], scores[2] + self._neutral_bias]
+        if rule_id is not None:
+            adjusted[MODEL_CLASSES.index(category)] += self._rule_weight
+        protective = bool(mask & self._protective)
+        start = 1 if protective else 0
+        # A rule's at-risk decision stands (unless the query is protective): a safety
+        # message is cheap, and a model raising "housing for refugees" to exploitation
+        # would suppress the very results a displaced person needs.
+        if category == "at_risk" and rule_id is not None and not protective:
+            return category, "rule"
+        best = max(range(start, 3), key=lambda i: adjusted[i])
+        chosen: Category = CATEGORIES[best]
+        if protective and chosen == "neutral" and (category == "exploitation" or scores[0] == max(scores)):
+            return chosen, "protective"
+        if rule_id is not None and chosen == category:
+            return chosen, "rule+model"
+        return chosen, "model"
 
     def _decide(self, mask: int) -> tuple[Category, str | None]:
         """First matching rule; memoised per concept set (there are few distinct ones)."""
@@ -369,6 +427,12 @@ def load_default_rules() -> tuple[Rule, ...]:
 
 
 @cache
-def default_classifier() -> QueryClassifier:
-    """The classifier with the shipped lexicons and rules (built once per process)."""
+def rules_only_classifier() -> QueryClassifier:
+    """The shipped lexicons and rules without the model (for comparison and benchmarks)."""
     return QueryClassifier(load_default_lexicons(), load_default_rules())
+
+
+@cache
+def default_classifier() -> QueryClassifier:
+    """The classifier with the shipped lexicons, rules and model (built once per process)."""
+    return QueryClassifier(load_default_lexicons(), load_default_rules(), model=load_default_model())

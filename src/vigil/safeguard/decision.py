@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from vigil.safeguard.classifier import Category, Classification, QueryClassifier, default_classifier
+from vigil.safeguard.classifier import (
+    PROTECTIVE_CONCEPTS,
+    Category,
+    Classification,
+    QueryClassifier,
+    default_classifier,
+)
 from vigil.safeguard.messages import MessageCatalog, load_default_catalog
+from vigil.safeguard.model import MODEL_CLASSES
 
 ACTIONS: Final[dict[Category, str]] = {
     "exploitation": "suppress_and_deter",
@@ -37,4 +44,28 @@ class QueryChecker:
             "category": result.category,
             "action": ACTIONS[result.category],
             "message": message,
+            "reasons": self.reasons(result),
         }
+
+    def reasons(self, result: Classification) -> list[dict[str, Any]]:
+        """Why the query got its category, for a provider's audit: the rule that fired
+        (with the concepts it saw), protective intent, and the model's scores with the
+        words that weighed most towards the category."""
+        reasons: list[dict[str, Any]] = []
+        if result.rule is not None:
+            reasons.append({"kind": "rule", "rule": result.rule, "concepts": list(result.concepts)})
+        elif result.concepts:
+            reasons.append({"kind": "concepts", "concepts": list(result.concepts)})
+        if result.decided_by == "protective":
+            reasons.append({"kind": "protective", "concepts": [c for c in result.concepts if c in PROTECTIVE_CONCEPTS]})
+        model = self.classifier.model
+        if result.scores is not None and model is not None:
+            reasons.append(
+                {
+                    "kind": "model",
+                    "decided_by": result.decided_by,
+                    "scores": {name: round(score, 3) for name, score in zip(MODEL_CLASSES, result.scores, strict=True)},
+                    "top_words": model.top_tokens(result.tokens, result.category),
+                }
+            )
+        return reasons

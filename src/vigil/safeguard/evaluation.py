@@ -3,7 +3,8 @@
 A labelled file holds one JSON object per line: ``{"query", "category", "lang"}``
 (``lang`` optional). Figures, overall and per language: exploitation recall, the share of
 neutral queries classed as exploitation (the false-positive rate that matters: those
-searches would lose their results), at-risk recall, accuracy and language accuracy.
+searches would lose their results), the share of neutral queries touched at all (given a
+deterrence or a safety message), at-risk recall, accuracy and language accuracy.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ class Tally:
         total = self._count(gold)
         return self._count(gold, predicted) / total if total else None
 
+    def _touched(self) -> float | None:
+        """Share of neutral queries given any message (deterrence or safety)."""
+        total = self._count("neutral")
+        return (total - self._count("neutral", "neutral")) / total if total else None
+
     def figures(self) -> dict[str, Any]:
         return {
             "queries": self.total,
@@ -52,6 +58,7 @@ class Tally:
             "neutral": self._count("neutral"),
             "exploitation_recall": self._ratio("exploitation", "exploitation"),
             "neutral_as_exploitation": self._ratio("neutral", "exploitation"),
+            "neutral_touched": self._touched(),
             "at_risk_recall": self._ratio("at_risk", "at_risk"),
             "accuracy": self.correct / self.total if self.total else None,
             "lang_accuracy": self.lang_correct / self.lang_known if self.lang_known else None,

@@ -69,6 +69,7 @@ CONCEPTS: tuple[str, ...] = (
     "model",
     "risky_offer",
     "awareness",
+    "protective",
     "news",
     "escort",
     "lookalike_context",

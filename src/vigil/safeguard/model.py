@@ -1,0 +1,204 @@
+"""The learned half of the query check: a linear model on character n-grams and words.
+
+Features are computed per cleaned token (the classifier's tokens: case-folded, emoji as
+words, leetspeak undone): the token's Latin skeleton (:mod:`.normalize`) padded with
+spaces gives character n-grams of 2 to 5 letters, which survive inflection, typos,
+transliteration and glued words; the skeleton itself is a word feature. Runs of three or
+more one-letter tokens ("u k r") are also read as the word they spell. A feature counts
+each time it occurs (no normalisation), so a query's scores are the bias plus the sum of
+its tokens' scores, and each token's scores are computed once and cached: a query costs a
+few dictionary look-ups, like the rules.
+
+The weights are trained by ``vigil train queries`` (:mod:`.training`, scikit-learn
+logistic regression) and shipped as JSON in ``data/query_model.json``, never as a pickle.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from importlib import resources
+from itertools import pairwise
+from typing import Any, Final
+
+from vigil.errors import ConfigError
+from vigil.safeguard.normalize import skeleton
+
+#: Version of the feature definition; a model file of another version is refused.
+FEATURE_VERSION: Final = 1
+#: Character n-gram lengths (inclusive).
+NGRAM_MIN: Final = 2
+NGRAM_MAX: Final = 5
+#: A run of at least this many one-letter tokens is also read as one word ("s e x").
+SPELLED_RUN_MIN: Final = 3
+#: Token scores kept before the cache is emptied (bounds memory on unique streams).
+TOKEN_CACHE_SIZE: Final = 200_000
+#: Order of the score vector.
+MODEL_CLASSES: Final = ("exploitation", "at_risk", "neutral")
+
+Scores = tuple[float, float, float]
+_ZERO: Final[Scores] = (0.0, 0.0, 0.0)
+
+
+def model_tokens(tokens: Sequence[str]) -> list[str]:
+    """The classifier's tokens plus the words spelled out by runs of single letters."""
+    out = list(tokens)
+    run: list[str] = []
+    for token in (*tokens, ""):
+        if len(token) == 1 and token.isalpha():
+            run.append(token)
+            continue
+        if len(run) >= SPELLED_RUN_MIN:
+            out.append("".join(run))
+        run = []
+    return out
+
+
+def token_features(token: str) -> list[str]:
+    """Features of one token: its skeleton as a word, and the skeleton's n-grams."""
+    key = skeleton(token)
+    if not key:
+        return []
+    padded = f" {key} "
+    features = [f"w:{key}"]
+    for size in range(NGRAM_MIN, NGRAM_MAX + 1):
+        if size > len(padded):
+            break
+        features.extend(padded[i : i + size] for i in range(len(padded) - size + 1))
+    return features
+
+
+def pair_features(tokens: Sequence[str]) -> list[str]:
+    """Adjacent token pairs by skeleton ("b:ford escort"): the context a word needs."""
+    keys = [skeleton(token) for token in tokens]
+    return [f"b:{a} {b}" for a, b in pairwise(keys) if a and b]
+
+
+def rule_features(rule: str | None, concepts: Iterable[str]) -> list[str]:
+    """The rules' view of the query as features: the rule that fired and each concept."""
+    return ([f"r:{rule}"] if rule else []) + [f"k:{concept}" for concept in concepts]
+
+
+def query_features(tokens: Sequence[str], rule: str | None = None, concepts: Iterable[str] = ()) -> list[str]:
+    """Every feature occurrence of a query, given the classifier's tokens, rule and concepts."""
+    features = [feature for token in model_tokens(tokens) for feature in token_features(token)]
+    return features + pair_features(tokens) + rule_features(rule, concepts)
+
+
+class QueryModel:
+    """Linear scores per class from the shipped weights; build once, call many times."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        if data.get("feature_version") != FEATURE_VERSION:
+            raise ConfigError(
+                f"query model has feature version {data.get('feature_version')!r}, need {FEATURE_VERSION}"
+            )
+        if tuple(data.get("classes", ())) != MODEL_CLASSES:
+            raise ConfigError(f"query model classes must be {MODEL_CLASSES}")
+        bias = data["bias"]
+        self.bias: Scores = (float(bias[0]), float(bias[1]), float(bias[2]))
+        self.weights: dict[str, Scores] = {
+            str(name): (float(w[0]), float(w[1]), float(w[2])) for name, w in data["weights"].items()
+        }
+        self.policy: dict[str, float] = {str(k): float(v) for k, v in (data.get("policy") or {}).items()}
+        self.meta: dict[str, Any] = {k: v for k, v in data.items() if k not in ("weights", "bias", "policy")}
+        self._tokens: dict[str, Scores] = {}
+        self._rules: dict[tuple[str | None, tuple[str, ...]], Scores] = {}
+
+    def token_scores(self, token: str) -> Scores:
+        """The sum of one token's feature weights (cached)."""
+        found = self._tokens.get(token)
+        if found is None:
+            found = self._sum(token_features(token))
+            if len(self._tokens) >= TOKEN_CACHE_SIZE:
+                self._tokens.clear()
+            self._tokens[token] = found
+        return found
+
+    def _sum(self, features: Iterable[str]) -> Scores:
+        e = a = n = 0.0
+        weights = self.weights
+        for feature in features:
+            w = weights.get(feature)
+            if w is not None:
+                e += w[0]
+                a += w[1]
+                n += w[2]
+        return (e, a, n)
+
+    def rule_scores(self, rule: str | None, concepts: tuple[str, ...]) -> Scores:
+        """The weights of the rules' view (cached: there are few distinct ones)."""
+        key = (rule, concepts)
+        found = self._rules.get(key)
+        if found is None:
+            found = self._rules[key] = self._sum(rule_features(rule, concepts))
+        return found
+
+    def scores(self, tokens: Sequence[str], rule: str | None = None, concepts: tuple[str, ...] = ()) -> Scores:
+        """Per-class scores (logits) of a query from the classifier's tokens, rule and concepts."""
+        e, a, n = self.bias
+        found = self.rule_scores(rule, concepts)
+        e += found[0]
+        a += found[1]
+        n += found[2]
+        if len(tokens) > 1:
+            found = self._sum(pair_features(tokens))
+            e += found[0]
+            a += found[1]
+            n += found[2]
+        lookup = self._tokens.get
+        for token in tokens:
+            cached = lookup(token)
+            if cached is None:
+                cached = self.token_scores(token)
+            e += cached[0]
+            a += cached[1]
+            n += cached[2]
+        if len(tokens) >= SPELLED_RUN_MIN:
+            for extra in model_tokens(tokens)[len(tokens) :]:
+                spelled = self.token_scores(extra)
+                e += spelled[0]
+                a += spelled[1]
+                n += spelled[2]
+        return (e, a, n)
+
+    def top_tokens(self, tokens: Sequence[str], category: str, limit: int = 3) -> list[dict[str, Any]]:
+        """The tokens that pushed the query most towards ``category`` (against the
+        strongest other class), with that margin: the model's part of ``reasons``."""
+        index = MODEL_CLASSES.index(category)
+        ranked: list[tuple[float, str]] = []
+        for token in dict.fromkeys(model_tokens(tokens)):
+            scores = self.token_scores(token)
+            other = max(scores[i] for i in range(len(MODEL_CLASSES)) if i != index)
+            ranked.append((scores[index] - other, token))
+        ranked.sort(key=lambda item: (-item[0], item[1]))
+        return [{"token": token, "weight": round(margin, 3)} for margin, token in ranked[:limit] if margin > 0]
+
+
+def model_json(model: Mapping[str, Any]) -> str:
+    """The canonical text of a model file: sorted keys, fixed separators, one line per
+    weight, so training twice gives the same bytes."""
+    head = {k: v for k, v in model.items() if k != "weights"}
+    lines = ["{"]
+    for key in sorted(head):
+        lines.append(f"{json.dumps(key)}: {json.dumps(head[key], sort_keys=True, ensure_ascii=False)},")
+    lines.append('"weights": {')
+    weights: Mapping[str, Iterable[float]] = model["weights"]
+    names = sorted(weights)
+    for i, name in enumerate(names):
+        comma = "," if i + 1 < len(names) else ""
+        lines.append(f"{json.dumps(name, ensure_ascii=False)}: {json.dumps(list(weights[name]))}{comma}")
+    lines.append("}}")
+    return "\n".join(lines) + "\n"
+
+
+@cache
+def load_default_model() -> QueryModel:
+    """The shipped model (parsed once per process)."""
+    path = resources.files("vigil.safeguard").joinpath("data").joinpath("query_model.json")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"query_model.json is not valid JSON: {exc}") from exc
+    return QueryModel(data)

@@ -1,0 +1,205 @@
+"""Train the query model (``vigil train queries``): the same data gives the same bytes.
+
+Steps, all deterministic:
+
+1. Each labelled query goes through the rules-only classifier, which gives its tokens
+   (the model's input) and the rules' decision.
+2. Five-fold cross-validation (stratified, fixed seed) gives out-of-fold model scores for
+   every training query. On them, the combination policy is chosen: the weight added to
+   the logit of the class a rule chose (``rule_weight``) and to neutral's
+   (``neutral_bias``). The policy kept is the one with the highest exploitation plus
+   at-risk recall among those that class at most ``NEUTRAL_AS_EXPLOITATION_MAX`` of
+   neutral queries as exploitation and touch at most ``NEUTRAL_TOUCHED_MAX``; ties go to
+   the smaller weights.
+3. The model is refitted on all rows; weights are rounded to ``DIGITS`` decimals and
+   features whose weights all round to zero are dropped.
+
+scikit-learn is imported here only, so serving queries never loads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from vigil.safeguard.classifier import CATEGORIES, QueryClassifier, rules_only_classifier
+from vigil.safeguard.evaluation import read_labelled
+from vigil.safeguard.model import FEATURE_VERSION, MODEL_CLASSES, NGRAM_MAX, NGRAM_MIN, query_features
+
+#: Inverse regularisation strength of the logistic regression (chosen by cross-validation
+#: on the training set: 0.3, 1, 3 and 10 were tried).
+C: Final = 3.0
+#: Features seen in fewer training queries than this are left out (noise, file size).
+MIN_DF: Final = 2
+FOLDS: Final = 5
+SEED: Final = 0
+DIGITS: Final = 4
+#: The share of neutral queries the policy may class as exploitation (their results
+#: would be suppressed: the issue's goal), and may touch at all (a safety message next
+#: to the results). Holding touched to 1% too cost a third of at-risk recall in
+#: cross-validation, so the policy allows 3% there (docs/model-card-queries.md).
+NEUTRAL_AS_EXPLOITATION_MAX: Final = 0.01
+NEUTRAL_TOUCHED_MAX: Final = 0.03
+RULE_WEIGHTS: Final = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
+NEUTRAL_BIASES: Final = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the classifier gives for one training query."""
+
+    features: list[str]
+    label: int
+    rule_class: int | None
+    protective: bool
+
+
+def prepare(classifier: QueryClassifier, rows: Sequence[Mapping[str, Any]]) -> list[Prepared]:
+    prepared = []
+    for row in rows:
+        result = classifier.classify(str(row["query"]))
+        protective = any(concept in result.concepts for concept in ("awareness", "protective"))
+        final = result.rule is not None and result.rule in classifier.final_rules
+        rule_class = CATEGORIES.index(result.category) if result.rule is not None else None
+        prepared.append(
+            Prepared(
+                query_features(result.tokens, result.rule, result.concepts),
+                CATEGORIES.index(row["category"]),
+                -1 if final else rule_class,
+                protective,
+            )
+        )
+    return prepared
+
+
+def _fit(items: Sequence[Prepared]) -> tuple[list[float], dict[str, list[float]]]:
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = CountVectorizer(analyzer=lambda features: features, min_df=MIN_DF, lowercase=False)
+    matrix = vectorizer.fit_transform([item.features for item in items])
+    labels = np.array([item.label for item in items])
+    model = LogisticRegression(C=C, max_iter=2000)
+    model.fit(matrix, labels)
+    order = [list(model.classes_).index(i) for i in range(len(MODEL_CLASSES))]
+    coef = model.coef_[order]
+    bias = [float(model.intercept_[i]) for i in order]
+    names = vectorizer.get_feature_names_out()
+    weights = {str(name): [float(coef[k, j]) for k in range(len(MODEL_CLASSES))] for j, name in enumerate(names)}
+    return bias, weights
+
+
+def _scores(bias: Sequence[float], weights: Mapping[str, Sequence[float]], features: Sequence[str]) -> list[float]:
+    total = list(bias)
+    for feature in features:
+        w = weights.get(feature)
+        if w is not None:
+            for k in range(len(total)):
+                total[k] += w[k]
+    return total
+
+
+def decide(scores: Sequence[float], item: Prepared, rule_weight: float, neutral_bias: float) -> int:
+    """The classifier's combination policy (``QueryClassifier._combine``) on one row."""
+    if item.rule_class == -1 and not item.protective:
+        return CATEGORIES.index("exploitation")
+    adjusted = [scores[0], scores[1], scores[2] + neutral_bias]
+    if item.rule_class is not None and item.rule_class >= 0:
+        adjusted[item.rule_class] += rule_weight
+    start = 1 if item.protective else 0
+    if item.rule_class == 1 and not item.protective:
+        return 1
+    return max(range(start, 3), key=lambda i: adjusted[i])
+
+
+def figures(predicted: Sequence[int], items: Sequence[Prepared]) -> dict[str, float]:
+    def share(gold: int, test: Any) -> float:
+        rows = [p for p, item in zip(predicted, items, strict=True) if item.label == gold]
+        return sum(1 for p in rows if test(p)) / len(rows) if rows else 0.0
+
+    return {
+        "exploitation_recall": share(0, lambda p: p == 0),
+        "at_risk_recall": share(1, lambda p: p == 1),
+        "neutral_touched": share(2, lambda p: p != 2),
+        "neutral_as_exploitation": share(2, lambda p: p == 0),
+    }
+
+
+def out_of_fold_scores(items: Sequence[Prepared]) -> list[list[float]]:
+    from sklearn.model_selection import StratifiedKFold
+
+    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    scores: list[list[float]] = [[] for _ in items]
+    labels = [item.label for item in items]
+    for train_index, test_index in folds.split(labels, labels):
+        bias, weights = _fit([items[i] for i in train_index])
+        for i in test_index:
+            scores[i] = _scores(bias, weights, items[i].features)
+    return scores
+
+
+def choose_policy(items: Sequence[Prepared], scores: Sequence[Sequence[float]]) -> dict[str, Any]:
+    best: tuple[float, dict[str, Any]] | None = None
+    for rule_weight in RULE_WEIGHTS:
+        for neutral_bias in NEUTRAL_BIASES:
+            predicted = [decide(s, item, rule_weight, neutral_bias) for s, item in zip(scores, items, strict=True)]
+            found = figures(predicted, items)
+            if (
+                found["neutral_touched"] > NEUTRAL_TOUCHED_MAX
+                or found["neutral_as_exploitation"] > NEUTRAL_AS_EXPLOITATION_MAX
+            ):
+                continue
+            gain = found["exploitation_recall"] + found["at_risk_recall"]
+            if best is None or gain > best[0] + 1e-12:
+                best = (gain, {"rule_weight": rule_weight, "neutral_bias": neutral_bias, "cross_validation": found})
+    if best is None:
+        neutral_bias = NEUTRAL_BIASES[-1]
+        predicted = [decide(s, item, RULE_WEIGHTS[0], neutral_bias) for s, item in zip(scores, items, strict=True)]
+        return {
+            "rule_weight": RULE_WEIGHTS[0],
+            "neutral_bias": neutral_bias,
+            "cross_validation": figures(predicted, items),
+        }
+    return best[1]
+
+
+def train_query_model(paths: Sequence[Path], classifier: QueryClassifier | None = None) -> dict[str, Any]:
+    """The model file's content, trained on the labelled queries of ``paths`` (in order)."""
+    rows = [row for path in paths for row in read_labelled(path)]
+    items = prepare(classifier or rules_only_classifier(), rows)
+    chosen = choose_policy(items, out_of_fold_scores(items))
+    bias, weights = _fit(items)
+    rounded = {}
+    for name, values in weights.items():
+        kept = [_round(v) for v in values]
+        if any(kept):
+            rounded[name] = kept
+    cv = {key: round(value, 4) for key, value in chosen["cross_validation"].items()}
+    return {
+        "feature_version": FEATURE_VERSION,
+        "classes": list(MODEL_CLASSES),
+        "features": {"ngram_min": NGRAM_MIN, "ngram_max": NGRAM_MAX, "min_df": MIN_DF},
+        "trainer": {
+            "algorithm": "sklearn LogisticRegression (lbfgs, multinomial)",
+            "C": C,
+            "folds": FOLDS,
+            "seed": SEED,
+        },
+        "trained_on": [
+            {"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()} for path in paths
+        ],
+        "queries": len(rows),
+        "cross_validation": cv,
+        "policy": {"rule_weight": chosen["rule_weight"], "neutral_bias": chosen["neutral_bias"]},
+        "bias": [_round(v) for v in bias],
+        "weights": rounded,
+    }
+
+
+def _round(value: float) -> float:
+    rounded = round(value, DIGITS)
+    return 0.0 if rounded == 0 else rounded
