@@ -111,6 +111,33 @@ def test_unknown_meta_is_neither_yes_nor_no() -> None:
     assert {"meta:has_company_logo=no", "meta:salary_range=absent"} <= set(known)
 
 
+@pytest.mark.parametrize(
+    ("meta", "expected", "absent"),
+    [
+        ({"salary_range": "30000-40000"}, {"meta:salary_range:narrow", "meta:salary_range=given"}, set()),
+        ({"salary_range": "20000-60000"}, {"meta:salary_range:wide"}, {"meta:salary_range:narrow"}),
+        ({"salary_range": "0-50000"}, {"meta:salary_range:wide"}, set()),
+        ({"salary_range": "45000-45000"}, {"meta:salary_range:single"}, set()),
+        # negatives: EMSCAD's "0-0" default, a reversed range and text are no stated shape
+        ({"salary_range": "0-0"}, {"meta:salary_range=absent"}, {"meta:salary_range:single"}),
+        ({"salary_range": "60000-20000"}, {"meta:salary_range=given"}, {"meta:salary_range:wide", "meta:salary_range:narrow"}),
+        ({"salary_range": "Oct-15"}, set(), {"meta:salary_range:wide", "meta:salary_range:narrow", "meta:salary_range:single"}),
+        ({"has_company_profile": "1"}, {"meta:has_company_profile=yes"}, {"meta:has_company_profile=no"}),
+        ({"has_company_profile": "0"}, {"meta:has_company_profile=no"}, {"meta:has_company_profile=yes"}),
+        ({}, set(), {"meta:has_company_profile=no", "meta:has_company_profile=yes"}),
+    ],
+)
+def test_structured_facts_beyond_text(meta: dict[str, str], expected: set[str], absent: set[str]) -> None:
+    found = set(structured_features(Document(id="x", text="Hello", meta=meta)))
+    assert expected <= found
+    assert not absent & found
+
+
+@pytest.mark.parametrize(("profile", "flag"), [("We build bridges.", "1"), ("", "0"), ("   ", "0")])
+def test_row_mapping_records_whether_a_company_profile_was_given(profile: str, flag: str) -> None:
+    assert row_to_document({"company_profile": profile, "description": "D"}, "emscad-2").meta["has_company_profile"] == flag
+
+
 def test_row_mapping_joins_texts_with_blank_lines() -> None:
     row = {
         "title": "T",

@@ -3,7 +3,8 @@
 The mapping from a row to a document is the one the evaluation of Vigil uses: ``kind``
 ``job_ad``, ``lang`` ``en``, ``title``, ``text`` = company_profile, description,
 requirements and benefits joined by blank lines (empty ones skipped), ``location``, and
-``meta`` = the remaining columns.
+``meta`` = the remaining columns, plus ``has_company_profile`` ("1" or "0"), since the
+profile itself is merged into the text.
 
 Families matter more than rows: EMSCAD frauds are heavily templated and one company's
 legitimate ads share a profile, so a row split puts near-copies on both sides and
@@ -71,6 +72,7 @@ def row_to_document(row: dict[str, str], doc_id: str) -> Document:
     parts = [(row.get(col) or "").strip() for col in TEXT_COLUMNS]
     text = "\n\n".join(p for p in parts if p)
     meta = {col: row.get(col, "") for col in META_COLUMNS}
+    meta["has_company_profile"] = "1" if (row.get("company_profile") or "").strip() else "0"
     return Document(
         id=doc_id,
         text=text,

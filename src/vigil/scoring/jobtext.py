@@ -36,7 +36,10 @@ _MONEY: Final = re.compile(r"[$€£]\s?\d|\d\s?(?:usd|eur|gbp|dollars?)\b", re.
 _MAX_TOKEN_CHARS: Final = 30
 
 #: Meta columns of EMSCAD used as yes/no facts; an absent key means "unknown", never "no".
-FLAG_COLUMNS: Final = ("has_company_logo", "telecommuting", "has_questions")
+FLAG_COLUMNS: Final = ("has_company_logo", "telecommuting", "has_questions", "has_company_profile")
+#: ``salary_range`` written as ``low-high``; a top above this multiple of the bottom is "wide".
+_SALARY: Final = re.compile(r"^\s*(\d{1,9})\s*-\s*(\d{1,9})\s*$")
+WIDE_SALARY_RATIO: Final = 2.0
 #: Meta columns whose presence or absence is a fact (an ad that states no salary, no industry).
 GIVEN_COLUMNS: Final = (
     "salary_range",
@@ -154,6 +157,9 @@ def structured_features(document: Document, masked: str | None = None) -> dict[s
         value = meta.get(key)
         if isinstance(value, str) and value.strip():
             features[f"meta:{key}:{value.strip().lower()[:60]}"] = 1.0
+    salary = _salary_shape(meta.get("salary_range"))
+    if salary is not None:
+        features[f"meta:salary_range:{salary}"] = 1.0
     text = document.text
     if masked is None:
         masked = mask_contacts(text)
@@ -176,6 +182,20 @@ def structured_features(document: Document, masked: str | None = None) -> dict[s
     if text.count("!") >= 3:
         features["text:exclamations"] = 1.0
     return features
+
+
+def _salary_shape(value: object) -> str | None:
+    """``wide``, ``narrow`` or ``single`` for a stated ``low-high`` salary; None when unstated or unreadable."""
+    match = _SALARY.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    low, high = int(match.group(1)), int(match.group(2))
+    if high <= 0 or high < low:
+        return None
+    if high == low:
+        return "single"
+    # a promise that may double is a known lure; a bottom of 0 is an unbounded promise
+    return "wide" if low == 0 or high / low > WIDE_SALARY_RATIO else "narrow"
 
 
 _LOG_TF: Final = tuple(1.0 + math.log(c) if c else 0.0 for c in range(64))

@@ -32,7 +32,7 @@ from vigil.scoring.emscad import (
 from vigil.scoring.jobtext import job_features
 
 MODEL_NAME: Final = "job"
-MODEL_VERSION: Final = 1
+MODEL_VERSION: Final = 2
 DEFAULT_SEED: Final = 20240521
 C_GRID: Final = (1.0, 3.0, 10.0, 30.0)
 N_FOLDS: Final = 5
