@@ -6,6 +6,7 @@ import pytest
 
 from vigil.extract.digits import DigitReader
 from vigil.extract.normalize import normalize
+from vigil.pipeline import Pipeline
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +68,16 @@ def test_spelled_number_maps_back_to_words(reader: DigitReader) -> None:
     view = reader(normalize(text))
     start = view.text.index("7 7 0")
     assert view.evidence(start, start + 5) == "seven seven zero"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Tel.: O77O.O9O.O166", id="letter-o-runs-read-both-ways"),
+        pytest.param("tel O5O1 OO2 OO3", id="letter-o-groups"),
+    ],
+)
+def test_a_span_read_as_digits_and_as_a_word_does_not_crash(pipeline: Pipeline, text: str) -> None:
+    # Once a TypeError: a spelled token and a digit run on the same span were compared whole.
+    analysis = pipeline({"id": "o", "text": f"Wyjazd z miasta Łódź. {text}"})
+    assert analysis["entities"]["phones"], analysis["entities"]

@@ -99,7 +99,9 @@ class DigitReader:
     def _word_replacements(self, text: str, words: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         tokens: list[tuple[int, int, str | None]] = [(m.start(), m.end(), None) for m in islice(_DIGITS.finditer(text), MAX_TOKENS)]
         tokens.extend(words[:MAX_TOKENS])
-        tokens.sort()
+        # A spelled word can cover the same span as a digit run ("O77O" read both ways):
+        # order by position only, digits first, never comparing None with a digit string.
+        tokens.sort(key=lambda token: (token[0], token[1], token[2] is not None))
         runs: list[list[tuple[int, int, str | None]]] = []
         for token in tokens:
             if runs and token[0] >= runs[-1][-1][1] and _RUN_GAP.fullmatch(text, runs[-1][-1][1], token[0]):
