@@ -31,9 +31,11 @@ from typing import Any
 
 from vigil.safeguard.classifier import QueryClassifier, load_default_rules
 from vigil.safeguard.lexicon import load_default_lexicons
+from vigil.safeguard.model import QueryModel
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
+MODEL = ROOT / "src" / "vigil" / "safeguard" / "data" / "query_model.json"
 
 
 def labelled_queries() -> list[str]:
@@ -43,8 +45,10 @@ def labelled_queries() -> list[str]:
     return rows
 
 
-def fresh() -> QueryClassifier:
-    return QueryClassifier(load_default_lexicons(), load_default_rules())
+def fresh(with_model: bool = True) -> QueryClassifier:
+    """A new classifier (empty caches): the shipped rules and model, or the rules alone."""
+    model = QueryModel(json.loads(MODEL.read_text(encoding="utf-8"))) if with_model else None
+    return QueryClassifier(load_default_lexicons(), load_default_rules(), model=model)
 
 
 def rate(classifier: QueryClassifier, queries: list[str]) -> float:
@@ -57,6 +61,18 @@ def rate(classifier: QueryClassifier, queries: list[str]) -> float:
 
 
 def in_process(n: int = 200_000) -> dict[str, float]:
+    """Rules alone (``rules_*``), then rules and model (the shipped classifier), on the
+    same queries in the same run, and the ratio of the distinct-query rates."""
+    rules = _in_process(n, with_model=False)
+    both = _in_process(n, with_model=True)
+    return {
+        **{f"rules_{k}": v for k, v in rules.items()},
+        **both,
+        "unique_ratio_after_before": both["unique_qps"] / rules["unique_qps"],
+    }
+
+
+def _in_process(n: int, with_model: bool) -> dict[str, float]:
     rng = random.Random(7)
     base = labelled_queries()
     words = [w for q in base for w in q.split()]
@@ -64,11 +80,11 @@ def in_process(n: int = 200_000) -> dict[str, float]:
     pool = unique[:20_000]
     weights = [1 / (i + 1) for i in range(len(pool))]
     stream = rng.choices(pool, weights=weights, k=n)
-    out = {"cold_labelled_qps": rate(fresh(), base)}
-    warm = fresh()
+    out = {"cold_labelled_qps": rate(fresh(with_model), base)}
+    warm = fresh(with_model)
     rate(warm, base)  # load the language model and warm the word cache on a small set
     out["unique_qps"] = rate(warm, unique)
-    out["stream_qps"] = rate(fresh(), stream)
+    out["stream_qps"] = rate(fresh(with_model), stream)
     return out
 
 

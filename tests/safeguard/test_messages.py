@@ -12,7 +12,7 @@ from vigil.safeguard.classifier import default_classifier
 from vigil.safeguard.decision import QueryChecker
 from vigil.safeguard.messages import HELP_KEYS, MESSAGE_KEYS, MessageCatalog, load_default_catalog
 
-LANGUAGES = ("uk", "ru", "en", "pl", "de", "cs", "sk", "ro", "hu", "fr", "it", "es", "nl", "pt", "tr", "lt")
+LANGUAGES = ("uk", "ru", "en", "pl", "de", "cs", "sk", "ro", "hu", "fr", "it", "es", "nl", "pt", "tr", "lt", "he", "ar", "bg", "sr")
 CAREFUL = ("uk", "ru", "en", "pl", "de", "cs", "ro")
 CONVENTIONS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "conventions.md"
 

@@ -189,9 +189,7 @@ def train_query_model(paths: Sequence[Path], classifier: QueryClassifier | None 
             "folds": FOLDS,
             "seed": SEED,
         },
-        "trained_on": [
-            {"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()} for path in paths
-        ],
+        "trained_on": [{"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()} for path in paths],
         "queries": len(rows),
         "cross_validation": cv,
         "policy": {"rule_weight": chosen["rule_weight"], "neutral_bias": chosen["neutral_bias"]},

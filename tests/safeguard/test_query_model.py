@@ -1,0 +1,86 @@
+"""The learned half of the query check: policy with the rules, reasons, model file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vigil.errors import ConfigError
+from vigil.safeguard.classifier import default_classifier
+from vigil.safeguard.decision import QueryChecker
+from vigil.safeguard.model import QueryModel, model_json, model_tokens
+from vigil.safeguard.training import train_query_model
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.parametrize(
+    ("query", "category"),
+    [
+        # Protective intent is never exploitation, even with a minor and a sexual word.
+        ("block porn on my child's phone", "neutral"),
+        ("как заблокировать порно на телефоне ребенка", "neutral"),
+        ("jak zablokować pornografię na telefonie dziecka", "neutral"),
+        # Negative: the minor rule keeps the last word without protective intent.
+        ("teen porn", "exploitation"),
+        ("порно школьницы", "exploitation"),
+        ("buy a wife", "exploitation"),
+    ],
+)
+def test_rules_keep_the_last_word(query: str, category: str) -> None:
+    assert default_classifier().classify(query).category == category
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "category"),
+    [
+        ("מוזיקה אוקראינית", "he", "neutral"),
+        ("مرافقات اوكرانيات دبي", "ar", "exploitation"),
+        ("украинки проститутки софия", "bg", "exploitation"),
+        ("ukrajinke prostitutke beograd", "sr", "exploitation"),
+        ("ford escort", "en", "neutral"),
+    ],
+)
+def test_new_languages(query: str, lang: str, category: str) -> None:
+    result = QueryChecker().check(query)
+    assert (result["lang"], result["category"]) == (lang, category)
+    if category != "neutral":
+        assert result["message"]["lang"] == lang
+
+
+def test_reasons_name_rule_and_model() -> None:
+    result = QueryChecker().check("ukr4inka escort berlin")
+    kinds = [reason["kind"] for reason in result["reasons"]]
+    assert kinds == ["rule", "model"]
+    assert result["reasons"][0]["rule"] == "origin_sexual"
+    assert result["reasons"][1]["top_words"][0]["token"] == "ukrainka"
+    protective = QueryChecker().check("block porn on my child's phone")
+    assert "protective" in [reason["kind"] for reason in protective["reasons"]]
+
+
+@pytest.mark.parametrize(
+    ("tokens", "extra"),
+    [(["s", "e", "x"], ["sex"]), (["u", "k", "r", "girls"], ["ukr"]), (["a", "b"], []), (["ford", "escort"], [])],
+)
+def test_spelled_out_runs(tokens: list[str], extra: list[str]) -> None:
+    assert model_tokens(tokens) == [*tokens, *extra]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"feature_version": 0, "classes": ["exploitation", "at_risk", "neutral"], "bias": [0, 0, 0], "weights": {}},
+        {"feature_version": 1, "classes": ["neutral"], "bias": [0, 0, 0], "weights": {}},
+    ],
+)
+def test_model_file_is_checked(data: dict[str, object]) -> None:
+    with pytest.raises(ConfigError):
+        QueryModel(data)
+
+
+def test_training_is_reproducible_byte_for_byte() -> None:
+    first = model_json(train_query_model([DATA / "queries_labelled.jsonl"]))
+    second = model_json(train_query_model([DATA / "queries_labelled.jsonl"]))
+    assert first == second
+    assert '"weights": {' in first
