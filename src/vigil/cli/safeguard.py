@@ -150,9 +150,7 @@ def _print_table(report: dict[str, Any]) -> None:
 
 
 def train_queries(
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="Labelled JSONL files: {query, category, lang}.")
-    ] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Labelled JSONL files: {query, category, lang}.")] = None,
     output: Annotated[Path, typer.Option("-o", "--output", help="Model file to write.")] = SHIPPED_MODEL,
 ) -> None:
     """Train the query model (character n-grams and words, logistic regression) and its
