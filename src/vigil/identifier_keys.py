@@ -161,6 +161,10 @@ _READERS: Final[dict[str, Callable[[object], Identifier | None]]] = {
 }
 
 
+#: Key of the Analysis object holding the other readings of ambiguous phones: ``{e164: [e164, ...]}``.
+PHONE_ALTERNATES: Final = "phone_alternates"
+
+
 def identifiers_of(entities: Mapping[str, Any]) -> list[Identifier]:
     """Distinct identifiers of one ``entities`` object (Analysis contract), sorted."""
     found: set[Identifier] = set()
@@ -185,9 +189,19 @@ def identifier_rows(document_pk: int, analysis: Mapping[str, Any]) -> list[dict[
     entities = analysis.get("entities")
     if not isinstance(entities, Mapping):
         return []
+    found = set(identifiers_of(entities))
+    # The other readings of a phone written without its country code: a lookup of any of
+    # them finds the ad (the ad may mean that one), while linking keeps to the best reading.
+    alternates = analysis.get(PHONE_ALTERNATES)
+    if isinstance(alternates, Mapping):
+        for readings in alternates.values():
+            for reading in readings if isinstance(readings, list) else ():
+                identifier = phone_identifier(reading)
+                if identifier is not None and len(identifier.value) <= MAX_VALUE:
+                    found.add(identifier)
     return [
         {"document_pk": document_pk, "kind": i.kind, "value": i.value, "bare": i.bare}
-        for i in identifiers_of(entities)
+        for i in sorted(found)
     ]
 
 

@@ -86,8 +86,12 @@ class AnalysisResult:
     risk: dict[str, Any] | None = field(default=None)
 
     def to_contract(self) -> dict[str, Any]:
-        """The Analysis object of DESIGN.md."""
-        return {
+        """The Analysis object of DESIGN.md.
+
+        Extended by ``phone_alternates`` (``{e164: [other readings, best first]}``) when a
+        phone written without its country code is valid in several countries.
+        """
+        out: dict[str, Any] = {
             "id": self.document.id,
             "lang": self.lang,
             "kind": self.document.kind,
@@ -95,6 +99,14 @@ class AnalysisResult:
             "indicators": [i.to_contract() for i in self.indicators],
             "entities": entities_contract(self.entities),
         }
+        alternates = {
+            str(span.value): list(span.alternates)
+            for span in self.entities
+            if span.kind == "phones" and span.alternates
+        }
+        if alternates:
+            out["phone_alternates"] = alternates
+        return out
 
 
 class Pipeline:

@@ -107,3 +107,28 @@ def test_upgrading_an_existing_store_indexes_its_analyses(store: Store) -> None:
         assert "document_identifiers" not in sa.inspect(conn).get_table_names()
     upgrade(store.engine)
     assert _index(store) == [(pk, "email", "a@example.com")]
+
+
+@pytest.mark.parametrize(
+    ("alternates", "expected"),
+    [
+        pytest.param({"+380730082279": ["+40730082279"]}, {"+380730082279", "+40730082279"}, id="other-reading-indexed"),
+        pytest.param({}, {"+380730082279"}, id="no-alternates"),
+        pytest.param({"+380730082279": ["not a phone"]}, {"+380730082279"}, id="garbage-ignored"),
+    ],
+)
+def test_phone_alternates_are_indexed_for_lookup(alternates: dict[str, list[str]], expected: set[str]) -> None:
+    from vigil.identifier_keys import identifier_rows
+
+    analysis = {"entities": {"phones": ["+380730082279"]}, "phone_alternates": alternates}
+    assert {r["value"] for r in identifier_rows(7, analysis) if r["kind"] == "phone"} == expected
+
+
+def test_an_ambiguous_national_number_carries_its_other_readings() -> None:
+    from vigil.pipeline import analyze
+
+    analysis = analyze({"id": "a", "text": "Room near the centre. (0730) 082279 WhatsApp"})
+    phones = analysis["entities"]["phones"]
+    assert len(phones) == 1
+    readings = {phones[0], *analysis.get("phone_alternates", {}).get(phones[0], [])}
+    assert {"+40730082279", "+380730082279"} <= readings
