@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,7 +29,7 @@ from vigil.safeguard.messages import load_default_catalog
 from vigil.store import Store
 from vigil.web.app import NavItem, RowId, add_template_dir, render
 from vigil.web.audit import change_recorder
-from vigil.web.i18n import N_
+from vigil.web.i18n import LANGUAGE_PARAM, N_, parse_accept_language
 from vigil.web.permissions import current_principal, public, require
 
 #: Largest batch of ``POST /api/v1/query-check``; more is answered with 413.
@@ -140,7 +140,6 @@ def _check(
     return results
 
 
-
 def _event_route(event: str) -> Callable[..., dict[str, Any]]:
     def count_event(
         campaign_id: RowId,
@@ -178,6 +177,7 @@ def post_query_check(
     items = [QueryItem(query=q) if isinstance(q, str) else q for q in body.queries]
     return {"results": _check(request, tasks, items, body.country)}
 
+
 @router.get(
     "/api/v1/query-check",
     tags=["safeguarding"],
@@ -193,6 +193,7 @@ def get_query_check(
 ) -> dict[str, Any]:
     return _check(request, tasks, [QueryItem(query=q, prior_deterrence=prior_deterrence)], country)[0]
 
+
 @router.get(
     "/api/v1/safeguard/stats",
     tags=["safeguarding"],
@@ -205,6 +206,7 @@ def get_stats(
 ) -> dict[str, Any]:
     _counters(request).flush()
     return query_stats(_store(request), days)
+
 
 @router.get(
     "/api/v1/campaigns/match",
@@ -225,6 +227,7 @@ def get_match(
     req = MatchRequest(lang=lang, country=country, age=age, gender=gender, audience=audience)
     return campaign_store.match(campaign_store.list_campaigns(_store(request)), req, load_default_catalog())
 
+
 @router.get(
     "/api/v1/campaigns",
     tags=["campaigns"],
@@ -233,6 +236,7 @@ def get_match(
 )
 def get_campaigns(request: Request) -> dict[str, Any]:
     return {"campaigns": [_spec_json(spec) for spec in campaign_store.list_campaigns(_store(request))]}
+
 
 @router.post(
     "/api/v1/campaigns",
@@ -247,6 +251,7 @@ def post_campaign(body: CampaignCreate, request: Request) -> dict[str, Any]:
     )
     return _spec_json(spec)
 
+
 @router.get(
     "/api/v1/campaigns/{campaign_id}",
     tags=["campaigns"],
@@ -257,6 +262,7 @@ def get_campaign(campaign_id: RowId, request: Request) -> dict[str, Any]:
     _counters(request).flush()
     spec = campaign_store.get_campaign(_store(request), campaign_id)
     return {**_spec_json(spec), "counts": campaign_store.campaign_counts(_store(request), campaign_id)}
+
 
 @router.post(
     "/api/v1/campaigns/{campaign_id}/active",
@@ -271,6 +277,7 @@ def post_active(
 ) -> dict[str, Any]:
     return _spec_json(campaign_store.set_active(_store(request), campaign_id, active, audit=_recorder(request)))
 
+
 for event in ("displays", "clicks"):
     router.add_api_route(
         f"/api/v1/campaigns/{{campaign_id}}/{event}",
@@ -282,17 +289,43 @@ for event in ("displays", "clicks"):
         dependencies=[Depends(require("campaigns:read"))],
     )
 
+
+def _help_language(candidate: str, languages: tuple[str, ...]) -> str | None:
+    """The help page for one requested tag: the exact tag (``pt-br``), else its primary language (``pt``)."""
+    tag = candidate.strip().lower().replace("_", "-")
+    for code in (tag, tag.split("-")[0]):
+        if code in languages:
+            return code
+    return None
+
+
+def best_help_language(request: Request, languages: tuple[str, ...]) -> str | None:
+    """``?lang=`` wins, then the best ``Accept-Language`` tag with a help page; None when nothing matches."""
+    candidates = [request.query_params.get(LANGUAGE_PARAM) or ""]
+    candidates += parse_accept_language(request.headers.get("accept-language", ""))
+    for candidate in candidates:
+        if (lang := _help_language(candidate, languages)) is not None:
+            return lang
+    return None
+
+
 @router.get("/help", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(public())])
-def help_index() -> Response:
+def help_index(request: Request) -> Response:
+    """Send the visitor to the help page in their language; list every language when none of theirs has one."""
     catalog = load_default_catalog()
+    headers = {"Vary": "Accept-Language"}
+    if (lang := best_help_language(request, catalog.help_languages)) is not None:
+        return RedirectResponse(f"/help/{lang}", status_code=302, headers=headers)
     pages = [(lang, catalog.help_page(lang)["title"]) for lang in catalog.help_languages]
-    return HTMLResponse(_help_env.get_template("help_index.html").render(pages=pages))
+    return HTMLResponse(_help_env.get_template("help_index.html").render(pages=pages), headers=headers)
+
 
 @router.get("/help/{lang}", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(public())])
 def help_page(lang: str) -> Response:
     catalog = load_default_catalog()
     page = catalog.help_page(lang)
     return HTMLResponse(_help_env.get_template("help.html").render(page=page, languages=catalog.help_languages))
+
 
 @router.get(
     "/safeguard/campaigns",
@@ -303,6 +336,7 @@ def help_page(lang: str) -> Response:
 def campaigns_page(request: Request) -> Response:
     specs = campaign_store.list_campaigns(_store(request))
     return render(request, "safeguard_campaigns.html", {"campaigns": specs})
+
 
 @router.get(
     "/safeguard/campaigns/{campaign_id}",
@@ -315,7 +349,6 @@ def campaign_page(campaign_id: RowId, request: Request) -> Response:
     spec = campaign_store.get_campaign(_store(request), campaign_id)
     counts = campaign_store.campaign_counts(_store(request), campaign_id)
     return render(request, "safeguard_campaign.html", {"campaign": spec, "counts": counts})
-
 
 
 def _spec_json(spec: campaign_store.CampaignSpec) -> dict[str, Any]:
