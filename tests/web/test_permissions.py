@@ -34,6 +34,14 @@ EXPECTED: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/account"): frozenset(Role),
     ("POST", "/account/password"): frozenset(Role),
     ("POST", "/logout"): frozenset(Role),
+    # Casework is ours: a partner reads a case only through what was shared with its organisation.
+    ("GET", "/cases"): frozenset({Role.ADMIN, Role.ANALYST}),
+    ("GET", "/cases/{case_id}"): frozenset({Role.ADMIN, Role.ANALYST}),
+    ("GET", "/cases/{case_id}/export"): frozenset({Role.ADMIN, Role.ANALYST}),
+    ("GET", "/api/v1/cases"): frozenset({Role.ADMIN, Role.ANALYST}),
+    ("GET", "/api/v1/cases/{case_id}"): frozenset({Role.ADMIN, Role.ANALYST}),
+    ("GET", "/api/v1/cases/{case_id}/export"): frozenset({Role.ADMIN, Role.ANALYST}),
+    ("GET", "/api/v1/partner/cases/{case_id}"): frozenset({Role.PARTNER}),
 }
 EXPECTED_PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/healthz"), ("GET", "/api/v1/openapi.json")}
 
@@ -79,6 +87,7 @@ def test_contact_identifiers_are_limited_to_roles_that_act_on_them() -> None:
     assert PERMISSIONS["documents:contacts"] == CONTACT_ROLES
     assert PERMISSIONS["documents:contacts"] <= PERMISSIONS["documents:read"]
     assert Role.PARTNER not in PERMISSIONS["documents:read"], "partners get hashed identifiers, not the corpus"
+    assert Role.PARTNER not in PERMISSIONS["cases:read"] | PERMISSIONS["cases:manage"], "partners read shared cases only"
     for permission in ("users:manage", "audit:read"):
         assert PERMISSIONS[permission] == frozenset({Role.ADMIN})
 

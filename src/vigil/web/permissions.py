@@ -47,8 +47,8 @@ A, AN, M, P, V = Role.ADMIN, Role.ANALYST, Role.MODERATOR, Role.PARTNER, Role.VI
 EVERYONE = frozenset(Role)
 
 #: The one permission table. Contact identifiers of possible victims are personal data:
-#: only roles that act on them (admin, analyst) see them in the clear; partners see cases
-#: and hashed identifiers, not the raw corpus.
+#: only roles that act on them (admin, analyst) see them in the clear; partners see the cases
+#: shared with their organisation (``partners:shared``) and hashed identifiers, not the raw corpus.
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "dashboard:read": frozenset({A, AN, M, V}),
     "documents:read": frozenset({A, AN, M, V}),
@@ -63,7 +63,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "reports:manage": frozenset({A, M}),
     # Trusted flaggers (DSA article 22) are organisations reporting through an API key.
     "reports:flag": frozenset({A, P}),
-    "cases:read": frozenset({A, AN, P}),
+    # Not partners: being named a case member must not bypass the partnership grants, which are
+    # a partner's one way to a case (``partners:shared``).
+    "cases:read": frozenset({A, AN}),
     "cases:manage": frozenset({A, AN}),
     "identifiers:exchange": frozenset({A, AN, P}),
     # Partner organisations: only admins say who they are and what is shared with them; a
