@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
+from vigil.contract import Analysis, Entities, IndicatorHit, Risk
 from vigil.documents import Document, parse_document
 from vigil.errors import ConfigError
 from vigil.extract.entities import EntityExtractor, EntitySpan, entities_contract
@@ -49,7 +50,7 @@ class Recognizers(Protocol):
 
 
 class Scorer(Protocol):
-    def score(self, document: Document, indicators: list[dict[str, Any]], entities: dict[str, list[Any]], lang: str) -> dict[str, Any]: ...
+    def score(self, document: Document, indicators: list[IndicatorHit], entities: Entities, lang: str) -> Risk: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +60,8 @@ class IndicatorSpan:
     hit: IndicatorHitLike
     field: str = "text"
 
-    def to_contract(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+    def to_contract(self) -> IndicatorHit:
+        out: IndicatorHit = {
             "id": self.hit.indicator,
             "evidence": self.hit.evidence,
             "start": self.hit.start,
@@ -83,15 +84,15 @@ class AnalysisResult:
     title: NormalizedText | None
     entities: list[EntitySpan]
     indicators: list[IndicatorSpan]
-    risk: dict[str, Any] | None = field(default=None)
+    risk: Risk | None = field(default=None)
 
-    def to_contract(self) -> dict[str, Any]:
+    def to_contract(self) -> Analysis:
         """The Analysis object of DESIGN.md.
 
         Extended by ``phone_alternates`` (``{e164: [other readings, best first]}``) when a
         phone written without its country code is valid in several countries.
         """
-        out: dict[str, Any] = {
+        out: Analysis = {
             "id": self.document.id,
             "lang": self.lang,
             "kind": self.document.kind,
@@ -110,7 +111,7 @@ class AnalysisResult:
 
 
 class Pipeline:
-    """One configured analysis pass; ``pipeline(document) -> dict`` (the Analysis contract)."""
+    """One configured analysis pass; ``pipeline(document) -> Analysis`` (the contract of DESIGN.md)."""
 
     def __init__(
         self,
@@ -131,7 +132,7 @@ class Pipeline:
     def __reduce__(self) -> tuple[Any, tuple[Settings | None]]:
         return (shared_pipeline, (self.settings,))
 
-    def __call__(self, document: Document | Mapping[str, Any]) -> dict[str, Any]:
+    def __call__(self, document: Document | Mapping[str, Any]) -> Analysis:
         return self.run(document).to_contract()
 
     def run(self, document: Document | Mapping[str, Any]) -> AnalysisResult:
@@ -213,6 +214,6 @@ def default_pipeline() -> Pipeline:
     return build_pipeline(load_settings())
 
 
-def analyze(document: Document | Mapping[str, Any]) -> dict[str, Any]:
+def analyze(document: Document | Mapping[str, Any]) -> Analysis:
     """Analyse one document with the default pipeline and return the Analysis contract."""
     return default_pipeline()(document)

@@ -28,6 +28,7 @@ from vigil.cli.common import (
     stderr_console,
     write_jsonl,
 )
+from vigil.contract import Analysis
 from vigil.documents import Document
 from vigil.engine import Engine, create_engine, partitioned
 from vigil.failures import RecordFailure, guarded
@@ -38,7 +39,7 @@ from vigil.settings import Settings
 #: Rejected lines printed one by one before the rest are only counted.
 MAX_REPORTED: Final = 50
 
-Outcome = tuple[int, dict[str, Any] | str]
+Outcome = tuple[int, Analysis | str]
 
 
 @lru_cache(maxsize=2)

@@ -64,6 +64,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Measure risk scores on labelled documents: ROC AUC, PR-AUC, precision at k, calibration, bias."""
+        from vigil.contract import Analysis
         from vigil.pipeline import build_pipeline
         from vigil.scoring import load_scorer
         from vigil.scoring.evaluate import fit_calibration as fit
@@ -74,7 +75,7 @@ def register(app: typer.Typer) -> None:
         pipeline = build_pipeline(settings)
         scorer = pipeline.scorer or load_scorer(settings)
 
-        def analyze(document: Any) -> dict[str, Any]:
+        def analyze(document: Any) -> Analysis:
             result = pipeline.run(document)
             out = result.to_contract()
             out["risk"] = scorer.score(document, out["indicators"], out["entities"], result.lang)

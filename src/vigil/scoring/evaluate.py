@@ -8,7 +8,7 @@ reported: with rare positives it rewards a model that flags nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -72,7 +72,7 @@ def read_labelled(path: Path) -> list[tuple[Document, bool]]:
 
 
 def score_labelled(
-    rows: Sequence[tuple[Document, bool]], analyze: Callable[[Document], dict[str, Any]]
+    rows: Sequence[tuple[Document, bool]], analyze: Callable[[Document], Mapping[str, Any]]
 ) -> list[Scored]:
     """Run ``analyze`` (the Analysis contract) over labelled documents."""
     out: list[Scored] = []

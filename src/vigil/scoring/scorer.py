@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from vigil.contract import Contribution as ContributionJSON
+from vigil.contract import Entities, IndicatorHit, Risk
 from vigil.documents import Document
 from vigil.scoring.jobtext import job_features, weighted_terms
 from vigil.scoring.models import LEVELS, EvidenceModel, JobTextModel, Thresholds, load_evidence, load_job_text
@@ -46,7 +48,7 @@ class Contribution:
     contribution: float
     source: str
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> ContributionJSON:
         return {"feature": self.feature, "contribution": round(self.contribution, _ROUND), "source": self.source}
 
 
@@ -81,9 +83,7 @@ class Scorer:
     def model_for(self, kind: str) -> EvidenceModel:
         return self.evidence[self.kinds.get(kind, "other")]
 
-    def score(
-        self, document: Document, indicators: list[dict[str, Any]], entities: dict[str, Any], lang: str
-    ) -> dict[str, Any]:
+    def score(self, document: Document, indicators: list[IndicatorHit], entities: Entities, lang: str) -> Risk:
         """The ``risk`` object: score, level, model name and the contributions behind it."""
         model = self.model_for(document.kind)
         features = indicator_strengths(indicators)

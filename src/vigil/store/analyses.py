@@ -14,6 +14,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from vigil.contract import Analysis
 from vigil.documents import Document
 from vigil.engine import Engine, partitioned
 from vigil.failures import RecordFailure, guarded
@@ -86,13 +87,13 @@ def _pending(store: Store, redo: bool, page: int, version: str | None) -> Iterat
         last = rows[-1].pk
 
 
-Outcome = tuple[int, dict[str, Any] | RecordFailure]
+Outcome = tuple[int, Analysis | RecordFailure]
 
 
 class _PairAnalysis:
     """Picklable ``(pk, document) -> (pk, analysis or failure)`` around a pipeline."""
 
-    def __init__(self, pipeline: Callable[[Document], dict[str, Any]]) -> None:
+    def __init__(self, pipeline: Callable[[Document], Analysis]) -> None:
         self.pipeline = pipeline
 
     def __call__(self, item: tuple[int, Document]) -> Outcome:
@@ -144,7 +145,7 @@ def replace_identifiers(connection: Connection, results: Sequence[tuple[int, Map
         connection.execute(sa.insert(IDENTIFIER_INDEX), rows)
 
 
-def save_analyses(store: Store, results: list[tuple[int, dict[str, Any]]], version: str | None = None) -> None:
+def save_analyses(store: Store, results: Sequence[tuple[int, Mapping[str, Any]]], version: str | None = None) -> None:
     """Replace the stored analyses of these documents, in one transaction."""
     if not results:
         return
@@ -177,7 +178,7 @@ def save_analyses(store: Store, results: list[tuple[int, dict[str, Any]]], versi
 
 def analyze_store(
     store: Store,
-    pipeline: Callable[[Document], dict[str, Any]],
+    pipeline: Callable[[Document], Analysis],
     engine: Engine,
     *,
     redo: bool = False,

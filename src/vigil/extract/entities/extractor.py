@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import phonenumbers
 
+from vigil.contract import Entities
 from vigil.extract.digits import DigitReader
 from vigil.extract.entities.ages import AgeFinder
 from vigil.extract.entities.base import ENTITY_KINDS, LETTER, EntitySpan, SpanSet, WordIndex, pad, word_alternation
@@ -203,7 +204,7 @@ def _stated_gap(gap: str) -> bool:
     return bool(gap) and not gap.strip(" :")
 
 
-def entities_contract(spans: Iterable[EntitySpan]) -> dict[str, list[Any]]:
+def entities_contract(spans: Iterable[EntitySpan]) -> Entities:
     """The ``entities`` object of the Analysis contract: values per kind, deduplicated, in order."""
     out: dict[str, list[Any]] = {kind: [] for kind in ENTITY_KINDS}
     seen: set[tuple[str, Any]] = set()
@@ -213,4 +214,5 @@ def entities_contract(spans: Iterable[EntitySpan]) -> dict[str, list[Any]]:
             continue
         seen.add(key)
         out[span.kind].append(span.json_value())
-    return out
+    # Every kind of ENTITY_KINDS is a key of Entities, each list holding its kind's JSON values.
+    return cast(Entities, out)
