@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Annotated, Any
@@ -14,7 +15,7 @@ from vigil.store import Store
 from vigil.store.models import AnalysisRow, DocumentRow
 from vigil.web.app import NavItem, render
 from vigil.web.i18n import N_
-from vigil.web.pages import networks_data, trends_data
+from vigil.web.pages import movement_data, networks_data, trends_data
 from vigil.web.pages.cache import cached
 from vigil.web.pages.contacts import contact_view
 from vigil.web.permissions import Principal, require
@@ -69,6 +70,34 @@ def volumes(store: Store) -> dict[str, Any]:
     }
 
 
+def by_country(store: Store) -> dict[str, Any]:
+    """Ads and high-risk leads per country (ISO code) of the ads' stated places; unplaced ads counted apart."""
+    with store.session() as session:
+        rows = session.execute(
+            sa.select(
+                DocumentRow.location,
+                sa.func.count(),
+                sa.func.count(AnalysisRow.document_pk).filter(AnalysisRow.risk_level == "high"),
+            )
+            .outerjoin(AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
+            .group_by(DocumentRow.location)
+        ).tuples().all()
+    ads: Counter[str] = Counter()
+    high: Counter[str] = Counter()
+    unplaced = 0
+    for location, count, high_count in rows:
+        country = movement_data.country_of(location) if location else None
+        if country is None:
+            unplaced += count
+            continue
+        ads[country] += count
+        high[country] += high_count
+    return {
+        "countries": [{"country": c, "ads": n, "high": high[c]} for c, n in sorted(ads.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "unplaced": unplaced,
+    }
+
+
 def highest_risk(store: Store, limit: int = LEADS_SHOWN) -> list[Lead]:
     with store.session() as session:
         rows = session.execute(
@@ -90,6 +119,7 @@ def dashboard(request: Request, principal: Annotated[Principal, Depends(require(
     contacts = contact_view(request, principal)
     context = {
         "volumes": cached(request, "dashboard_volumes", VOLUMES_TTL, lambda: volumes(store)),
+        "countries": cached(request, "dashboard_countries", VOLUMES_TTL, lambda: by_country(store)),
         "leads": [replace(lead, title=contacts.optional(lead.title)) for lead in highest_risk(store)],
         "alerts": trends_data.newest_alerts(store, ALERTS_SHOWN) if principal.can("alerts:read") else None,
         "networks": networks_data.largest_networks(store, NETWORKS_SHOWN) if principal.can("networks:read") else None,

@@ -23,6 +23,7 @@ from vigil.identifiers.timeline import Timeline, build_timeline
 from vigil.store import Store
 from vigil.web import audit
 from vigil.web.app import render
+from vigil.web.pages import movement_data
 from vigil.web.permissions import Principal, current_principal, require
 
 router = APIRouter()
@@ -145,3 +146,13 @@ async def api_identifier(
         "items": items,
         "timeline": timeline.to_json(),
     }
+
+
+@router.get("/api/v1/movement/identifiers/{value:path}", tags=["identifiers"])
+async def api_identifier_movement(
+    request: Request, value: IdentifierValue, principal: Annotated[Principal, Depends(require(LOOKUP_PERMISSION))]
+) -> dict[str, Any]:
+    """Where the identifier's ads appeared, for the movement map (cities, route, unplaced); the lookup is audited."""
+    _, timeline, truncated = await run_in_threadpool(_lookup, request, principal, value, MAX_LIMIT, "movement")
+    sightings = [movement_data.Sighting(ad.places[0] if ad.places else None, ad.posted_at) for ad in timeline.ads]
+    return {**movement_data.movement(sightings), "truncated": truncated}

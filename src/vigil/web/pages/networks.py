@@ -27,6 +27,7 @@ from vigil.store import Store
 from vigil.web import audit
 from vigil.web.app import NavItem, render, templates
 from vigil.web.i18n import N_
+from vigil.web.pages import movement_data
 from vigil.web.pages.cache import cached
 from vigil.web.pages.codes import TEMPLATE_GLOBALS
 from vigil.web.pages.contacts import ContactView, contact_view
@@ -206,6 +207,16 @@ async def api_networks(
          "last_seen": r.network.last_seen.isoformat() if r.network.last_seen else None, "review": r.review}
         for r in rows[:limit]
     ]
+
+
+@router.get("/api/v1/networks/{cluster_id}/movement", tags=["networks"])
+def api_network_movement(
+    request: Request, cluster_id: ClusterId, principal: Annotated[Principal, Depends(require("networks:read"))]
+) -> dict[str, Any]:
+    """Where the network's ads appeared: cities with coordinates, counts and first/last seen, the route
+    of stops in time order, and how many ads could not be placed. The view is audited."""
+    view, _ = _open(request, cluster_id, principal)
+    return movement_data.movement(movement_data.Sighting(m.location, m.posted_at) for m in view.members)
 
 
 @router.get("/networks/{cluster_id}", include_in_schema=False)
