@@ -6,8 +6,6 @@ from __future__ import annotations
 import shutil
 import socket
 from collections.abc import Callable, Iterator
-from email import message_from_bytes, policy
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +13,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from argon2 import PasswordHasher
 from fastapi import FastAPI
-from web_support import TestClient, create_account, login, new_client
+from reports_support import Mailbox
+from web_support import TestClient, new_client
 
 from vigil.settings import Settings, load_settings
 from vigil.store import Store
-from vigil.store.models import AnalysisRow, DocumentRow, Source
 from vigil.web import security
 from vigil.web.app import create_app
-from vigil.web.permissions import Role
-
-DOCUMENT_URL = "https://ads.example.org/job/4711"
 
 
 @pytest.fixture(autouse=True)
@@ -37,17 +32,6 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("template") / "vigil-data"
     Store.open(load_settings(data_dir=data_dir, database_url="")).close()
     return data_dir / "vigil.db"
-
-
-class Mailbox:
-    """aiosmtpd handler: every message the server accepts, parsed."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
 
 
 @pytest.fixture
@@ -102,27 +86,3 @@ def settings_of() -> Callable[[FastAPI], Settings]:
 def client(web_app: FastAPI) -> Iterator[TestClient]:
     with new_client(web_app) as test_client:
         yield test_client
-
-
-def logged_in_client(app: FastAPI, role: Role, name: str) -> TestClient:
-    account = create_account(app, role, name=name)
-    test_client = new_client(app)
-    assert login(test_client, account.name, account.password).status_code == 303
-    return test_client
-
-
-def add_document(store: Store, url: str = DOCUMENT_URL, *, level: str = "high", lang: str = "uk") -> int:
-    """A stored, analysed job ad (synthetic) at ``url``."""
-    text = "Робота в Італії, житло безкоштовно, оплата за оформлення документів 150 євро"
-    with store.session() as session:
-        source = Source(name=f"test-{url}")
-        session.add(source)
-        session.flush()
-        doc = DocumentRow(source_id=source.id, doc_id=f"ad-{abs(hash(url)) % 10000}", text=text, kind="job_ad", platform="ads",
-                          url=url, lang=lang)
-        session.add(doc)
-        session.flush()
-        session.add(AnalysisRow(document_pk=doc.pk, lang=lang, risk_score=0.87, risk_level=level, model="job-v3", result={
-            "indicators": [{"id": "upfront_fee", "evidence": "оплата за оформлення документів 150 євро", "start": 41, "end": 80,
-                            "confidence": 0.9, "source": "OSCE-2022/rec3"}]}))
-        return doc.pk

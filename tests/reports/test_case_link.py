@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from fastapi import FastAPI
+from reports_support import DOCUMENT_URL, add_document, logged_in_client
 from web_support import TestClient, csrf_of
 
-from conftest import DOCUMENT_URL, add_document, logged_in_client
 from vigil.casework.models import CaseItem
 from vigil.reports.models import ReportedItem
 from vigil.store import Store

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
+from reports_support import DOCUMENT_URL, Mailbox, add_document, logged_in_client
 from tdb_rules import batch_problems, problems
 from typer.testing import CliRunner
 from web_support import TestClient, csrf_of, new_client
 
-from conftest import DOCUMENT_URL, Mailbox, add_document, logged_in_client
 from vigil.cli import app as cli_app
 from vigil.reports import texts
 from vigil.reports.contact import Contact, ContactBox, delete_expired_contacts
