@@ -43,7 +43,13 @@ EXPECTED: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/cases/{case_id}/export"): frozenset({Role.ADMIN, Role.ANALYST}),
     ("GET", "/api/v1/partner/cases/{case_id}"): frozenset({Role.PARTNER}),
 }
-EXPECTED_PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/healthz"), ("GET", "/api/v1/openapi.json")}
+EXPECTED_PUBLIC = {
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/healthz"),
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/docs"),  # draws the OpenAPI document, which is public
+}
 
 #: Contact identifiers of possible victims: only roles that act on them see them.
 CONTACT_ROLES = frozenset({Role.ADMIN, Role.ANALYST})

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from web_support import TestClient, new_client
 
+import vigil.web
 from vigil.settings import load_settings
 from vigil.store import Store
 from vigil.web.app import create_app
@@ -58,3 +62,39 @@ def test_help_lists_every_language_when_none_of_the_visitors_has_a_page(
     response = visitor.get("/help", headers={"Accept-Language": accept_language}, follow_redirects=False)
     assert response.status_code == 200
     assert 'href="/help/uk"' in response.text and 'href="/help/en"' in response.text
+
+
+VENDOR = Path(vigil.web.__file__).parent / "static" / "vendor"
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.DOTALL)
+ASSET = re.compile(r'(?:src|href)="(/static/[^"]+)"')
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_api_docs_page_draws_the_openapi_document_under_the_strict_policy(visitor: TestClient, lang: str) -> None:
+    response = visitor.get("/api/v1/docs", params={"lang": lang})
+    assert response.status_code == 200
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    page = response.text
+    assert 'data-openapi-url="/api/v1/openapi.json"' in page
+    assert ("<h1>Документація API</h1>" if lang == "uk" else "<h1>API documentation</h1>") in page
+    scripts = SCRIPT_TAG.findall(page)
+    assert scripts, "Swagger UI and its initialiser are loaded"
+    assert all("src=" in attrs and not body.strip() for attrs, body in scripts), "no inline script"
+    assets = ASSET.findall(page)
+    assert {"/static/vendor/swagger-ui-bundle-5.36.0.js", "/static/pages/api_docs.js"} <= set(assets)
+    assert "/static/vendor/swagger-ui-5.36.0.css" in assets
+    for asset in assets:
+        assert visitor.get(asset).status_code == 200, asset
+    assert visitor.get("/api/v1/openapi.json").json()["paths"], "the document it draws is served"
+
+
+def test_vendored_files_match_their_recorded_hashes_and_licences() -> None:
+    table = (VENDOR / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| [^|]+ \| [^|]+ \| `([^`]+)` \|[^|]+\|([^|]+)\| `([0-9a-f]{64})` \|$", table, re.MULTILINE)
+    recorded = {name: (licences, digest) for name, licences, digest in rows}
+    assert {"swagger-ui-bundle-5.36.0.js", "swagger-ui-5.36.0.css"} <= set(recorded)
+    for name, (licences, digest) in recorded.items():
+        assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
+        for licence in re.findall(r"`([^`]+)`", licences):
+            assert (VENDOR / licence).is_file(), licence

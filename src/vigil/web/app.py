@@ -62,6 +62,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "vigil.web.pages.reports",
     "vigil.web.pages.safeguard",
     "vigil.web.pages.partners",
+    "vigil.web.pages.api_docs",
 )
 OPTIONAL_ROUTER_MODULES: frozenset[str] = frozenset()
 
