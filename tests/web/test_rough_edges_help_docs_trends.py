@@ -5,16 +5,21 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from web_support import TestClient, new_client
+from web_support import TestClient, create_account, login, new_client
 
 import vigil.web
 from vigil.settings import load_settings
 from vigil.store import Store
+from vigil.trends.detect import Alert
+from vigil.trends.models import TrendAlertRow
 from vigil.web.app import create_app
+from vigil.web.pages.trends_data import summed_window_start, with_window
+from vigil.web.permissions import Role
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +103,84 @@ def test_vendored_files_match_their_recorded_hashes_and_licences() -> None:
         assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
         for licence in re.findall(r"`([^`]+)`", licences):
             assert (VENDOR / licence).is_file(), licence
+
+
+@pytest.mark.parametrize(
+    ("freq", "period_start", "periods", "first"),
+    [
+        ("W", date(2026, 3, 9), 1, date(2026, 3, 9)),
+        ("W", date(2026, 3, 9), 2, date(2026, 3, 2)),
+        ("W", date(2026, 3, 9), 4, date(2026, 2, 16)),
+        ("W", date(2026, 1, 5), 4, date(2025, 12, 15)),  # across a year
+        ("D", date(2026, 3, 9), 7, date(2026, 3, 3)),
+        ("D", date(2026, 3, 1), 14, date(2026, 2, 16)),  # across a month
+        ("D", date(2026, 3, 9), 1, date(2026, 3, 9)),
+        ("W", date(2026, 3, 9), 0, date(2026, 3, 9)),  # never fewer than the alert's own period
+    ],
+)
+def test_summed_window_starts_where_the_sum_starts(freq: str, period_start: date, periods: int, first: date) -> None:
+    assert summed_window_start(freq, period_start, periods) == first
+
+
+def test_a_detected_block_alert_says_its_window() -> None:
+    alert = Alert(
+        "city:Lviv", "W", date(2026, 3, 9), 40.0, 22.0, 1.82, 0.001, 0.01, "up", "share", 400.0, 0.1, 0.055, 4
+    )
+    shown = with_window(alert.to_json())
+    assert (shown["periods"], shown["window_start"]) == (4, "2026-02-16")
+
+
+#: (segment, freq, period_start, payload) of stored alerts, and what the API and pages say of them.
+STORED_ALERTS = [
+    ("city:Lviv", "W", date(2026, 3, 9), {"periods": 4}, 4, "2026-02-16", "4 weeks", "4 тижні"),
+    ("kind:job_ad", "D", date(2026, 3, 9), {"periods": 7}, 7, "2026-03-03", "7 days", "7 днів"),
+    ("kind:sex_ad", "W", date(2026, 3, 2), {}, 1, "2026-03-02", "1 week", "1 тиждень"),  # stored before block tests
+]
+
+
+@pytest.fixture(scope="module")
+def analyst(app: FastAPI) -> TestClient:
+    with app.state.store.session() as session:
+        for segment, freq, start, payload, *_ in STORED_ALERTS:
+            session.add(
+                TrendAlertRow(
+                    segment=segment,
+                    freq=freq,
+                    period_start=start,
+                    observed=40,
+                    expected=22,
+                    ratio=1.82,
+                    p_value=0.001,
+                    q_value=0.01,
+                    direction="up",
+                    test="share",
+                    payload=payload,
+                )
+            )
+    account = create_account(app, Role.ANALYST)
+    client = new_client(app)
+    assert login(client, account.name, account.password).status_code == 303
+    return client
+
+
+def test_alert_json_says_over_how_many_periods_observed_and_expected_are_summed(analyst: TestClient) -> None:
+    alerts = {a["segment"]: a for a in analyst.get("/api/v1/trends/alerts").json()}
+    for segment, _freq, _start, _payload, periods, window_start, *_ in STORED_ALERTS:
+        assert (alerts[segment]["periods"], alerts[segment]["window_start"]) == (periods, window_start), segment
+    schema = analyst.get("/api/v1/openapi.json").json()["components"]["schemas"]["AlertOut"]
+    assert {"periods", "window_start"} <= set(schema["required"])
+    assert "summed" in schema["properties"]["observed"]["description"]
+
+
+@pytest.mark.parametrize(("lang", "column", "from_word"), [("en", "Summed over", "from"), ("uk", "Сума за", "від")])
+def test_trends_page_says_over_how_many_periods_alerts_are_summed(
+    analyst: TestClient, lang: str, column: str, from_word: str
+) -> None:
+    for freq in ("W", "D"):
+        page = analyst.get("/trends", params={"lang": lang, "freq": freq}).text
+        assert f"<th>{column}</th>" in page
+        listed = [row for row in STORED_ALERTS if row[1] == freq]
+        for *_, periods, _window, en, uk in listed:
+            summed = f"<td>{uk if lang == 'uk' else en}"
+            assert summed + (f" ({from_word} " if periods > 1 else "</td>") in page, (freq, summed)
+        assert page.count(f"({from_word} ") == sum(1 for row in listed if row[4] > 1), "only block alerts say where"

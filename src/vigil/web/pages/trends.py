@@ -117,14 +117,21 @@ class AlertOut(BaseModel):
     id: int
     segment: str
     freq: str
-    period_start: str
-    observed: float
-    expected: float
+    period_start: str = Field(description="First day of the alert's period (the last of the periods summed).")
+    observed: float = Field(description="Documents counted, summed over `periods` periods.")
+    expected: float = Field(description="Documents expected, summed over the same `periods` periods.")
     ratio: float | None
     p_value: float
     q_value: float
     direction: str
     test: str
+    periods: int = Field(
+        description=(
+            "How many periods `observed` and `expected` are summed over: 1 for a single period, more for a "
+            "sustained rise or fall (blocks of 2 and 4 weeks, or 7 and 14 days)."
+        )
+    )
+    window_start: str = Field(description="First day of the periods summed; `period_start` for a single period.")
 
 
 @router.get("/api/v1/trends/segments", response_model=SegmentsOut, tags=["trends"])

@@ -15,10 +15,12 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
+import numpy as np
 import sqlalchemy as sa
 
 from vigil.store import Store
 from vigil.trends.models import TrendAlertRow
+from vigil.trends.periods import day_number, day_to_date, parse_freq, period_of_days, period_start_day
 
 if TYPE_CHECKING:
     from vigil.trends.segments import Segmenter
@@ -27,28 +29,57 @@ SERIES_TTL_SECONDS: Final = 300.0
 FREQS: Final = ("W", "D")
 
 
+def summed_window_start(freq: str, period_start: date, periods: int) -> date:
+    """First day of the ``periods`` periods ending with the one starting on ``period_start``.
+
+    A block alert's observed and expected counts are sums over the last ``periods`` periods
+    (detection's sustain blocks); a single-period alert sums one, its own.
+    """
+    last = period_of_days(np.asarray([day_number(period_start)], dtype=np.int64), parse_freq(freq))
+    return day_to_date(int(period_start_day(last - (max(periods, 1) - 1), parse_freq(freq))[0]))
+
+
+def with_window(alert: dict[str, Any]) -> dict[str, Any]:
+    """``alert`` with ``periods`` (how many periods observed and expected sum) and their first day."""
+    start = date.fromisoformat(str(alert["period_start"]))
+    periods = int(alert.get("periods") or 1)
+    first = summed_window_start(alert["freq"], start, periods)
+    return {**alert, "periods": periods, "window_start": first.isoformat(), "window_date": first}
+
+
 def alert_json(row: TrendAlertRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "segment": row.segment,
-        "freq": row.freq,
-        "period_start": row.period_start.isoformat() if isinstance(row.period_start, date) else str(row.period_start),
-        "period_date": row.period_start if isinstance(row.period_start, date) else None,
-        "observed": row.observed,
-        "expected": row.expected,
-        "ratio": row.ratio,
-        "p_value": row.p_value,
-        "q_value": row.q_value,
-        "direction": row.direction,
-        "test": row.test,
-    }
+    # Alerts stored before block tests carry no ``periods``: they were all single-period.
+    periods = row.payload.get("periods", 1) if isinstance(row.payload, dict) else 1
+    return with_window(
+        {
+            "id": row.id,
+            "segment": row.segment,
+            "freq": row.freq,
+            "period_start": row.period_start.isoformat()
+            if isinstance(row.period_start, date)
+            else str(row.period_start),
+            "period_date": row.period_start if isinstance(row.period_start, date) else None,
+            "observed": row.observed,
+            "expected": row.expected,
+            "ratio": row.ratio,
+            "p_value": row.p_value,
+            "q_value": row.q_value,
+            "direction": row.direction,
+            "test": row.test,
+            "periods": periods,
+        }
+    )
 
 
 def newest_alerts(
     store: Store, limit: int, *, segment: str | None = None, freq: str | None = None, since: date | None = None
 ) -> list[dict[str, Any]]:
     """The most recent stored alerts, newest period first."""
-    query = sa.select(TrendAlertRow).order_by(TrendAlertRow.period_start.desc(), TrendAlertRow.q_value, TrendAlertRow.id).limit(limit)
+    query = (
+        sa.select(TrendAlertRow)
+        .order_by(TrendAlertRow.period_start.desc(), TrendAlertRow.q_value, TrendAlertRow.id)
+        .limit(limit)
+    )
     if segment is not None:
         query = query.where(TrendAlertRow.segment == segment)
     if freq is not None:
@@ -73,7 +104,9 @@ class TrendSeries:
         alerted: dict[str, int] = defaultdict(int)
         for alert in self.alerts:
             alerted[alert["segment"]] += 1
-        out = [(seg, int(sum(r["count"] or 0 for r in rows)), alerted[seg]) for seg, rows in self.rows_by_segment.items()]
+        out = [
+            (seg, int(sum(r["count"] or 0 for r in rows)), alerted[seg]) for seg, rows in self.rows_by_segment.items()
+        ]
         return sorted(out, key=lambda s: (-s[2], -s[1], s[0]))
 
 
@@ -116,7 +149,7 @@ def compute_series(store: Store, freq: str) -> TrendSeries:
     rows_by_segment: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in series_rows(report):
         rows_by_segment[row["segment"]].append(row)
-    return TrendSeries(freq, dict(rows_by_segment), [a.to_json() for a in report.alerts], time.monotonic())
+    return TrendSeries(freq, dict(rows_by_segment), [with_window(a.to_json()) for a in report.alerts], time.monotonic())
 
 
 def chart_data(series: TrendSeries, segment: str, stored_alerts: list[dict[str, Any]]) -> dict[str, Any]:
