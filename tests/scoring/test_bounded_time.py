@@ -22,7 +22,8 @@ from vigil.documents import Document
 from vigil.scoring.signals import _LETTER_DIGITS, obscured_phone
 
 #: CPU seconds any analysis may take, plus this much per KB of text.
-BASE_SECONDS: Final = 0.5
+#: Fixed cost allowed per call (first-use warm-up and a busy shared machine included); linear work is far below it.
+BASE_SECONDS: Final = 1.0
 SECONDS_PER_KB: Final = 0.025
 SIZES: Final = (4_000, 40_000)
 
@@ -100,6 +101,7 @@ def test_reported_shapes_analyse_in_linear_time(prefix: str, unit: str, suffix: 
     title=st.booleans(),
 )
 @example(unit="O", prefix="1", suffix="", size=40_000, title=False)
+@example(unit="1.", prefix="", suffix="@", size=40_000, title=False)  # once quadratic in the job-text e-mail mask
 def test_hostile_text_analyses_in_linear_time(unit: str, prefix: str, suffix: str, size: int, title: bool) -> None:
     text = adversarial_text(unit, size, prefix, suffix)
     document = {"id": "hostile", "text": text, "kind": "job_ad"} | ({"title": text[:2000]} if title else {})

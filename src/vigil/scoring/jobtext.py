@@ -23,7 +23,8 @@ _CONTACT_PATTERNS: Final = (
     (re.compile(r"#URL_[0-9a-f]+#"), " urlmask "),
     (re.compile(r"#EMAIL_[0-9a-f]+#"), " emailmask "),
     (re.compile(r"#PHONE_[0-9a-f]+#"), " phonemask "),
-    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), " emailmask "),
+    # Anchored at the start of a run: "1.1.1…@" would otherwise be retried at every position (quadratic).
+    (re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+"), " emailmask "),
     (re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE), " urlmask "),
 )
 _PHONE_LIKE: Final = re.compile(r"\+?\d[\d ()./-]{6,}\d")
