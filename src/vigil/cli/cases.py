@@ -6,42 +6,28 @@ behalf of the user named with ``--user`` (who becomes the case's owner or the re
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import sqlalchemy as sa
 import typer
-from sqlalchemy.orm import Session
 
-from vigil.cli.common import get_settings
+from vigil.cli.common import TERMINAL, get_settings, print_json_line, terminal_audit
 from vigil.errors import InputError, NotFoundError
 from vigil.store import Store
 
 if TYPE_CHECKING:
-    from vigil.casework.reviews import AuditHook
+    pass
 
 cases_app = typer.Typer(help="Cases: group documents, networks and identifiers; export verifiable case files.", no_args_is_help=True)
 review_app = typer.Typer(help="Review leads (documents, networks, identifiers): state, notes, assignment, labels.", no_args_is_help=True)
 
-TERMINAL = "terminal"
 UserOption = Annotated[str, typer.Option("--user", help="Who acts (an account name); recorded with the change.")]
 
 
-def _audit(on_behalf_of: str) -> AuditHook:
-    from vigil.web.audit import Actor, record
-
-    operator = Actor("terminal", None, TERMINAL, "admin")
-
-    def hook(session: Session, action: str, target_type: str, target_id: str, details: dict[str, Any]) -> None:
-        record(session, operator, action, target_type, target_id, details={**details, "user": on_behalf_of})
-
-    return hook
-
-
-def _print(row: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+_audit = terminal_audit
+_print = print_json_line
 
 
 def create(

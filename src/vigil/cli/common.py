@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Annotated, Any, TypeAlias
+from typing import IO, TYPE_CHECKING, Annotated, Any, TypeAlias
 
 import typer
 from rich.console import Console
@@ -24,6 +24,14 @@ from rich.progress import (
 from vigil.errors import DocumentError, FormatError, InputError
 from vigil.ingest.readers import FORMATS, Format, detect_format, open_input, parse_mapping, read_records
 from vigil.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from vigil.casework.reviews import AuditHook
+
+#: Who a command acts as when no ``--user`` names an account.
+TERMINAL = "terminal"
 
 stderr_console = Console(stderr=True)
 
@@ -137,3 +145,20 @@ def text_stream(handle: IO[bytes]) -> io.TextIOWrapper:
         return io.TextIOWrapper(handle, encoding="utf-8", newline="")
     except LookupError as exc:  # pragma: no cover - utf-8 always exists
         raise FormatError(str(exc)) from exc
+
+
+def terminal_audit(on_behalf_of: str) -> AuditHook:
+    """An audit hook that records a change made at the terminal, naming the account it was made for."""
+    from vigil.web.audit import Actor, record
+
+    operator = Actor("terminal", None, TERMINAL, "admin")
+
+    def hook(session: Session, action: str, target_type: str, target_id: str, details: dict[str, Any]) -> None:
+        record(session, operator, action, target_type, target_id, details={**details, "user": on_behalf_of})
+
+    return hook
+
+
+def print_json_line(row: dict[str, Any]) -> None:
+    """One JSON object on its own line on stdout."""
+    sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")

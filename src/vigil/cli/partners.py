@@ -14,39 +14,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy.orm import Session
 
-from vigil.cli.common import get_settings
+from vigil.cli.common import TERMINAL, get_settings, print_json_line, terminal_audit
 from vigil.errors import InputError, NotFoundError
 from vigil.store import Store
 
 if TYPE_CHECKING:
-    from vigil.casework.reviews import AuditHook
+    pass
 
 partners_app = typer.Typer(help="Partner organisations: members, org-scoped API keys, grants, signing keys, HTCDS, statistics.",
                            no_args_is_help=True)
 share_app = typer.Typer(help="Match identifiers with a partner as keyed hashes (HMAC-SHA256), never in the clear.",
                         no_args_is_help=True)
 
-TERMINAL = "terminal"
 UserOption = Annotated[str, typer.Option("--user", help="Who acts (an account name); recorded with the change.")]
 OrgArgument = Annotated[str, typer.Argument(metavar="ORG", help="The organisation's short name.")]
 CaseArgument = Annotated[int, typer.Argument(metavar="CASE", help="The case's id.", min=1)]
 
 
-def _audit(on_behalf_of: str) -> AuditHook:
-    from vigil.web.audit import Actor, record
-
-    operator = Actor("terminal", None, TERMINAL, "admin")
-
-    def hook(session: Session, action: str, target_type: str, target_id: str, details: dict[str, Any]) -> None:
-        record(session, operator, action, target_type, target_id, details={**details, "user": on_behalf_of})
-
-    return hook
-
-
-def _print(row: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+_audit = terminal_audit
+_print = print_json_line
 
 
 def _write_json(data: dict[str, Any], output: Path | None) -> None:
