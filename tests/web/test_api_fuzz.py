@@ -261,13 +261,16 @@ def _hostile_failures(app: FastAPI, principals: list[Principal]) -> list[str]:
 
 
 def _load_query_checker(app: FastAPI, principals: list[Principal]) -> None:
-    """The query checker loads its lexicons on the first query (seconds, on the event loop), not at start-up.
+    """The query checker and the trend segmenter load their tables on first use (seconds), not at start-up.
 
-    That first answer is slow by design today, so it is made before anything is timed.
+    Those first answers are slow by design today, so they are made before anything is timed.
     """
     admin = next(principal for principal in principals if principal.name.startswith("admin"))
     with new_client(app) as client:
         assert client.get("/api/v1/query-check", params={"q": "work"}, headers=admin.headers).status_code == 200
+        # The trend segmenter loads the gazetteer on first use, and the series are cached per frequency.
+        for freq in ("W", "D"):
+            assert client.get("/api/v1/trends/segments", params={"freq": freq}, headers=admin.headers).status_code == 200
 
 
 @pytest.mark.slow

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import anyio
@@ -50,7 +51,9 @@ class Upload:
             "scheme": "https", "path": path, "raw_path": path.encode(), "query_string": b"",
             "root_path": "", "headers": headers, "client": ("203.0.113.7", 40000), "server": ("testserver", 443),
         }  # fmt: skip
-        anyio.run(app, scope, self.receive, self.send)
+        # In a thread of its own: the browser tests' Playwright may hold this thread's event loop.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(anyio.run, app, scope, self.receive, self.send).result()
         return self
 
 
