@@ -196,4 +196,6 @@ def read_secret(folder: Path, ref: str) -> bytes:
 
 
 def new_secret() -> bytes:
-    return secrets.token_bytes(SECRET_BYTES)
+    """A partnership secret as hex text: it survives being copied, mailed and stripped of
+    whitespace (random raw bytes that began or ended with a whitespace byte did not)."""
+    return secrets.token_hex(SECRET_BYTES).encode("ascii")
