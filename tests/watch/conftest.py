@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -22,6 +19,9 @@ from vigil.store.analyses import analyze_store, row_to_document
 from vigil.store.models import AnalysisRow, DocumentRow, Source
 from vigil.web.models import User
 from vigil.web.permissions import Role
+from webhook_receiver import receiver
+
+__all__ = ["receiver"]
 
 Ingest = Callable[[Sequence[dict[str, Any]]], list[int]]
 
@@ -85,40 +85,6 @@ def ingest(store: Store, pipeline: Pipeline) -> Ingest:
         return ingest_documents(store, pipeline, documents)
 
     return run
-
-
-class Receiver(BaseHTTPRequestHandler):
-    """Answers 503 to the first ``server.fail_first`` POSTs, then 204, keeping each JSON body."""
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        server: Any = self.server
-        with server.lock:
-            server.calls += 1
-            failing = server.calls <= server.fail_first
-            if not failing:
-                server.received.append(json.loads(body))
-        self.send_response(503 if failing else 204)
-        self.end_headers()
-
-    def log_message(self, *_args: object) -> None:
-        return
-
-
-@pytest.fixture
-def receiver() -> Iterator[Any]:
-    """A real HTTP server on 127.0.0.1 that records webhook deliveries."""
-    server: Any = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    server.received, server.calls, server.fail_first, server.lock = [], 0, 0, threading.Lock()
-    server.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 @pytest.fixture
