@@ -40,15 +40,35 @@ from vigil.settings import Settings
 
 DEFAULT = Path("bench/data/ads_fresh/test.jsonl")
 KIND_INDICATORS = {
-    "sex_ad": frozenset({
-        "third_party", "new_arrival", "movement", "youth", "nationality", "crisis_context",
-        "language_barrier", "multiple_workers", "unsafe_services", "always_available",
-    }),
-    "job_ad": frozenset({
-        "high_pay_low_skill", "no_requirements", "travel_housing_provided", "upfront_fee",
-        "document_retention", "messenger_only", "urgency", "appearance_requirements",
-        "vague_employer", "targets_ukrainians", "high_risk_sector",
-    }),
+    "sex_ad": frozenset(
+        {
+            "third_party",
+            "new_arrival",
+            "movement",
+            "youth",
+            "nationality",
+            "crisis_context",
+            "language_barrier",
+            "multiple_workers",
+            "unsafe_services",
+            "always_available",
+        }
+    ),
+    "job_ad": frozenset(
+        {
+            "high_pay_low_skill",
+            "no_requirements",
+            "travel_housing_provided",
+            "upfront_fee",
+            "document_retention",
+            "messenger_only",
+            "urgency",
+            "appearance_requirements",
+            "vague_employer",
+            "targets_ukrainians",
+            "high_risk_sector",
+        }
+    ),
 }
 
 
@@ -68,8 +88,12 @@ class Tally:
         precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
         recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
-                "support": self.tp + self.fn}
+        return {
+            "precision": round(precision, 3),
+            "recall": round(recall, 3),
+            "f1": round(f1, 3),
+            "support": self.tp + self.fn,
+        }
 
 
 def _read(paths: list[Path]) -> list[dict[str, Any]]:
@@ -115,8 +139,14 @@ def evaluate(records: list[dict[str, Any]], settings: Settings, errors: int) -> 
         scores.append(analysis["risk"]["score"])
         truth_risk.append(1 if labels.get("risk") == "high" else 0)
         if predicted != truth and len(mistakes) < errors:
-            mistakes.append({"id": record["id"], "lang": record.get("lang"), "missed": sorted(truth - predicted),
-                             "spurious": sorted(predicted - truth)})
+            mistakes.append(
+                {
+                    "id": record["id"],
+                    "lang": record.get("lang"),
+                    "missed": sorted(truth - predicted),
+                    "spurious": sorted(predicted - truth),
+                }
+            )
 
     linked_records = [
         (i, {**_document(r), "entities": a["entities"], "lang": a["lang"]})
@@ -124,7 +154,9 @@ def evaluate(records: list[dict[str, Any]], settings: Settings, errors: int) -> 
     ]
     features = [f for f in prepare(linked_records) if isinstance(f, LinkFeatures)]
     result = link_documents(features, LinkConfig())
-    predicted_clusters = dict(zip((f.id for f in features), cluster_ids([f.id for f in features], result.roots), strict=True))
+    predicted_clusters = dict(
+        zip((f.id for f in features), cluster_ids([f.id for f in features], result.roots), strict=True)
+    )
     truth_clusters = {r["id"]: r["labels"].get("network") for r in records}
     link = pairwise(truth_clusters, predicted_clusters)
 
@@ -155,8 +187,10 @@ def _print(report: Mapping[str, Any]) -> None:
     for key in ("phones", "ages", "names"):
         print(row(key, report[key]))
     link = report["linking_pairwise"]
-    print(f"  {'linking (pairwise)':<26} P {link['precision']:.3f}  R {link['recall']:.3f}  F1 {link['f1']:.3f}"
-          f"  ({report['planted_networks']} planted networks)")
+    print(
+        f"  {'linking (pairwise)':<26} P {link['precision']:.3f}  R {link['recall']:.3f}  F1 {link['f1']:.3f}"
+        f"  ({report['planted_networks']} planted networks)"
+    )
     print(f"  {'risk ROC AUC':<26} {report['risk_roc_auc']}")
     print("per indicator:")
     for name, f in report["per_indicator"].items():
@@ -171,10 +205,17 @@ def _print(report: Mapping[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, action="append", help=f"labelled JSONL (repeatable); default {DEFAULT}")
-    parser.add_argument("--errors", type=int, default=0, help="list up to N ads whose indicators differ from the labels")
+    parser.add_argument(
+        "--errors", type=int, default=0, help="list up to N ads whose indicators differ from the labels"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="a Vigil setting for this run (e.g. --set clause_model=off)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Vigil setting for this run (e.g. --set clause_model=off)",
+    )
     args = parser.parse_args()
     overrides = dict(item.split("=", 1) for item in args.set)
     settings = Settings(**overrides) if overrides else Settings()
