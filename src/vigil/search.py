@@ -20,9 +20,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from vigil.casework.models import DOCUMENT, ReviewState
+from vigil.casework.reviews import ReviewFilter, last_review_join, review_condition
 from vigil.errors import InputError
 from vigil.redaction import ContactRedactor, TextContext, document_context
 from vigil.store import Store
@@ -30,9 +32,10 @@ from vigil.store.models import AnalysisRow, DocumentIndicator, DocumentRow
 
 #: ``newest``: most recently collected first (the order the full-text index streams in, so the
 #: first page of a query matching most of the store costs no more than one matching a handful);
-#: ``posted``: by the date the ad was posted; ``risk``: by risk score; ``relevance``: by rank.
-SortOrder = Literal["newest", "posted", "risk", "relevance"]
-SORT_ORDERS: Final[tuple[str, ...]] = ("newest", "posted", "risk", "relevance")
+#: ``posted``: by the date the ad was posted; ``risk``: by risk score; ``relevance``: by rank;
+#: ``reviewed``: by the last change of the review (state, assignee, labels, note), never reviewed last.
+SortOrder = Literal["newest", "posted", "risk", "relevance", "reviewed"]
+SORT_ORDERS: Final[tuple[str, ...]] = ("newest", "posted", "risk", "relevance", "reviewed")
 RISK_LEVELS: Final[tuple[str, ...]] = ("high", "medium", "low")
 KINDS: Final[tuple[str, ...]] = ("sex_ad", "job_ad", "forum_post", "social_post", "classified", "other")
 
@@ -125,6 +128,12 @@ class SearchQuery:
     risk_level: str | None = None
     posted_from: date | None = None
     posted_to: date | None = None
+    #: Review states, any of them ("new": never reviewed, or set back to new); empty for any.
+    review_states: tuple[str, ...] = ()
+    #: The user a document is assigned to (a name, already resolved from "me").
+    assignee: str | None = None
+    #: A label the document's review carries.
+    label: str | None = None
     sort: str = "newest"
     page: int = 1
     per_page: int = 20
@@ -142,7 +151,8 @@ class SearchQuery:
             raise InputError("page must be 1 or more")
         if self.page * self.per_page > MAX_RESULT_DEPTH:
             raise InputError(f"results past the first {MAX_RESULT_DEPTH} are not paged; narrow the search")
-        for name in ("text", "platform", "lang", "indicator"):
+        _ = self.review  # raises InputError for an unknown state, an overlong name or label
+        for name in ("text", "platform", "lang", "indicator", "assignee", "label"):
             value = getattr(self, name)
             if value is not None and _CONTROL.search(value):
                 raise InputError(f"{name} contains control characters")
@@ -153,6 +163,33 @@ class SearchQuery:
     @property
     def terms(self) -> tuple[Term, ...]:
         return parse_query(self.text)
+
+    @property
+    def review(self) -> ReviewFilter:
+        return ReviewFilter(tuple(dict.fromkeys(self.review_states)), self.assignee, self.label)
+
+    @property
+    def uses_review(self) -> bool:
+        """Whether the query filters or sorts on review fields (which only reviewers may do)."""
+        return bool(self.review) or self.sort == "reviewed"
+
+
+@dataclass(frozen=True)
+class HitReview:
+    """Where a result stands in review; a document nobody reviewed is ``new`` with nothing else set."""
+
+    state: str = "new"
+    assignee: str | None = None
+    labels: tuple[str, ...] = ()
+    updated_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "state": self.state,
+            "assignee": self.assignee,
+            "labels": list(self.labels),
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -171,6 +208,8 @@ class SearchHit:
     risk_level: str | None
     indicators: tuple[str, ...]
     snippet: tuple[tuple[str, bool], ...]
+    #: The document's review (state, assignee, labels, last change) when the reader may see reviews.
+    review: HitReview | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -186,6 +225,7 @@ class SearchHit:
             "indicators": list(self.indicators),
             "snippet": "".join(piece for piece, _ in self.snippet),
             "highlights": [[piece, hit] for piece, hit in self.snippet],
+            "review": self.review.to_json() if self.review is not None else None,
         }
 
 
@@ -221,7 +261,7 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _filters(query: SearchQuery) -> list[ColumnElement[bool]]:
+def _filters(query: SearchQuery, dialect: str) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     for column, value in (
         (DocumentRow.platform, query.platform),
@@ -241,6 +281,9 @@ def _filters(query: SearchQuery) -> list[ColumnElement[bool]]:
         conditions.append(DocumentRow.posted_at >= _day_start(query.posted_from))
     if query.posted_to is not None:
         conditions.append(DocumentRow.posted_at < _day_start(query.posted_to + timedelta(days=1)))
+    # One semi-join on the review table (its (kind, state) index), never a query per document.
+    if (reviewed := review_condition(dialect, DOCUMENT, DocumentRow.pk.expression, query.review)) is not None:
+        conditions.append(reviewed)
     return conditions
 
 
@@ -277,6 +320,8 @@ def _order(query: SearchQuery, plan: _Plan) -> list[ColumnElement[Any]]:
         return [AnalysisRow.risk_score.desc().nulls_last(), DocumentRow.pk.desc()]
     if query.sort == "posted":
         return [DocumentRow.posted_at.desc().nulls_last(), DocumentRow.pk.desc()]
+    if query.sort == "reviewed":
+        return [ReviewState.updated_at.desc().nulls_last(), DocumentRow.pk.desc()]
     return [plan.newest.desc()]
 
 
@@ -345,18 +390,32 @@ def _page_statement(query: SearchQuery, plan: _Plan, conditions: Sequence[Column
     )
 
 
+def _base(query: SearchQuery) -> sa.Join:
+    """Documents with their analysis, and with their review when the order needs its last change."""
+    base = sa.outerjoin(DocumentRow, AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
+    if query.sort == "reviewed":
+        base = base.outerjoin(*last_review_join(DOCUMENT, DocumentRow.pk.expression))
+    return base
+
+
 def search_documents(
-    store: Store, query: SearchQuery, *, count_cap: int = COUNT_CAP, redactor: ContactRedactor | None = None
+    store: Store,
+    query: SearchQuery,
+    *,
+    count_cap: int = COUNT_CAP,
+    redactor: ContactRedactor | None = None,
+    reviews: bool = False,
 ) -> SearchPage:
     """The page of documents matching ``query``, most recently collected first unless asked otherwise.
 
     Matches are counted up to ``count_cap``; past it the page says so (``total_capped``). With a
     ``redactor`` (for a reader who may not see contacts), titles and snippets come with contacts masked.
+    With ``reviews``, each hit carries its review (one more statement for the page, not one per hit).
     """
     terms = query.terms
-    base = sa.outerjoin(DocumentRow, AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
+    base = _base(query)
     plan = _plan(store.dialect, terms, base)
-    conditions = _filters(query) + ([plan.condition] if plan.condition is not None else [])
+    conditions = _filters(query, store.dialect) + ([plan.condition] if plan.condition is not None else [])
     capped = sa.select(DocumentRow.pk).select_from(plan.joined).where(*conditions).limit(count_cap + 1).subquery()
     with store.session() as session:
         total = int(session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0)
@@ -368,7 +427,7 @@ def search_documents(
                 sa.literal_column("documents_fts").op("MATCH")(fts5_expression(terms)), fts.c.rowid == DocumentRow.pk
             )
             plan = _Plan(base, probe, None, DocumentRow.pk)
-            conditions = [*_filters(query), probe]
+            conditions = [*_filters(query, store.dialect), probe]
         if total <= count_cap and store.dialect == "postgresql" and terms:
             # Few matches: "pk + 0" keeps the planner off a backward walk of the primary key
             # (filtering row after row for a rare word) and on the GIN index, then it sorts the few.
@@ -390,6 +449,7 @@ def search_documents(
             )
             for pk, indicator in found.tuples():
                 indicators.setdefault(pk, []).append(indicator)
+        reviewed = _reviews(session, pks) if reviews else {}
     items = tuple(
         SearchHit(
             pk=row.pk,
@@ -404,10 +464,22 @@ def search_documents(
             risk_level=row.risk_level,
             indicators=tuple(indicators.get(row.pk, ())),
             snippet=_snippet(row.title, texts.get(row.pk, ""), terms, redactor, places.get(row.pk)),
+            review=reviewed.get(row.pk, HitReview()) if reviews else None,
         )
         for row in rows
     )
     return SearchPage(query=query, items=items, total=min(total, count_cap), total_capped=total > count_cap)
+
+
+def _reviews(session: Session, pks: Sequence[int]) -> dict[int, HitReview]:
+    if not pks:
+        return {}
+    found = session.scalars(
+        sa.select(ReviewState).where(ReviewState.kind == DOCUMENT, ReviewState.target.in_([str(pk) for pk in pks]))
+    )
+    return {
+        int(r.target): HitReview(r.state, r.assignee, tuple(r.labels or ()), _aware(r.updated_at)) for r in found
+    }
 
 
 #: Documents asked about per statement by :func:`matching_documents`.
@@ -421,9 +493,8 @@ def matching_documents(store: Store, query: SearchQuery, among: Sequence[int]) -
     """
     if not among:
         return set()
-    base = sa.outerjoin(DocumentRow, AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
-    plan = _plan(store.dialect, query.terms, base)
-    conditions = _filters(query) + ([plan.condition] if plan.condition is not None else [])
+    plan = _plan(store.dialect, query.terms, _base(query))
+    conditions = _filters(query, store.dialect) + ([plan.condition] if plan.condition is not None else [])
     found: set[int] = set()
     pks = sorted(set(among))
     with store.session() as session:

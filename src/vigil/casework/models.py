@@ -20,6 +20,8 @@ ITEM_KINDS: Final = (*LEAD_KINDS, NOTE)
 
 #: Review states of a lead, in the order an analyst moves through them.
 REVIEW_STATES: Final = ("new", "in_review", "escalated", "dismissed", "actioned")
+#: The state of a lead nobody has reviewed (it has no :class:`ReviewState` row) or that was set back.
+NEW: Final = "new"
 #: Case statuses of the Human Trafficking Case Data Standard v2.0 (``cas_Status``).
 CASE_STATUSES: Final = ("Active", "FollowUp", "Closed", "ClosedReferred")
 

@@ -13,13 +13,16 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from vigil.casework.models import (
     DOCUMENT,
     IDENTIFIER,
     LEAD_KINDS,
     NETWORK,
+    NEW,
     REVIEW_STATES,
     TARGET_CHARS,
     USER_NAME_CHARS,
@@ -204,11 +207,68 @@ def notes_of(session: Session, kind: str, target: str) -> list[ReviewNote]:
     return list(session.scalars(query))
 
 
-def targets_in_state(session: Session, kind: str, state: str) -> sa.Select[tuple[str]]:
-    """A subquery of the targets of ``kind`` in ``state`` (for filters); ``new`` also means never reviewed."""
-    if state not in REVIEW_STATES:
-        raise InputError(f"a review state is one of {', '.join(REVIEW_STATES)}")
-    return sa.select(ReviewState.target).where(ReviewState.kind == kind, ReviewState.state == state)
+@dataclass(frozen=True)
+class ReviewFilter:
+    """Leads wanted by their review: any of ``states`` (``new`` also means never reviewed), assigned
+    to ``assignee``, carrying ``label``; empty fields do not filter."""
+
+    states: tuple[str, ...] = ()
+    assignee: str | None = None
+    label: str | None = None
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.states) - set(REVIEW_STATES))
+        if unknown:
+            raise InputError(f"a review state is one of {', '.join(REVIEW_STATES)} (not {unknown[0][:40]!r})")
+        if self.assignee is not None and not 0 < len(self.assignee) <= USER_NAME_CHARS:
+            raise InputError(f"an assignee's name has 1 to {USER_NAME_CHARS} characters")
+        if self.label is not None and not 0 < len(self.label) <= MAX_LABEL_CHARS:
+            raise InputError(f"a label has 1 to {MAX_LABEL_CHARS} characters")
+
+    def __bool__(self) -> bool:
+        return bool(self.states) or self.assignee is not None or self.label is not None
+
+
+def has_label(dialect: str, label: str) -> ColumnElement[bool]:
+    """``review_states.labels`` (a JSON list) holds ``label``, in the store's own JSON dialect."""
+    if dialect == "sqlite":
+        each = sa.func.json_each(ReviewState.labels).table_valued("value")
+        return sa.exists(sa.select(sa.literal(1)).select_from(each).where(each.c.value == label))
+    if dialect == "postgresql":
+        return sa.cast(ReviewState.labels, JSONB).op("@>")(sa.func.jsonb_build_array(sa.cast(sa.literal(label), sa.Text)))
+    raise InputError(f"filtering by label is not available on the {dialect} database")
+
+
+def review_condition(dialect: str, kind: str, key: ColumnElement[Any], wanted: ReviewFilter) -> ColumnElement[bool] | None:
+    """A condition on ``key`` (the leads' own column: a document's primary key, a network id) keeping
+    the leads ``wanted`` names, as one semi-join on the review table (``None``: no filter).
+
+    Never-reviewed leads have no row; when ``new`` is among the states and nothing else is asked,
+    the condition keeps every lead but those reviewed into another state (``NOT IN``), so they are found
+    without listing every lead. The target is cast in the subquery's result, after its ``WHERE`` has
+    kept only targets of ``kind``, so PostgreSQL never casts an identifier key to a number.
+    """
+    if not wanted:
+        return None
+    target = sa.cast(ReviewState.target, key.type) if not isinstance(key.type, sa.String) else ReviewState.target
+    rows = sa.select(target).where(ReviewState.kind == kind)
+    if wanted.assignee is None and wanted.label is None and NEW in wanted.states:
+        others = [s for s in REVIEW_STATES if s not in wanted.states]
+        return key.not_in(rows.where(ReviewState.state.in_(others))) if others else sa.true()
+    if wanted.states:
+        rows = rows.where(ReviewState.state.in_(wanted.states))
+    if wanted.assignee is not None:
+        rows = rows.where(ReviewState.assignee == wanted.assignee)
+    if wanted.label is not None:
+        rows = rows.where(has_label(dialect, wanted.label))
+    return key.in_(rows)
+
+
+def last_review_join(kind: str, key: ColumnElement[Any]) -> tuple[type[ReviewState], ColumnElement[bool]]:
+    """The review table and the ``ON`` clause that outer-joins each lead to its review (at most one row,
+    by the unique ``(kind, target)``), for sorting by :attr:`ReviewState.updated_at`."""
+    as_text = key if isinstance(key.type, sa.String) else sa.cast(key, sa.String)
+    return ReviewState, sa.and_(ReviewState.kind == kind, ReviewState.target == as_text)
 
 
 def _time(value: datetime | None) -> str | None:
@@ -233,4 +293,4 @@ def review_json(kind: str, target: str, review: ReviewState | None, notes: Seque
     }
 
 
-__all__ = ["DOCUMENT", "IDENTIFIER", "NETWORK", "AuditHook", "ReviewChange", "set_review", "set_reviews"]
+__all__ = ["DOCUMENT", "IDENTIFIER", "NETWORK", "AuditHook", "ReviewChange", "ReviewFilter", "review_condition", "set_review", "set_reviews"]

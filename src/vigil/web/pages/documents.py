@@ -17,7 +17,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from vigil.errors import ConfigError, InputError, NotFoundError
+from vigil.casework.models import REVIEW_STATES
+from vigil.errors import ConfigError, InputError, NotFoundError, PermissionDenied
 from vigil.recognizers.catalogue import IndicatorInfo, load_catalogue
 from vigil.redaction import document_context
 from vigil.search import (
@@ -49,9 +50,14 @@ nav = (NavItem("/documents", N_("Documents"), "documents:read", order=200),)
 __all__ = ["CONTACTS_PERMISSION", "router"]
 KindName = Literal["sex_ad", "job_ad", "forum_post", "social_post", "classified", "other"]
 RiskName = Literal["high", "medium", "low"]
-SortName = Literal["newest", "posted", "risk", "relevance"]
+SortName = Literal["newest", "posted", "risk", "relevance", "reviewed"]
+ReviewStateName = Literal["new", "in_review", "escalated", "dismissed", "actioned"]
 # The API's enumerations are the search module's, spelled as types for the OpenAPI document.
 assert get_args(KindName) == KINDS and get_args(RiskName) == RISK_LEVELS and get_args(SortName) == SORT_ORDERS
+assert get_args(ReviewStateName) == REVIEW_STATES
+#: The assignee filter's word for the reader themself.
+ME = "me"
+REVIEW_PERMISSION = "reviews:manage"
 #: Filter choices change only when documents arrive; a minute-old list is good enough for a form.
 FILTER_OPTIONS_TTL = 60.0
 
@@ -88,8 +94,15 @@ def _int(value: str | None, default: int) -> int:
     return int(value)
 
 
-def query_from_form(params: dict[str, str]) -> SearchQuery:
-    """A :class:`SearchQuery` from the search form's fields (all strings, any may be blank)."""
+def assignee_name(value: str | None, principal: Principal) -> str | None:
+    """The assignee filter's user: ``me`` is the reader (any case), blank is anyone."""
+    value = _blank(value)
+    return principal.name if value is not None and value.casefold() == ME else value
+
+
+def query_from_form(params: dict[str, str], review_states: tuple[str, ...] = (), assignee: str | None = None) -> SearchQuery:
+    """A :class:`SearchQuery` from the search form's fields (all strings, any may be blank); ``review``
+    is several fields (ticked states), passed as ``review_states``, and ``assignee`` is already resolved."""
     return SearchQuery(
         text=params.get("q", ""),
         platform=_blank(params.get("platform")),
@@ -99,6 +112,9 @@ def query_from_form(params: dict[str, str]) -> SearchQuery:
         risk_level=_blank(params.get("risk")),
         posted_from=_date(params.get("from"), "from"),
         posted_to=_date(params.get("to"), "to"),
+        review_states=review_states,
+        assignee=assignee,
+        label=_blank(params.get("label")),
         sort=_blank(params.get("sort")) or "newest",
         page=_int(params.get("page"), 1),
         per_page=_int(params.get("per_page"), 20),
@@ -110,19 +126,30 @@ DocumentPk = RowId
 
 #: The documents' language filter; ``lang`` is the interface's language (i18n.LANGUAGE_PARAM), a separate choice.
 DOCUMENT_LANGUAGE_FIELD = "doc_lang"
-FORM_FIELDS = ("q", "platform", "kind", DOCUMENT_LANGUAGE_FIELD, "indicator", "risk", "from", "to", "sort", "per_page")
+#: The review filters (``review`` may be given several times: any of the ticked states).
+REVIEW_FIELDS = ("review", "assignee", "label")
+FORM_FIELDS = (
+    "q", "platform", "kind", DOCUMENT_LANGUAGE_FIELD, "indicator", "risk", "from", "to", *REVIEW_FIELDS, "sort", "per_page",
+)
 
 
 def audited_search(request: Request, principal: Principal, query: SearchQuery) -> SearchPage:
-    """One page of results, titles and snippets redacted for ``principal``; the search is written to the audit log."""
+    """One page of results, titles and snippets redacted for ``principal``; the search is written to the audit log.
+
+    Review filters and the review order are for roles that review leads (others may not learn a lead's review).
+    """
+    may_review = principal.can(REVIEW_PERMISSION)
+    if query.uses_review and not may_review:
+        raise PermissionDenied("filtering or sorting by review needs the reviews:manage permission")
     view = contact_view(request, principal)
-    page = search_documents(_store(request), query, redactor=None if view.show else view.redactor)
-    filters = {
+    page = search_documents(_store(request), query, redactor=None if view.show else view.redactor, reviews=may_review)
+    filters: dict[str, Any] = {
         name: value
         for name, value in (
             ("platform", query.platform), ("kind", query.kind), ("lang", query.lang), ("indicator", query.indicator),
             ("risk", query.risk_level), ("from", query.posted_from.isoformat() if query.posted_from else None),
             ("to", query.posted_to.isoformat() if query.posted_to else None),
+            ("review", list(query.review_states)), ("assignee", query.assignee), ("label", query.label),
         )
         if value
     }
@@ -138,20 +165,24 @@ def search_page(request: Request, principal: Annotated[Principal, Depends(requir
     params = {k: v[:MAX_QUERY_CHARS] for k, v in request.query_params.items() if k in (*FORM_FIELDS, "page")}
     if (to_identifier := identifiers.search_redirect(request, params)) is not None:
         return to_identifier
+    ticked = tuple(dict.fromkeys(v for v in request.query_params.getlist("review")[: len(REVIEW_STATES) + 1] if v))
     error: str | None = None
     page = None
     try:
-        page = audited_search(request, principal, query_from_form(params))
+        query = query_from_form(params, ticked, assignee_name(params.get("assignee"), principal))
+        page = audited_search(request, principal, query)
     except InputError as exc:
         error = exc.message
-    keep = {k: v for k, v in params.items() if k in FORM_FIELDS and v}
+    # Pairs, not a dict: the pager keeps every ticked review state.
+    keep = [(k, v) for k, v in params.items() if k in FORM_FIELDS and k != "review" and v] + [("review", s) for s in ticked]
     context: dict[str, Any] = {
         "params": params,
+        "ticked": ticked,
         "keep": keep,
         "page": page,
         "error": error,
         "options": cached_filter_options(request),
-        "sort_orders": SORT_ORDERS,
+        "sort_orders": SORT_ORDERS if principal.can(REVIEW_PERMISSION) else tuple(s for s in SORT_ORDERS if s != "reviewed"),
         "catalogue": indicator_catalogue(),
     }
     partial = request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "results"
@@ -243,6 +274,13 @@ class RiskOut(BaseModel):
     level: str | None
 
 
+class HitReviewOut(BaseModel):
+    state: str = Field(description="new (never reviewed), in_review, escalated, dismissed or actioned.")
+    assignee: str | None
+    labels: list[str]
+    updated_at: str | None = Field(description="When the review last changed (state, assignee, labels or a note).")
+
+
 class SearchHitOut(BaseModel):
     pk: int
     id: str
@@ -256,6 +294,7 @@ class SearchHitOut(BaseModel):
     indicators: list[str]
     snippet: str
     highlights: list[tuple[str, bool]] = Field(description="The snippet in pieces; true where a query word matched.")
+    review: HitReviewOut | None = Field(description="The document's review; null when the caller may not review leads.")
 
 
 class SearchPageOut(BaseModel):
@@ -299,17 +338,25 @@ def api_search(
     risk: Annotated[RiskName | None, Query()] = None,
     posted_from: Annotated[date | None, Query(alias="from")] = None,
     posted_to: Annotated[date | None, Query(alias="to")] = None,
-    sort: Annotated[SortName, Query()] = "newest",
+    review: Annotated[
+        list[ReviewStateName] | None, Query(max_length=len(REVIEW_STATES), description="Review states, any of them (repeat the field); new means never reviewed.")
+    ] = None,
+    assignee: Annotated[str | None, Query(max_length=100, description="Assigned to this user; me for the caller.")] = None,
+    label: Annotated[str | None, Query(max_length=64, description="The review carries this label.")] = None,
+    sort: Annotated[SortName, Query(description="reviewed: last review change first.")] = "newest",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
 ) -> dict[str, Any]:
     """Full-text search over documents with filters; newest first unless ``sort`` says otherwise.
 
     Titles and snippets carry contacts masked for roles without contact access; searches are audited.
+    Filters and the order on review fields (``review``, ``assignee``, ``label``, ``sort=reviewed``) need
+    ``reviews:manage``.
     """
     query = SearchQuery(
         text=q, platform=platform, kind=kind, lang=lang, indicator=indicator, risk_level=risk,
-        posted_from=posted_from, posted_to=posted_to, sort=sort, page=page, per_page=per_page,
+        posted_from=posted_from, posted_to=posted_to, review_states=tuple(dict.fromkeys(review or ())),
+        assignee=assignee_name(assignee, principal), label=_blank(label), sort=sort, page=page, per_page=per_page,
     )
     return audited_search(request, principal, query).to_json()
 

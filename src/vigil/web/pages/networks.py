@@ -8,9 +8,9 @@ without ``documents:contacts`` see them masked (by the one redaction policy, see
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlencode
 
@@ -19,9 +19,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from vigil.casework.models import NETWORK, REVIEW_STATES
+from vigil.casework.models import NETWORK, NEW, REVIEW_STATES, ReviewState
 from vigil.casework.reviews import reviews_of
-from vigil.errors import NotFoundError
+from vigil.errors import NotFoundError, PermissionDenied
 from vigil.scoring.models import LEVELS
 from vigil.store import Store
 from vigil.web import audit
@@ -40,10 +40,14 @@ nav = (NavItem("/networks", N_("Networks"), "networks:read", order=300),)
 NETWORKS_LISTED = 100
 #: How long the triage list's rollups are reused between requests.
 TRIAGE_TTL_SECONDS: Final = 30.0
-SortKey = Literal["risk", "size", "cities", "platforms", "first_seen", "last_seen", "review"]
+SortKey = Literal["risk", "size", "cities", "platforms", "first_seen", "last_seen", "review", "reviewed"]
+StateName = Literal["new", "in_review", "escalated", "dismissed", "actioned"]
 _EPOCH: Final = datetime.min.isoformat()
 _REVIEW_ORDER: Final = {state: n for n, state in enumerate(REVIEW_STATES)}
 ClusterId = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[\w.:\-]+$")]
+REVIEW_PERMISSION: Final = "reviews:manage"
+#: The assignee filter's word for the reader themself.
+ME: Final = "me"
 
 
 def _store(request: Request) -> Store:
@@ -66,10 +70,13 @@ def _open(request: Request, cluster_id: str, principal: Principal) -> tuple[Netw
 
 @dataclass(frozen=True)
 class TriageRow:
-    """A network in the list with its review state (``new`` when nobody has reviewed it)."""
+    """A network in the list with its review (``new``, unassigned, unlabelled when nobody has reviewed it)."""
 
     network: NetworkRow
     review: str
+    assignee: str | None = None
+    labels: tuple[str, ...] = ()
+    reviewed_at: datetime | None = None
 
 
 SORT_KEYS: Final[dict[str, Callable[[TriageRow], Any]]] = {
@@ -80,6 +87,7 @@ SORT_KEYS: Final[dict[str, Callable[[TriageRow], Any]]] = {
     "first_seen": lambda r: (r.network.first_seen.isoformat() if r.network.first_seen else _EPOCH, r.network.size),
     "last_seen": lambda r: (r.network.last_seen.isoformat() if r.network.last_seen else _EPOCH, r.network.size),
     "review": lambda r: (_REVIEW_ORDER.get(r.review, 0), r.network.risk.score),
+    "reviewed": lambda r: (r.reviewed_at.isoformat() if r.reviewed_at else _EPOCH, r.network.risk.score),
 }
 #: Columns sorted largest (or latest) first when first clicked.
 ASCENDING_FIRST: Final = frozenset({"review"})
@@ -90,16 +98,22 @@ class TriageFilter:
     """What the analyst narrows the list to; blank fields do not filter."""
 
     level: str | None = None
-    review: str | None = None
+    review: tuple[str, ...] = ()
     city: str | None = None
     platform: str | None = None
     indicator: str | None = None
+    assignee: str | None = None
+    label: str | None = None
 
     def keeps(self, row: TriageRow) -> bool:
         network = row.network
         if self.level and LEVELS.index(network.risk.level) > LEVELS.index(self.level):
             return False
-        if self.review and row.review != self.review:
+        if self.review and row.review not in self.review:
+            return False
+        if self.assignee and row.assignee != self.assignee:
+            return False
+        if self.label and self.label not in row.labels:
             return False
         if self.city and not any(self.city.casefold() in c.casefold() for c in network.cities):
             return False
@@ -109,31 +123,76 @@ class TriageFilter:
 
 
 def triage(
-    rows: list[NetworkRow], states: dict[str, str], wanted: TriageFilter, sort: str, descending: bool
+    rows: list[NetworkRow], states: dict[str, ReviewState | str], wanted: TriageFilter, sort: str, descending: bool
 ) -> list[TriageRow]:
-    """The networks ``wanted`` keeps, with their review state, in the asked order (pure)."""
-    listed = [TriageRow(r, states.get(r.cluster_id, "new")) for r in rows]
+    """The networks ``wanted`` keeps, with their review (a stored review or just its state), in the asked order (pure)."""
+    listed = [_triage_row(r, states.get(r.cluster_id)) for r in rows]
     kept = [r for r in listed if wanted.keeps(r)]
     kept.sort(key=lambda r: r.network.cluster_id)
     kept.sort(key=SORT_KEYS[sort], reverse=descending)
     return kept
 
 
+def _triage_row(row: NetworkRow, review: ReviewState | str | None) -> TriageRow:
+    if review is None:
+        return TriageRow(row, NEW)
+    if isinstance(review, str):
+        return TriageRow(row, review)
+    at = review.updated_at
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)  # SQLite hands datetimes back without their zone; Vigil stores UTC
+    return TriageRow(row, review.state, review.assignee, tuple(review.labels or ()), at)
+
+
 async def _triage_rows(request: Request, principal: Principal, wanted: TriageFilter, sort: str, descending: bool) -> list[TriageRow]:
     store = _store(request)
     rows = await run_in_threadpool(cached, request, "networks:triage", TRIAGE_TTL_SECONDS, lambda: network_rows(store))
-    states: dict[str, str] = {}
-    if principal.can("reviews:manage"):
+    states: dict[str, ReviewState | str] = {}
+    if principal.can(REVIEW_PERMISSION):
+        # One statement per chunk of networks (reviews_of), never one per network.
         with store.session() as session:
-            states = {t: r.state for t, r in reviews_of(session, NETWORK, [r.cluster_id for r in rows]).items()}
+            states = dict(reviews_of(session, NETWORK, [r.cluster_id for r in rows]))
+            session.expunge_all()
+    elif wanted.review or wanted.assignee or wanted.label or sort == "reviewed":
+        raise PermissionDenied("filtering or sorting by review needs the reviews:manage permission")
     return triage(rows, states, wanted, sort, descending)
 
 
+def _wanted(
+    principal: Principal, level: str, review: Sequence[str] | None, city: str | None, platform: str | None,
+    indicator: str | None, assignee: str | None, label: str | None,
+) -> TriageFilter:
+    states = tuple(dict.fromkeys(s for s in review or () if s))
+    name = _blank(assignee)
+    if name is not None and name.casefold() == ME:
+        name = principal.name
+    return TriageFilter(level or None, states, _blank(city), _blank(platform), _blank(indicator), name, _blank(label))
+
+
 Blank = Annotated[str | None, Query(max_length=200)]
+ReviewStates = Annotated[
+    list[Literal["", "new", "in_review", "escalated", "dismissed", "actioned"]] | None,
+    Query(max_length=len(REVIEW_STATES) + 1, description="Review states, any of them (repeat the field); new means never reviewed."),
+]
+Assignee = Annotated[str | None, Query(max_length=100, description="Assigned to this user; me for the caller.")]
+Label = Annotated[str | None, Query(max_length=64, description="The review carries this label.")]
 
 
 def _blank(value: str | None) -> str | None:
     return value.strip() or None if value else None
+
+
+def _filter_pairs(wanted: TriageFilter, assignee: str | None) -> list[tuple[str, str]]:
+    """The filters as query pairs for the sort links (every ticked state; ``me`` kept as written)."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in asdict(wanted).items():
+        if name == "review":
+            pairs.extend(("review", s) for s in value)
+        elif name == "assignee" and value:
+            pairs.append(("assignee", _blank(assignee) or value))
+        elif value:
+            pairs.append((name, value))
+    return pairs
 
 
 @router.get("/networks", include_in_schema=False)
@@ -143,19 +202,21 @@ async def networks_page(
     sort: Annotated[SortKey, Query()] = "risk",
     direction: Annotated[Literal["asc", "desc"] | None, Query(alias="dir")] = None,
     level: Annotated[Literal["", "high", "medium", "low"], Query()] = "",
-    review: Annotated[Literal["", "new", "in_review", "escalated", "dismissed", "actioned"], Query()] = "",
+    review: ReviewStates = None,
     city: Blank = None,
     platform: Blank = None,
     indicator: Blank = None,
+    assignee: Assignee = None,
+    label: Label = None,
 ) -> Response:
-    wanted = TriageFilter(level or None, review or None, _blank(city), _blank(platform), _blank(indicator))
+    wanted = _wanted(principal, level, review, city, platform, indicator, assignee, label)
     descending = direction == "desc" if direction else sort not in ASCENDING_FIRST
     rows = await _triage_rows(request, principal, wanted, sort, descending)
     context = {
         "networks": rows[:NETWORKS_LISTED], "matched": len(rows), "sort": sort, "descending": descending,
         "wanted": wanted, "levels": LEVELS, "show_review": principal.can("reviews:manage"),
         "indicator_ids": sorted({i for r in rows for i in r.network.indicators}),
-        "filter_query": urlencode([(k, v) for k, v in asdict(wanted).items() if v]),
+        "filter_query": urlencode(_filter_pairs(wanted, assignee)), "assignee_shown": _blank(assignee),
     }
     return render(request, "pages/networks.html", context)
 
@@ -181,6 +242,9 @@ class NetworkListItem(BaseModel):
     first_seen: str | None
     last_seen: str | None
     review: str = Field(description="Review state; 'new' when never reviewed or when the caller may not review.")
+    assignee: str | None
+    labels: list[str]
+    reviewed_at: str | None = Field(description="When the review last changed; null when never reviewed.")
 
 
 @router.get("/api/v1/networks", response_model=list[NetworkListItem], tags=["networks"])
@@ -190,21 +254,28 @@ async def api_networks(
     sort: Annotated[SortKey, Query()] = "risk",
     direction: Annotated[Literal["asc", "desc"] | None, Query(alias="dir")] = None,
     level: Annotated[Literal["", "high", "medium", "low"], Query(description="At least this risk level.")] = "",
-    review: Annotated[Literal["", "new", "in_review", "escalated", "dismissed", "actioned"], Query()] = "",
+    review: ReviewStates = None,
     city: Blank = None,
     platform: Blank = None,
     indicator: Blank = None,
+    assignee: Assignee = None,
+    label: Label = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = NETWORKS_LISTED,
 ) -> list[dict[str, Any]]:
-    """Networks with their risk rollup, size, cities, platforms, first and last seen and review state."""
-    wanted = TriageFilter(level or None, review or None, _blank(city), _blank(platform), _blank(indicator))
+    """Networks with their risk rollup, size, cities, platforms, first and last seen and review.
+
+    Filters and the order on review fields (``review``, ``assignee``, ``label``, ``sort=reviewed``)
+    need ``reviews:manage``.
+    """
+    wanted = _wanted(principal, level, review, city, platform, indicator, assignee, label)
     descending = direction == "desc" if direction else sort not in ASCENDING_FIRST
     rows = await _triage_rows(request, principal, wanted, sort, descending)
     return [
         {"cluster": r.network.cluster_id, "size": r.network.size, "risk": r.network.risk.to_json(),
          "indicators": list(r.network.indicators), "cities": list(r.network.cities), "platforms": list(r.network.platforms),
          "first_seen": r.network.first_seen.isoformat() if r.network.first_seen else None,
-         "last_seen": r.network.last_seen.isoformat() if r.network.last_seen else None, "review": r.review}
+         "last_seen": r.network.last_seen.isoformat() if r.network.last_seen else None, "review": r.review,
+         "assignee": r.assignee, "labels": list(r.labels), "reviewed_at": r.reviewed_at.isoformat() if r.reviewed_at else None}
         for r in rows[:limit]
     ]
 
