@@ -43,6 +43,10 @@ class DaskEngine:
             raise EngineError(f"cannot reach the Dask scheduler {self.scheduler or '(local cluster)'}: {exc}") from exc
         return self._client
 
+    def client(self) -> Any:
+        """The ``distributed`` client, connecting on first use: for work that is more than a map (linking)."""
+        return self._connect()
+
     def map_partitions(self, fn: Callable[[Any], Any], partitions: Iterable[list[Any]]) -> Iterator[list[Any]]:
         client = self._connect()
         [shared_fn] = client.scatter([fn], broadcast=True)
