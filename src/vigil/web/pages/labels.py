@@ -15,7 +15,7 @@ LABELS: tuple[str, ...] = (
     # entity kinds of the Analysis contract
     N_("phones"), N_("emails"), N_("handles"), N_("urls"), N_("ages"), N_("prices"), N_("locations"), N_("names"),
     # result orders
-    N_("newest"), N_("posted"), N_("risk"), N_("relevance"),
+    N_("newest"), N_("posted"), N_("risk"), N_("relevance"), N_("reviewed"),
     # trend alert directions
     N_("up"), N_("down"),
 )
