@@ -163,14 +163,15 @@ def _host(url: str | None) -> str | None:
     return rest.split("/", 1)[0].split(":", 1)[0] or None
 
 
-def _load_recognizers(normalizer: Normalizer) -> Recognizers:
+def _load_recognizers(normalizer: Normalizer, settings: Settings | None) -> Recognizers:
     # No fallback: a pipeline without its recognizers would report every document as
     # low risk with no indicators, which reads as a finding rather than a fault.
     try:
         from vigil.recognizers import load_recognizers
     except ImportError as exc:
         raise ConfigError(f"the indicator recognizers (vigil.recognizers) cannot be loaded: {exc}") from exc
-    recognizers: Recognizers = load_recognizers(normalize=normalizer)
+    clause_model = settings.clause_model if settings is not None else True
+    recognizers: Recognizers = load_recognizers(normalize=normalizer, clause_model=clause_model)
     return recognizers
 
 
@@ -191,7 +192,7 @@ def build_pipeline(settings: Settings | None = None) -> Pipeline:
         normalizer=normalizer,
         detector=build_detector(),
         extractor=EntityExtractor(),
-        recognizers=_load_recognizers(normalizer),
+        recognizers=_load_recognizers(normalizer, settings),
         scorer=_load_scorer(settings),
     )
 

@@ -78,6 +78,13 @@ class Settings(BaseSettings):
         ge=1024,
         description="Longest accepted input record (JSONL line, CSV row, WARC payload).",
     )
+    clause_model: bool = Field(
+        True,
+        description=(
+            "Analysis: run the learned clause recognizer beside the indicator lexicons; off reports "
+            "lexicon hits only (to compare the two)."
+        ),
+    )
     engine: Literal["local", "dask"] = Field(
         "local", description="Batch engine: 'local' (process pool) or 'dask' (distributed)."
     )

@@ -1,4 +1,5 @@
-"""``vigil eval indicators``: precision and recall of the indicator recognizers on labelled ads."""
+"""``vigil eval indicators`` (precision and recall of the indicator recognizers on labelled ads)
+and ``vigil train clauses`` (the learned clause recognizer)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from vigil.cli.common import iter_input_records
-from vigil.cli.groups import eval_app
+from vigil.cli.groups import eval_app, train_app
 from vigil.errors import InputError
 from vigil.recognizers.evaluation import GOLDEN_CORPUS, Counts, EvalReport, evaluate, read_labelled
 
@@ -63,6 +64,9 @@ def eval_indicators(
     show_errors: Annotated[
         bool, typer.Option("--errors", help="Also list the documents whose predictions differ from the labels.")
     ] = False,
+    lexicons_only: Annotated[
+        bool, typer.Option("--lexicons-only", help="Leave the learned clause recognizer out (lexicon hits only).")
+    ] = False,
 ) -> None:
     """Per-indicator and per-language precision, recall and F1 of the indicator recognizers.
 
@@ -75,13 +79,62 @@ def eval_indicators(
     if str(corpus_path) != "-" and not corpus_path.is_file():
         raise InputError(f"no such corpus: {corpus_path} (pass the path of a labelled JSONL file)")
     corpus = read_labelled(iter_input_records(corpus_path))
-    report = evaluate(corpus, load_recognizers(), normalize)
+    report = evaluate(corpus, load_recognizers(clause_model=not lexicons_only), normalize)
     if as_json:
         sys.stdout.write(json.dumps({"corpus": str(corpus_path), **report.as_dict()}, ensure_ascii=False) + "\n")
         return
     print_report(report, Console(), show_errors)
 
 
+#: The training files ``vigil train clauses`` reads when none are given (in a source checkout).
+DEFAULT_CLAUSE_TRAINING = (
+    Path("bench/data/ads_fresh/train_tr1.jsonl"),
+    Path("bench/data/ads_fresh/train_tr2.jsonl"),
+    Path("bench/data/ads_fresh/train_tr3.jsonl"),
+    Path("bench/data/ads_fresh/train_tr4.jsonl"),
+)
+
+
+def train_clauses(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Labelled JSONL ads ({text, kind, lang, labels: {indicators, network}}); never the test set."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Model file to write (default: the shipped one).")
+    ] = None,
+) -> None:
+    """Train the learned clause recognizer (character n-grams, word skeletons and word pairs,
+    two-round logistic regression per indicator); the same files give the same bytes
+    (docs/model-card-clauses.md)."""
+    from vigil.extract.normalize import normalize
+    from vigil.recognizers import load_recognizers
+    from vigil.recognizers.clause_training import model_json, train_clause_model
+    from vigil.recognizers.clauses import SHIPPED_MODEL
+
+    target = output or SHIPPED_MODEL
+    with Console(stderr=True).status("training the clause recognizer (cross-validated, a few minutes)"):
+        model = train_clause_model(paths or list(DEFAULT_CLAUSE_TRAINING), load_recognizers(), normalize)
+    target.write_text(model_json(model), encoding="utf-8")
+    table = Table(title=f"wrote {target}: {model['training']['kept_features']} features", title_justify="left")
+    for column in ("indicator", "docs", "positives", "lexicon F1", "lexicon+model F1", "threshold"):
+        table.add_column(column, justify="left" if column == "indicator" else "right")
+    for indicator, threshold in zip(model["indicators"], model["thresholds"], strict=True):
+        cv = model["cross_validation"][indicator]
+        table.add_row(
+            indicator,
+            str(cv["documents"]),
+            str(cv["positives"]),
+            f"{cv['lexicon_only']['f1']:.3f}",
+            f"{cv['lexicon_and_model']['f1']:.3f}",
+            f"{threshold:.2f}",
+        )
+    Console(stderr=True).print(table)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``vigil eval indicators`` to the shared ``eval`` group."""
+    """Add ``vigil eval indicators`` and ``vigil train clauses`` to the shared groups."""
     eval_app.command("indicators")(eval_indicators)
+    train_app.command("clauses")(train_clauses)

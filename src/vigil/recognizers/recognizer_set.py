@@ -24,6 +24,7 @@ from vigil.recognizers.base import (
     Recognizer,
 )
 from vigil.recognizers.catalogue import IndicatorInfo, indicator_info, load_catalogue
+from vigil.recognizers.clauses import ClauseModel, load_clause_model, merge_hits
 from vigil.recognizers.lexicon import COMMON_LEXICON, Lexicon, Role, load_lexicons
 from vigil.recognizers.matching import Entry, PhraseIndex, RawMatch
 
@@ -75,8 +76,11 @@ class RecognizerSet:
         recognizers: Iterable[Recognizer],
         info: Mapping[str, IndicatorInfo],
         reporting: Iterable[Lexicon] = (),
+        clause_model: ClauseModel | None = None,
     ) -> None:
         self.recognizers = tuple(recognizers)
+        #: The learned clause recognizer beside the lexicons (None: lexicons only).
+        self.clause_model = clause_model
         self._reporting = PhraseIndex(
             Entry(REPORTING_OWNER, lexicon, Role.TERM, phrase) for lexicon in reporting for phrase in lexicon.terms
         )
@@ -113,6 +117,8 @@ class RecognizerSet:
         hits: list[IndicatorHit] = []
         for rec in active:
             hits.extend(rec.build_hits(nt, by_owner[rec.owner], langs, kind))
+        if self.clause_model is not None and self.clause_model.applies_to(kind):
+            hits = merge_hits(hits, self.clause_model.find(nt, kind, lang or ""))
         if hits and kind in REPORTING_KINDS and self.is_reporting(nt.text, langs):
             # A news report or warning that quotes lures ("ask for upfront fees") is not a lure.
             return []
@@ -135,8 +141,10 @@ def load_recognizers(
     *,
     regex_timeout: float = DEFAULT_REGEX_TIMEOUT,
     normalize: Callable[[str], NormalizedTextLike] | None = None,
+    clause_model: bool = False,
 ) -> RecognizerSet:
-    """Load every indicator recognizer with the lexicons of ``languages`` (all when None)."""
+    """Load every indicator recognizer with the lexicons of ``languages`` (all when None),
+    and with ``clause_model`` the learned clause recognizer beside them."""
     wanted = None if languages is None else sorted(set(languages))
     fold = partial(_fold, normalize=normalize or default_normalizer())
     recognizers = tuple(
@@ -148,4 +156,5 @@ def load_recognizers(
     if missing:
         raise ConfigError(f"indicators without a catalogue entry: {missing}")
     reporting = load_lexicons(REPORTING_LEXICON, LEXICON_ROOT / REPORTING_LEXICON, wanted, fold)
-    return RecognizerSet(recognizers=recognizers, info=catalogue, reporting=reporting)
+    model = load_clause_model() if clause_model else None
+    return RecognizerSet(recognizers=recognizers, info=catalogue, reporting=reporting, clause_model=model)
