@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from itertools import chain, islice
 from pathlib import Path
@@ -19,10 +20,12 @@ from vigil.cli.common import (
     progress,
     write_jsonl,
 )
-from vigil.engine import create_engine
+from vigil.engine import DaskEngine, create_engine
+from vigil.errors import ConfigError
 from vigil.link.clusters import cluster_ids, split_clusters, summarize_cluster
 from vigil.link.config import LinkConfig
 from vigil.link.core import link_documents
+from vigil.link.distributed import link_on_dask
 from vigil.link.features import LinkFeatures
 from vigil.link.prepare import POOL_MIN_RECORDS, PipelineEntities, Rejected, prepare
 from vigil.settings import Settings
@@ -84,15 +87,45 @@ def link(
         bool,
         typer.Option("--store", help="Join the documents to the clusters kept in the store, and update them."),
     ] = False,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            help="'local' (this process or a process pool) or 'dask' (linking spread over a Dask cluster; "
+            "--clusters and --store prepare on Dask and link here). [env: VIGIL_ENGINE]",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Dask scheduler address (tcp://host:8786); without one a LocalCluster of --workers starts. "
+            "[env: VIGIL_DASK_SCHEDULER]",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=0, help="Worker processes; 0 one per core. [env: VIGIL_WORKERS]"),
+    ] = None,
+    partition_size: Annotated[
+        int | None,
+        typer.Option("--partition-size", min=1, help="Documents per partition sent to a worker. [env: VIGIL_PARTITION_SIZE]"),
+    ] = None,
 ) -> None:
     """Link documents into networks by shared identifiers and re-used text templates.
 
     Writes one line per input document, in input order: {"id": ..., "cluster": ...}, with
     null for a document linked to nothing. Exit status 1 when a record was rejected.
     """
-    settings = get_settings(ctx)
+    settings = _with_options(get_settings(ctx), engine, scheduler, workers, partition_size)
     config = LinkConfig.from_settings(settings)
     spec = InputSpec.of(path, fmt, mapping, settings)
+    if settings.engine == "dask" and not (clusters or store):
+        rejected = _link_on_dask(settings, config, spec, output)
+        _report_rejected(rejected)
+        if rejected:
+            raise typer.Exit(1)
+        return
     features, rejected = _prepared(spec, settings, keep_text=clusters or store)
     if store:
         lines = _link_with_store(settings, config, features, clusters)
@@ -104,6 +137,51 @@ def link(
     _report_rejected(rejected)
     if rejected:
         raise typer.Exit(1)
+
+
+def _with_options(
+    settings: Settings, engine: str | None, scheduler: str | None, workers: int | None, partition_size: int | None
+) -> Settings:
+    if engine is not None and engine not in ("local", "dask"):
+        raise ConfigError(f"unknown engine {engine!r}; use 'local' or 'dask'")
+    given = {"engine": engine, "dask_scheduler": scheduler, "workers": workers, "partition_size": partition_size}
+    return settings.model_copy(update={k: v for k, v in given.items() if v is not None})
+
+
+def _link_on_dask(settings: Settings, config: LinkConfig, spec: InputSpec, output: Path | None) -> list[Rejected]:
+    """Linking spread over the cluster; this process streams the input out and the lines back."""
+    engine = DaskEngine(scheduler=settings.dask_scheduler, workers=settings.workers)
+    started = time.perf_counter()
+    try:
+        with progress() as bar:
+            tasks: dict[str, Any] = {}
+
+            def report(stage: str, done: int, total: int | None) -> None:
+                if stage not in tasks:
+                    tasks[stage] = bar.add_task(stage, total=total)
+                bar.update(tasks[stage], completed=done, total=total)
+                if total is not None and done == total and stage != "reading":
+                    bar.console.print(f"link on dask: {stage} done ({time.perf_counter() - started:.1f} s)", markup=False)
+
+            linked = link_on_dask(
+                engine.client(),
+                spec.records(decode=False),
+                config,
+                partition_size=settings.partition_size,
+                total=spec.total(),
+                on_progress=report,
+            )
+            with open_output(output) as out:
+                for line in linked.lines:
+                    write_jsonl(out, line)
+    finally:
+        engine.close()
+    print(
+        f"linked {linked.documents} documents into {linked.clusters} clusters on Dask "
+        f"({linked.partitions} partitions, {time.perf_counter() - started:.1f} s)",
+        file=sys.stderr,
+    )
+    return linked.rejected
 
 
 def _link_in_memory(config: LinkConfig, features: list[LinkFeatures], clusters: bool) -> Iterator[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -31,11 +32,15 @@ class DaskEngine:
             if self.scheduler:
                 self._client = Client(self.scheduler, timeout="30s")  # type: ignore[no-untyped-call]
             else:
+                # the scheduler runs in this process: its INFO lines would bury a command's progress
+                logging.getLogger("distributed").setLevel(max(logging.WARNING, logging.getLogger("distributed").level))
                 self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
                     n_workers=self.workers,
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=None,
+                    # the scheduler's HTTP server starts even without a dashboard; on a fixed port a
+                    # second cluster on this machine got a "port in use" warning (an error in the tests)
+                    dashboard_address=":0",
                     silence_logs=40,
                 )
                 self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
