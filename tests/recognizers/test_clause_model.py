@@ -103,6 +103,7 @@ def _model(**changes: Any) -> dict[str, Any]:
         ("sex_ad", "Opłata z góry", []),
         ("forum_post", "Opłata z góry", []),
         ("sex_ad", "Mlada holka", [("youth", "Mlada holka")]),
+        ("sex_ad", "💋 Mlada holka", [("youth", "💋 Mlada holka")]),  # emoji read as words
     ],
 )
 def test_model_hits_are_whole_clauses_of_the_original_text(
@@ -112,6 +113,7 @@ def test_model_hits_are_whole_clauses_of_the_original_text(
     hits = model.find(normalize(text), kind, "pl")
     assert [(h.indicator, h.evidence) for h in hits] == expected
     for hit in hits:
+        assert type(hit.start) is int and type(hit.end) is int  # the analysis is JSON
         assert text[hit.start : hit.end] == hit.evidence
         assert hit.source == "model:clauses-test"
         assert 0.5 <= hit.confidence <= 1.0

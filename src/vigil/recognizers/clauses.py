@@ -208,7 +208,8 @@ class ClauseModel:
             fired = np.flatnonzero(allowed & (clause.probabilities >= self.thresholds))
             if not len(fired):
                 continue
-            start, end = nt.span(clause.start, clause.end)
+            begin, finish = nt.span(clause.start, clause.end)
+            start, end = int(begin), int(finish)  # offsets may come as numpy integers
             evidence = nt.original[start:end]
             for index in fired:
                 hits.append(
