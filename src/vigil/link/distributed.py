@@ -315,19 +315,21 @@ def _labels(documents: _Documents, forest: _Forest, merged: _Forest) -> I64:
     return labels
 
 
-def _smallest_ids(documents: _Documents, labels: I64) -> dict[int, str]:
+def _smallest_ids(documents: _Documents, labels: I64) -> tuple[I64, npt.NDArray[np.object_]]:
+    """Per component with members here, the smallest of their ids (arrays: opaque to Dask's argument walk)."""
     smallest: dict[int, str] = {}
     for doc_id, label in zip(documents.ids, labels.tolist(), strict=True):
         if label >= 0 and (label not in smallest or doc_id < smallest[label]):
             smallest[label] = doc_id
-    return smallest
+    return np.fromiter(smallest, np.int64, len(smallest)), np.array(list(smallest.values()), dtype=object)
 
 
-def _lines(documents: _Documents, labels: I64, names: dict[int, str]) -> list[dict[str, Any]]:
-    return [
-        {"id": doc_id, "cluster": names[label] if label >= 0 else None}
-        for doc_id, label in zip(documents.ids, labels.tolist(), strict=True)
-    ]
+def _clusters(documents: _Documents, labels: I64, names: tuple[I64, npt.NDArray[np.object_]]) -> tuple[list[str], list[str | None]]:
+    """Document ids and cluster ids (two flat lists travel back far faster than a dict per document)."""
+    known, named = names
+    at = np.minimum(np.searchsorted(known, labels), max(0, len(known) - 1))
+    clusters: list[str | None] = named[at].tolist() if len(known) else [None] * len(labels)
+    return documents.ids, [c if label >= 0 else None for c, label in zip(clusters, labels.tolist(), strict=True)]
 
 
 # -- the run on the client ---------------------------------------------------------------------
@@ -376,8 +378,11 @@ class _Run:
         parts: list[Any] = []
         pending: set[Any] = set()
         sent = 0
+        # dealt out in turn: left to itself, scatter may put most partitions on one worker
+        addresses = sorted(self.client.scheduler_info().get("workers", {})) or [None]
         for number, chunk in enumerate(partitioned(items, size)):
-            [data] = self.client.scatter([chunk], hash=False)
+            address = addresses[number % len(addresses)]
+            [data] = self.client.scatter([chunk], hash=False, workers=[address] if address else None)
             future = self.submit(_prepare_part, number, data, extractor, self.config.shingle_size)
             parts.append(future)
             pending.add(future)
@@ -497,24 +502,34 @@ def _link(
     del forests, shared, merged
 
     first_member: dict[int, str] = {}
-    for found in smallest:
-        for label, doc_id in found.items():
+    for found_labels, found_ids in smallest:
+        for label, doc_id in zip(found_labels.tolist(), found_ids.tolist(), strict=True):
             if label not in first_member or doc_id < first_member[label]:
                 first_member[label] = doc_id
     names = {label: cluster_id(doc_id) for label, doc_id in first_member.items()}
-    wanted = [{label: names[label] for label in found} for found in smallest]
+    wanted = []
+    for found_labels, _ in smallest:
+        known = np.sort(found_labels)
+        wanted.append((known, np.array([names[label] for label in known.tolist()], dtype=object)))
     return DaskLinked(count, len(names), len(documents), rejected, _stream(run, documents, labels, wanted))
 
 
-def _stream(run: _Run, documents: list[Any], labels: list[Any], names: list[dict[int, str]]) -> Iterator[dict[str, Any]]:
+def _stream(
+    run: _Run, documents: list[Any], labels: list[Any], names: list[tuple[I64, npt.NDArray[np.object_]]]
+) -> Iterator[dict[str, Any]]:
     """Output lines partition by partition, a few partitions computed ahead."""
     ahead = WINDOW_PER_WORKER * run.workers
     futures: list[Any] = []
     for p in range(len(documents)):
-        futures.append(run.submit(_lines, documents[p], labels[p], names[p]))
+        futures.append(run.submit(_clusters, documents[p], labels[p], names[p]))
         if len(futures) > ahead:
-            yield from futures.pop(0).result()
+            yield from _as_lines(futures.pop(0).result())
             run.progress("writing", p + 1 - len(futures), len(documents))
     while futures:
-        yield from futures.pop(0).result()
+        yield from _as_lines(futures.pop(0).result())
     run.progress("writing", len(documents), len(documents))
+
+
+def _as_lines(result: tuple[list[str], list[str | None]]) -> Iterator[dict[str, Any]]:
+    for doc_id, cluster in zip(*result, strict=True):
+        yield {"id": doc_id, "cluster": cluster}
