@@ -127,6 +127,12 @@ def test_unusual_separators_make_no_phones(extractor: EntityExtractor, lang: str
         ("uk", "Німецький номер 07911 123456", None, "+497911123456", "+447911123456"),
         # a nationality next to a number word states no country for the number
         ("en", "I am Ukrainian, number 0721 234 567", None, "+40721234567", "+380721234567"),
+        # a mobile of the ad's own language's country beats another country's grouping
+        ("uk", "Зараз у Вінниці. Дзвоніть: 068 229 51 74", None, "+380682295174", "+41682295174"),
+        ("uk", "Тільки до неділі. 073 118 24 60", None, "+380731182460", "+41731182460"),
+        # ... and a mobile of a city the ad names
+        ("en", "Just landed in Sydney, 0412 337 905", None, "+61412337905", "+353412337905"),
+        ("ru", "Сейчас в Одессе, звоните 068 615 09 24", None, "+380686150924", "+41686150924"),
     ],
 )
 def test_phone_keeps_its_own_country(
@@ -214,3 +220,22 @@ def test_phone_f1_on_golden_corpus(extractor: EntityExtractor) -> None:
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     assert f1 >= MIN_F1, f"phone F1 {f1:.3f} (P {precision:.3f}, R {recall:.3f}); misses: {misses}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # a number ending in three groups shaped like a date that is no date
+        ("ru", "Тел. отдела кадров: +7 (3452) 55-18-04", ["+73452551804"]),
+        ("ru", "Телефон: 8 (4742) 71-20-55", ["+74742712055"]),
+        ("ru", "Отдел кадров: +375 152 61-40-28", ["+375152614028"]),
+        # negative cases: real dates stay dates
+        ("de", "Termin am 12.03.2026, Treffpunkt Bahnhof", []),
+        ("en", "available from 03-12-26 only", []),
+        ("en", "since 2026-03-12 in town", []),
+    ],
+)
+def test_date_shaped_groups_are_dates_only_when_the_date_exists(
+    extractor: EntityExtractor, lang: str, text: str, expected: list[str]
+) -> None:
+    assert values_of(extractor, text, lang, "phones") == expected

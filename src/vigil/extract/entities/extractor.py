@@ -49,6 +49,7 @@ class EntityExtractor:
         self.locations = LocationFinder()
         self.names = NameFinder()
         self.language_regions: dict[str, list[str]] = {k: list(v) for k, v in contacts["language_regions"].items()}
+        self.language_home: dict[str, tuple[str]] = {str(k): (str(v),) for k, v in contacts["language_home"].items()}
         self.tld_regions: dict[str, str] = {str(k): str(v) for k, v in contacts["tld_regions"].items()}
         origin = word_alternation(str(w).casefold() for words in contacts["origin_words"].values() for w in words)
         self._origin = re.compile(rf"(?<!{LETTER})(?:{origin})\s?$")
@@ -177,7 +178,11 @@ class EntityExtractor:
 
         digits = self.digits(nt, padded)
         digits_padded = padded if len(digits.text) == len(text) else pad(digits.text)
-        phone_hits = self.phones.find(digits, regions, digits_padded, explicit, origins)
+        # The language's country counts strongly unless the ad names it as where someone
+        # comes from ("Дівчата з України" with a Romanian 0721 number).
+        home = [r for r in self.language_home.get(lang or "", ()) if r not in origins]
+        strong = [*explicit, *hinted, *home]
+        phone_hits = self.phones.find(digits, regions, digits_padded, explicit, origins, strong)
         for hit in phone_hits:
             s, e = digits.span(hit.start, hit.end)
             written = nt.original[s:e]

@@ -41,6 +41,21 @@ _DIGIT_GROUP: Final = re.compile(r"\d+")
 _DATE: Final = re.compile(
     r"(?<![\d./\-])(?:\d{1,2}([./\-])\d{1,2}\1(?:19|20)?\d{2}|(?:19|20)\d{2}([./\-])\d{1,2}\2\d{1,2})(?!\d|[./\-]\d)"
 )
+_DATE_PARTS: Final = re.compile(r"\d+")
+
+
+def _is_date(raw: str) -> bool:
+    """Whether ``raw`` holds a date: the shape, and a day and month that exist in one of
+    the two orders ("12.03.2026", "03/12/26"); "55-18-04" has the shape of a date but is the
+    end of a phone number."""
+    for match in _DATE.finditer(raw):
+        parts = [int(p) for p in _DATE_PARTS.findall(match.group())]
+        first, second = (parts[1], parts[2]) if parts[0] >= 1900 else (parts[0], parts[1])
+        if (1 <= first <= 31 and 1 <= second <= 12) or (1 <= first <= 12 and 1 <= second <= 31):
+            return True
+    return False
+
+
 _HOURS: Final = re.compile(r"(?<!\d)\d{1,2}[.:]\d{2}\s?[-\u2013\u2014]\s?\d{1,2}[.:]\d{2}(?!\d)")
 #: Characters looked at before and after a number for phone words and identifier words.
 CONTEXT_BEFORE: Final = 40
@@ -58,7 +73,7 @@ MAX_PARSES: Final = 2048
 
 
 #: Rank of a possible but unallocated reading among the readings of a national number.
-_UNALLOCATED_TIER: Final = 3
+_UNALLOCATED_TIER: Final = 5
 #: Number types people give in ads, ranked before the others when a number is ambiguous.
 _PERSONAL_TYPES: Final = frozenset(
     {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
@@ -221,12 +236,15 @@ class PhoneFinder:
         padded: str | None = None,
         explicit: Collection[str] = (),
         origins: Collection[str] = (),
+        strong: Collection[str] | None = None,
     ) -> list[PhoneHit]:
         """Phones in ``view`` (``padded`` is ``pad(view.text)`` when the caller has it).
 
         ``regions`` are the document's region hints, best first; ``explicit`` those of them
         the document states (location, platform, "UK number"), ranked above a number's type;
-        ``origins`` the countries someone is said to come from, ranked last among equals.
+        ``strong`` the hints that outrank a number's grouping (explicit ones, places named in
+        the ad, the country of the ad's language; all of ``regions`` when None); ``origins``
+        the countries someone is said to come from, ranked last among equals.
         """
         text = view.text
         hits: list[PhoneHit] = []
@@ -244,7 +262,7 @@ class PhoneFinder:
             near_context = _near(context_ends, start - CONTEXT_BEFORE, start) or _near(
                 context_starts, end, end + CONTEXT_AFTER
             )
-            hits.extend(self._resolve(text, start, end, _Hints(regions, explicit, origins), near_context, budget))
+            hits.extend(self._resolve(text, start, end, _Hints(regions, explicit, origins, frozenset(regions if strong is None else strong)), near_context, budget))
             if budget[0] <= 0:
                 break  # hostile text: stop rather than parse without end
         return hits
@@ -253,7 +271,7 @@ class PhoneFinder:
         self, text: str, start: int, end: int, regions: _Hints, context: bool, budget: list[int]
     ) -> Iterable[PhoneHit]:
         raw = text[start:end]
-        if _DATE.search(raw) or _HOURS.search(raw):
+        if _is_date(raw) or _HOURS.search(raw):
             return []
         budget[0] -= 1
         whole = self._parse(raw, regions, context)
@@ -331,12 +349,19 @@ class PhoneFinder:
                     if e164 is not None and e164 not in readings:
                         readings[e164] = (_UNALLOCATED_TIER, 0, order)
                 continue
+            # Explicit signals first; then mobiles (ads give mobiles: "07911 123456" in an
+            # ad naming Berlin is a UK mobile, not a German landline), those of a place the
+            # ad names or of its language's country first ("068 229 51 74" in a Ukrainian
+            # ad is a Ukrainian mobile, though Swiss-shaped); then landlines there.
+            personal = _is_personal(e164)
             if region in hints.explicit:
                 tier = 0
-            elif _is_personal(e164):
-                tier = 1
+            elif personal:
+                tier = 1 if region in hints.strong else 2
+            elif region in hints.strong:
+                tier = 3
             elif region in hinted:
-                tier = 2
+                tier = 4
             elif context:
                 tier = _UNALLOCATED_TIER + 1
             else:
@@ -356,6 +381,7 @@ class _Hints:
     regions: Sequence[str]
     explicit: Collection[str]
     origins: Collection[str] = ()
+    strong: Collection[str] = ()
 
 
 def _near(positions: list[int], low: int, high: int) -> bool:
