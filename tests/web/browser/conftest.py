@@ -43,7 +43,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
 PASSWORD = "browser-test-passphrase"
-ACCOUNTS = {"analyst": "ana", "viewer": "vic", "moderator": "mod"}
+ACCOUNTS = {"analyst": "ana", "viewer": "vic", "moderator": "mod", "admin": "adm"}
 #: Small enough to load in seconds, long enough for the planted trend to raise alerts.
 DEMO_WEEKS = 20
 DEMO_ADS_PER_WEEK = 30
