@@ -21,7 +21,7 @@ import argparse
 import json
 import os
 import random
-import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -238,7 +238,12 @@ SHAPES = ("word", "word+word", "phrase", "prefix+platform", "word+kind+lang", "r
           "word+dates, posted order", "platform, risk order", "word -word, relevance order, risk")
 
 
-def measure(store: Store, queries: list[SearchQuery]) -> dict[str, Any]:
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[int(fraction * (len(ordered) - 1))], 1)
+
+
+def measure(store: Store, queries: list[SearchQuery], by_class: bool = False) -> dict[str, Any]:
     for q in queries[:20]:  # warm the caches as a running app would be
         search_documents(store, q)
     times: list[tuple[float, SearchQuery, int]] = []
@@ -249,19 +254,27 @@ def measure(store: Store, queries: list[SearchQuery]) -> dict[str, Any]:
         elapsed = (time.perf_counter() - start) * 1000
         times.append((elapsed, q, page.total))
         by_shape[SHAPES[i % len(SHAPES)]].append(elapsed)
-    ms = sorted(t for t, _, _ in times)
+    ms = [t for t, _, _ in times]
     slowest = sorted(times, key=lambda t: -t[0])[:5]
+    if by_class:
+        for shape, values in by_shape.items():
+            if values:
+                print(f"{shape:<42} p50 {_percentile(values, 0.5):>8.1f} ms   p95 {_percentile(values, 0.95):>8.1f} ms",
+                      file=sys.stderr, flush=True)
     return {
         "queries": len(ms),
-        "p50_ms": round(statistics.median(ms), 1),
-        "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 1),
-        "max_ms": round(ms[-1], 1),
-        "p95_ms_by_shape": {shape: round(sorted(v)[int(0.95 * (len(v) - 1))], 1) for shape, v in by_shape.items() if v},
+        "p50_ms": _percentile(ms, 0.5),
+        "p95_ms": _percentile(ms, 0.95),
+        "max_ms": round(max(ms), 1),
+        "p50_ms_by_shape": {shape: _percentile(v, 0.5) for shape, v in by_shape.items() if v},
+        "p95_ms_by_shape": {shape: _percentile(v, 0.95) for shape, v in by_shape.items() if v},
         "slowest": [{"ms": round(t, 1), "query": describe(q), "total": n} for t, q, n in slowest],
     }
 
 
-def run(backend: str, url: str | None, docs: int, queries: int, data_dir: Path, skip_load: bool = False) -> dict[str, Any]:
+def run(
+    backend: str, url: str | None, docs: int, queries: int, data_dir: Path, skip_load: bool = False, by_class: bool = False
+) -> dict[str, Any]:
     settings = load_settings(data_dir=data_dir, database_url=url or "")
     store = Store.open(settings)
     try:
@@ -273,22 +286,40 @@ def run(backend: str, url: str | None, docs: int, queries: int, data_dir: Path, 
             load = {"load_s": round(load_s, 1), "load_docs_per_s": round(docs / load_s)}
         with store.session() as session:
             stored = int(session.scalar(sa.text("SELECT count(*) FROM documents")) or 0)
-        result = measure(store, query_mix(queries))
+        result = measure(store, query_mix(queries), by_class)
     finally:
         store.close()
     return {"backend": backend, "docs": stored, **load, **result, "goal_p95_ms": GOAL_P95_MS,
             "meets_goal": result["p95_ms"] < GOAL_P95_MS}
 
 
-def _pg_database(server: str) -> tuple[str, sa.Engine, str]:
+def _pg_database(server: str, keep: str | None = None) -> tuple[str, sa.Engine, str, bool]:
+    """(name, admin engine, URL, whether it is already loaded) of the database to measure.
+
+    Without ``keep``, a fresh database with a random name; with it, that database, created when
+    missing and measured as it stands when it already holds documents.
+    """
     parsed = sa.engine.make_url(server)
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     admin = sa.create_engine(parsed, isolation_level="AUTOCOMMIT")
-    name = f"vigil_bench_{uuid.uuid4().hex[:8]}"
+    name = keep or f"vigil_bench_{uuid.uuid4().hex[:8]}"
+    url = parsed.set(database=name).render_as_string(hide_password=False)
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    return name, admin, parsed.set(database=name).render_as_string(hide_password=False)
+        exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is not None
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    loaded = False
+    if exists:
+        engine = sa.create_engine(url)
+        try:
+            with engine.connect() as conn:
+                loaded = bool(conn.scalar(sa.text("SELECT to_regclass('documents') IS NOT NULL"))) and bool(
+                    conn.scalar(sa.text("SELECT EXISTS (SELECT 1 FROM documents)"))
+                )
+        finally:
+            engine.dispose()
+    return name, admin, url, loaded
 
 
 def main() -> None:
@@ -300,23 +331,29 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=None, help="Where the SQLite database goes (default: a temp dir).")
     parser.add_argument("--skip-load", action="store_true",
                         help="SQLite only: measure the store already loaded in --data-dir (its load time was reported then).")
+    parser.add_argument("--keep", metavar="DATABASE", default=None,
+                        help="PostgreSQL: load into this database and keep it; when it already holds documents, "
+                             "measure it as it stands (after migrating it to the latest revision).")
+    parser.add_argument("--by-class", action="store_true", help="Also print p50/p95 per query class, one line each, on stderr.")
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     with tempfile.TemporaryDirectory(prefix="vigil-bench-search-") as tmp:
         for backend in backends:
             data_dir = (args.data_dir or Path(tmp)) / f"{backend}-data"
             if backend == "sqlite":
-                print(json.dumps(run("sqlite", None, args.docs, args.queries, data_dir, args.skip_load), ensure_ascii=False), flush=True)
+                print(json.dumps(run("sqlite", None, args.docs, args.queries, data_dir, args.skip_load, args.by_class), ensure_ascii=False), flush=True)
                 continue
             if not args.postgres:
                 print(json.dumps({"backend": "postgresql", "skipped": "no --postgres URL or VIGIL_TEST_POSTGRES_URL"}))
                 continue
-            name, admin, url = _pg_database(args.postgres)
+            name, admin, url, loaded = _pg_database(args.postgres, args.keep)
             try:
-                print(json.dumps(run("postgresql", url, args.docs, args.queries, data_dir), ensure_ascii=False), flush=True)
+                result = run("postgresql", url, args.docs, args.queries, data_dir, loaded, args.by_class)
+                print(json.dumps(result, ensure_ascii=False), flush=True)
             finally:
-                with admin.connect() as conn:
-                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                if args.keep is None:
+                    with admin.connect() as conn:
+                        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
                 admin.dispose()
 
 
