@@ -38,7 +38,9 @@ _RANGE_AFTER: Final = re.compile(
 )
 #: Two-digit numbers looked at per text (bounds the work on hostile text).
 MAX_NUMBERS: Final = 5000
-_RANGE_BEFORE: Final = re.compile(r"\d\s?[-\u2013\u2014/]\s?$|\d\s?(?:[-\u2013\u2014]|to|до|do|bis|až|a|à|al|tot|ile)\s$")
+_RANGE_BEFORE: Final = re.compile(
+    r"\d\s?[-\u2013\u2014/]\s?$|\d\s?(?:[-\u2013\u2014]|to|до|do|bis|až|a|à|al|tot|ile)\s$"
+)
 #: A decimal, a time, a date or a fraction goes on after the number ("19.5", "19:00", "24/7").
 _CONTINUES: Final = re.compile(r"[.,]\d|\s?[:/]\s?\d|[^\W\d_]")
 #: More digits after a bare number: a phone or a list of figures ("Anna 50 12 34").
@@ -118,12 +120,20 @@ class AgeFinder:
         self._before = re.compile(rf"(?<!{LETTER})(?:{before})\s?[:=\-]?\s?$")
         self._weak = re.compile(rf"(?<!{LETTER})(?:{weak})\s$")
         self._weak_end = re.compile(r"\s?(?:[,.!;)]|$)")
-        self._negative_after = re.compile(rf"\s?(?:{word_alternation(str(w).casefold() for w in data['after_negative'])})(?!{LETTER})")
+        self._negative_after = re.compile(
+            rf"\s?(?:{word_alternation(str(w).casefold() for w in data['after_negative'])})(?!{LETTER})"
+        )
         self._negative_before = re.compile(
-            rf"(?<!{LETTER})(?:{word_alternation(str(w).casefold() for w in data['before_negative'])})\s?$"
+            rf"(?<!{LETTER})(?:{word_alternation(str(w).casefold() for w in data['before_negative'])})\.?\s?$"
         )
         joins = word_alternation(_words(data["list_words"]))
-        self._list_join = re.compile(rf"\s?(?:[,/&]|(?<!{LETTER})(?:{joins})(?!{LETTER}))\s?|\)\s?(?:,|(?:{joins}))\s\S*?\s?\(")
+        self._list_join = re.compile(
+            rf"\s?(?:[,/&]|(?<!{LETTER})(?:{joins})(?!{LETTER}))\s?|\)\s?(?:,|(?:{joins}))\s\S*?\s?\("
+        )
+        self._range_joins = frozenset(str(w).casefold() for w in data["range_joins"])
+        self._range_opener = re.compile(
+            rf"(?<!{LETTER})(?:{word_alternation(str(w).casefold() for w in data['range_openers'])})\s$"
+        )
         self._person_stems = tuple(_words(data["person_words"]))
         names = load_yaml("first_names.yaml")
         self._first_names = frozenset(f for name in _words(names) for f in written_forms(name))
@@ -142,7 +152,8 @@ class AgeFinder:
             if span is not None:
                 start, end = span
                 found.extend(
-                    (start if i == 0 else n.start, end if i == len(group) - 1 else n.end, n.value) for i, n in enumerate(group)
+                    (start if i == 0 else n.start, end if i == len(group) - 1 else n.end, n.value)
+                    for i, n in enumerate(group)
                 )
         return found
 
@@ -164,7 +175,7 @@ class AgeFinder:
         """Runs of numbers joined as a list ("19, 20 und 22", "19/21", "Sveta (20) und Ira (22)")."""
         group: list[_Number] = []
         for number in numbers:
-            if group and self._joined(text, group[-1], number):
+            if group and self._joined(text, group, number):
                 group.append(number)
                 continue
             if group:
@@ -173,12 +184,17 @@ class AgeFinder:
         if group:
             yield group
 
-    def _joined(self, text: str, last: _Number, number: _Number) -> bool:
+    def _joined(self, text: str, group: list[_Number], number: _Number) -> bool:
+        last = group[-1]
         between = text[last.end : number.start]
         if not between or len(between) > PERSON_BEFORE:
             return False
         if between in (",", ".") and not (last.spelled or number.spelled):
             return False  # "19,5" or "19.05": one number, not two
+        if between.strip() in self._range_joins and self._range_opener.search(
+            text, max(0, group[0].start - LOOK_BEFORE), group[0].start
+        ):
+            return False  # "de 18 a 25 años": a range
         return self._list_join.fullmatch(between) is not None
 
     def _stated(self, text: str, group: list[_Number]) -> tuple[int, int] | None:
@@ -204,7 +220,9 @@ class AgeFinder:
             return weak.start(), end
         if first.spelled or last.spelled or _DIGITS_AFTER.match(text, end) or _MONEY_AFTER.match(text, end):
             return None
-        if not self._beside_person(text, start) and not (_OPENING.fullmatch(self._sentence(text, start)) and _OPENING_END.match(text, end)):
+        if not self._beside_person(text, start) and not (
+            _OPENING.fullmatch(self._sentence(text, start)) and _OPENING_END.match(text, end)
+        ):
             return None
         tail = _BARE_END.match(text, end)
         if tail is not None and tail.group("next") and tail.group("next") in self._not_after:

@@ -1,8 +1,12 @@
-"""Person names and aliases introduced by simple, precise phrases ("my name is X",
-"меня зовут X", "jestem X", "ich heiße X", "sono X").
+"""Person names and aliases: after introducing phrases ("my name is X", "меня зовут X",
+"jestem X", "ich heiße X", "sono X"), known first names anywhere ("Sweet Anna 19", "Katya ❤️
+new in town", "ANNA 21", "Lena and Masha", "ask for Viktoria", "Anna here"), and an unknown
+capitalised word that opens a sentence with its age ("Zara, 27, Liverpool", "Jade 24").
 
-Precision over recall: a name is one or two capitalised words right after such a phrase;
-after a weak phrase ("I'm", "я", "jestem") the word must also not be a known non-name.
+Precision over recall: a name is one capitalised word (or a hyphenated pair). After a weak
+phrase ("I'm", "я", "jestem") the word must also not be a known non-name; a known first name
+is no name where a word beside it makes it a street, a hotel, a saint or a company ("Santa
+Maria", "ul. Anny", "Hotel Victoria", "Anna Trans GmbH"), or a place ("in Sofia").
 """
 
 from __future__ import annotations
@@ -10,13 +14,25 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
+from vigil.extract.entities.ages import written_forms
 from vigil.extract.entities.base import LETTER, WordIndex, pad
 from vigil.extract.normalize import NormalizedText
-from vigil.extract.resources import load_yaml
+from vigil.extract.resources import load_yaml, read_data_text
 
 _NAME: Final = rf"(?P<name>{LETTER}{{2,20}}(?:-{LETTER}{{2,20}})?)"
 #: What may follow an introducing phrase before the name itself.
 _AFTER_PHRASE: Final = re.compile(rf"\s?(?P<colon>[:\-,])?\s?{_NAME}(?!{LETTER})")
+#: A word that opens a sentence (or a title) with an age after it: "Zara, 27, Liverpool", "Ning, 26.".
+_OPENING: Final = re.compile(
+    rf"(?:^|[.!?\n|]\s?|[^\w\s,.\-\u2013\u2014]\s)\s*{_NAME}\s?,\s?\(?\d{{2}}\)?(?=\s?[,.!;)\u2013\u2014\n]|\s?$)",
+    re.MULTILINE,
+)
+#: Letters of a case ending taken off a word to find it among places, and the shortest place.
+PLACE_ENDING: Final = 4
+MIN_PLACE: Final = 4
+#: The word before or after a known first name, to look up in the blocker lists.
+_WORD_BEFORE: Final = re.compile(rf"({LETTER}+)\.?\s$")
+_WORD_AFTER: Final = re.compile(rf"\s({LETTER}+)")
 
 
 def _phrases(table: dict[str, list[str]]) -> list[str]:
@@ -34,6 +50,20 @@ class NameFinder:
         phrases = [(p, (True, p.endswith(":"))) for p in _phrases(data["strong"])]
         phrases += [(p, (False, p.endswith(":"))) for p in _phrases(data["weak"])]
         self._phrases = WordIndex(phrases)
+        first = load_yaml("first_names.yaml")
+        self._known = WordIndex(
+            (form, True) for names in first.values() for name in names for form in written_forms(str(name).casefold())
+        )
+        self.before_blockers = frozenset(str(w).casefold() for w in data["before_blockers"])
+        self.after_blockers = frozenset(str(w).casefold() for w in data["after_blockers"])
+        self.person_words = tuple(
+            str(w).casefold() for words in load_yaml("ages.yaml")["person_words"].values() for w in words
+        )
+        self.places = frozenset(
+            line.split("\t", 1)[0]
+            for line in read_data_text("gazetteer.tsv").splitlines()
+            if line and not line.startswith("#")
+        )
 
     def find(self, nt: NormalizedText, padded: str | None = None) -> list[tuple[int, int, str]]:
         """``(start, end, name)`` with original offsets; ``padded`` is ``pad(nt.text)`` if known."""
@@ -55,7 +85,55 @@ class NameFinder:
                 continue
             if not written.replace("-", "").isalpha():
                 continue
-            # The folded form, so "𝐀𝐍𝐍𝐀" and "ANNA" both give "Anna".
-            name = "-".join(part.capitalize() for part in m.group("name").split("-"))
-            found[start] = (start, end, name)
+            found[start] = (start, end, _folded_name(m.group("name")))
+        for start, end, _ in self._known.find(padded or pad(nt.text)):
+            self._add_known(nt, start, end, found)
+        for m in _OPENING.finditer(nt.text):
+            self._add_opening(nt, m, found)
         return sorted(found.values())
+
+    def _add_known(self, nt: NormalizedText, start: int, end: int, found: dict[int, tuple[int, int, str]]) -> None:
+        """A known first name, written capitalised, with no blocker word beside it."""
+        text = nt.text
+        if text[end : end + 1] in ("@", "_", ".") and text[end + 1 : end + 2].isalnum():
+            return  # part of an e-mail address, a handle or a domain
+        before = _WORD_BEFORE.search(text, max(0, start - 24), start)
+        if before is not None and before.group(1) in self.before_blockers:
+            return
+        after = _WORD_AFTER.match(text, end)
+        if after is not None and after.group(1) in self.after_blockers:
+            return
+        s, e = nt.span(start, end)
+        written = nt.original[s:e]
+        if s in found or not _capitalised(written):
+            return
+        found[s] = (s, e, _folded_name(text[start:end]))
+
+    def _add_opening(self, nt: NormalizedText, m: re.Match[str], found: dict[int, tuple[int, int, str]]) -> None:
+        """An unknown capitalised word that opens a sentence with an age ("Zara, 27, ...")."""
+        word = m.group("name")
+        if word in self.not_names or word.endswith(self.weak_not_endings) or word.startswith(self.person_words):
+            return
+        if self._is_place(word):
+            return
+        s, e = nt.span(m.start("name"), m.end("name"))
+        written = nt.original[s:e]
+        if s in found or not _capitalised(written) or (written.isupper() and len(written) > 1):
+            return
+        found[s] = (s, e, _folded_name(word))
+
+    def _is_place(self, word: str) -> bool:
+        """Whether a word is a place, also with a case ending ("Győrben", "Budapesten", "Києві")."""
+        return any(
+            word[: len(word) - cut] in self.places for cut in range(PLACE_ENDING + 1) if len(word) - cut >= MIN_PLACE
+        )
+
+
+def _capitalised(written: str) -> bool:
+    """Written as a name: "Anna", "ANNA", "Anna-Maria" (not "anna", not "An1na")."""
+    return bool(written) and written[0].isupper() and written.replace("-", "").isalpha()
+
+
+def _folded_name(folded: str) -> str:
+    """The folded form, so "𝐀𝐍𝐍𝐀" and "ANNA" both give "Anna"."""
+    return "-".join(part.capitalize() for part in folded.split("-"))
