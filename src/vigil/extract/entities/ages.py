@@ -46,7 +46,7 @@ _CONTINUES: Final = re.compile(r"[.,]\d|\s?[:/]\s?\d|[^\W\d_]")
 #: More digits after a bare number: a phone or a list of figures ("Anna 50 12 34").
 _DIGITS_AFTER: Final = re.compile(r"\s\d")
 #: Where a sentence or a run of digits ends, a person before it is no longer in view.
-_BREAK: Final = re.compile(r"[.!?\n\d]")
+_LAST_BREAK: Final = re.compile(r"[.!?\n\d][^.!?\n\d]*$")
 #: Digits right before a bare number: a phone or a list of figures ("067 412 88 19").
 _DIGITS_BEFORE: Final = re.compile(r"\d[\s\-./]?$")
 #: What may stand between a person and the age right after it ("Anna 19", "Lena (21)").
@@ -233,10 +233,10 @@ class AgeFinder:
     def _sentence(text: str, start: int) -> str:
         """The sentence before ``start`` up to it, when it began at most ``PERSON_BEFORE`` before."""
         lead = text[max(0, start - PERSON_BEFORE) : start]
-        cut = -1 if start > PERSON_BEFORE else 0
-        for cut_match in _BREAK.finditer(lead):
-            cut = cut_match.end() if not cut_match.group().isdigit() else -1
-        return lead[cut:] if cut >= 0 else ""
+        last = _LAST_BREAK.search(lead)
+        if last is None:
+            return lead if start <= PERSON_BEFORE else ""
+        return "" if last.group()[0].isdigit() else lead[last.start() + 1 :]
 
     def _beside_person(self, text: str, start: int) -> bool:
         """Whether a person is named right before ``start`` ("Anna 19") or further before in the
@@ -244,10 +244,8 @@ class AgeFinder:
         lead = text[max(0, start - PERSON_BEFORE) : start]
         if _DIGITS_BEFORE.search(lead):
             return False
-        cut = 0
-        for cut_match in _BREAK.finditer(lead):
-            cut = cut_match.end()
-        words = list(_WORD.finditer(lead, cut))
+        last_break = _LAST_BREAK.search(lead)
+        words = list(_WORD.finditer(lead, last_break.start() + 1 if last_break else 0))
         if not words:
             return False
         last = words[-1]

@@ -22,11 +22,12 @@ from vigil.extract.resources import load_yaml, read_data_text
 _NAME: Final = rf"(?P<name>{LETTER}{{2,20}}(?:-{LETTER}{{2,20}})?)"
 #: What may follow an introducing phrase before the name itself.
 _AFTER_PHRASE: Final = re.compile(rf"\s?(?P<colon>[:\-,])?\s?{_NAME}(?!{LETTER})")
-#: A word that opens a sentence (or a title) with an age after it: "Zara, 27, Liverpool", "Ning, 26.".
-_OPENING: Final = re.compile(
-    rf"(?:^|[.!?\n|]\s?|[^\w\s,.\-\u2013\u2014]\s)\s*{_NAME}\s?,\s?\(?\d{{2}}\)?(?=\s?[,.!;)\u2013\u2014\n]|\s?$)",
-    re.MULTILINE,
-)
+#: An age set off by a comma after a word ("Zara, 27, Liverpool", "Ning, 26."): looked for
+#: first (a comma is rare), then the word before it must open a sentence or a title.
+_COMMA_AGE: Final = re.compile(r",\s?\(?\d{2}\)?(?=\s?[,.!;)\u2013\u2014\n]|\s?$)")
+_OPENING_NAME: Final = re.compile(rf"(?:^|[.!?\n|]\s?|[^\w\s,.\-\u2013\u2014]\s)\s*{_NAME}\s?$", re.MULTILINE)
+#: Characters looked at before such an age for the word and what opens its sentence.
+OPENING_BEFORE: Final = 48
 #: Letters of a case ending taken off a word to find it among places, and the shortest place.
 PLACE_ENDING: Final = 4
 MIN_PLACE: Final = 4
@@ -88,8 +89,10 @@ class NameFinder:
             found[start] = (start, end, _folded_name(m.group("name")))
         for start, end, _ in self._known.find(padded or pad(nt.text)):
             self._add_known(nt, start, end, found)
-        for m in _OPENING.finditer(nt.text):
-            self._add_opening(nt, m, found)
+        for comma in _COMMA_AGE.finditer(nt.text):
+            m = _OPENING_NAME.search(nt.text, max(0, comma.start() - OPENING_BEFORE), comma.start())
+            if m is not None:
+                self._add_opening(nt, m, found)
         return sorted(found.values())
 
     def _add_known(self, nt: NormalizedText, start: int, end: int, found: dict[int, tuple[int, int, str]]) -> None:
