@@ -10,8 +10,9 @@ measured apart from extraction, as in ``bench/link.py``) and produce the ``{"id"
 
 * local: preparation on a process pool of ``--workers``, then linking in one process
   (``vigil link`` with the local engine);
-* dask: :func:`vigil.link.distributed.link_on_dask` on a ``LocalCluster`` of ``--workers``
-  processes (cluster start-up timed apart), the client streaming the input out and the lines back.
+* dask: :func:`vigil.link.distributed.link_on_dask` on the ``LocalCluster`` of ``--workers``
+  processes that ``vigil link --engine dask`` starts (start-up timed apart), the client
+  streaming the input out and the lines back.
 
 CPU seconds are the process plus its children (``getrusage``), so they include the pool's
 and the cluster's workers. The lines of both are compared one by one. Each size runs in
@@ -85,15 +86,15 @@ def run_local(path: Path, workers: int) -> dict[str, Any]:
 
 
 def run_dask(path: Path, workers: int, partition_size: int) -> dict[str, Any]:
-    from distributed import Client, LocalCluster
-
+    from vigil.engine import DaskEngine
     from vigil.link.distributed import link_on_dask
 
     began = time.perf_counter()
     stages: dict[str, float] = {}
-    with LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
-    ) as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
+    # the cluster `vigil link --engine dask` starts when no scheduler is given
+    engine = DaskEngine(workers=workers)
+    try:
+        client = engine.client()
         startup = time.perf_counter() - began
         started, cpu = time.perf_counter(), _cpu_s()
 
@@ -104,7 +105,8 @@ def run_dask(path: Path, workers: int, partition_size: int) -> dict[str, Any]:
         linked = link_on_dask(client, _lines(path), partition_size=partition_size, on_progress=report)
         digest, count, linked_docs, clusters = _digest(linked.lines)
         wall = time.perf_counter() - started
-        client.close()
+    finally:
+        engine.close()
     # the workers' CPU is counted once they have exited (children of this process)
     return {"engine": "dask", "wall_s": wall, "cpu_s": _cpu_s() - cpu, "startup_s": round(startup, 2),
             "digest": digest, "docs": count, "linked": linked_docs, "clusters": clusters,

@@ -26,6 +26,7 @@ class DaskEngine:
     def _connect(self) -> Any:
         if self._client is not None:
             return self._client
+        import dask
         from distributed import Client, LocalCluster
 
         try:
@@ -34,15 +35,17 @@ class DaskEngine:
             else:
                 # the scheduler runs in this process: its INFO lines would bury a command's progress
                 logging.getLogger("distributed").setLevel(max(logging.WARNING, logging.getLogger("distributed").level))
-                self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
-                    n_workers=self.workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    # the scheduler's HTTP server starts even without a dashboard; on a fixed port a
-                    # second cluster on this machine got a "port in use" warning (an error in the tests)
-                    dashboard_address=":0",
-                    silence_logs=40,
-                )
+                # the workers' stack sampler only feeds a dashboard, and costs CPU on every worker
+                with dask.config.set({"distributed.worker.profile.enabled": False}):
+                    self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                        n_workers=self.workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        # the scheduler's HTTP server starts even without a dashboard; on a fixed port a
+                        # second cluster on this machine got a "port in use" warning (an error in the tests)
+                        dashboard_address=":0",
+                        silence_logs=40,
+                    )
                 self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as exc:
             raise EngineError(f"cannot reach the Dask scheduler {self.scheduler or '(local cluster)'}: {exc}") from exc
