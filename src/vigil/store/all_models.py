@@ -24,7 +24,10 @@ from vigil.web import models as web_models  # noqa: F401
 #: SQLite; a stored tsvector column and ordered indexes on PostgreSQL). The metadata cannot
 #: describe them for both databases at once, so the comparison with it leaves them out.
 SEARCH_TABLE_PREFIX = "documents_fts"
-SEARCH_OBJECTS = frozenset({"ix_analyses_risk_score", "ix_documents_fulltext", "ix_documents_newest", "search_vector"})
+SEARCH_OBJECTS = frozenset({
+    "ix_analyses_risk_score", "ix_documents_fulltext", "ix_documents_newest", "search_vector",
+    "ix_documents_platform_pk", "ix_documents_kind_lang_pk", "ix_analyses_score_doc",
+})
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
