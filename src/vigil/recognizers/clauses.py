@@ -31,8 +31,8 @@ import numpy as np
 import numpy.typing as npt
 
 from vigil.errors import ConfigError
+from vigil.extract.skeleton import skeleton
 from vigil.recognizers.base import IndicatorHit, NormalizedTextLike
-from vigil.safeguard.normalize import skeleton
 
 #: Version of the feature definition; a model file of another version is refused.
 FEATURE_VERSION: Final = 1
