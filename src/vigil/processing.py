@@ -20,8 +20,9 @@ A document that makes analysis or linking raise is recorded in ``processing_fail
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -37,7 +38,14 @@ from vigil.pipeline import shared_pipeline
 from vigil.provenance import pipeline_version
 from vigil.settings import Settings
 from vigil.store import Store
-from vigil.store.analyses import STAGE_LINK, AnalyzeCounts, analyze_store, row_to_document, save_failures
+from vigil.store.analyses import (
+    STAGE_LINK,
+    AnalyzeCounts,
+    Described,
+    analyze_store,
+    row_to_document,
+    save_failures,
+)
 from vigil.store.models import AnalysisRow, DocumentRow, ProcessingFailure, Source
 
 #: Documents handed to the link index per transaction.
@@ -152,9 +160,9 @@ def process_store(
             report.relinked = True
         link_failures: list[tuple[int, RecordFailure]] = []
 
-        def link_partition(pks: list[int]) -> None:
+        def link_partition(saved: list[tuple[int, Any]]) -> None:
             # Runs in this process while the workers analyse the next partitions.
-            added, failed = link_documents(store, links, pks)
+            added, failed = link_described(store, links, saved)
             report.linked += added
             link_failures.extend(failed)
             on_progress("linking", report.linked, total)
@@ -167,6 +175,7 @@ def process_store(
             version=version,
             on_partition=advance,
             on_saved=link_partition,
+            describe=shared_describer(),  # built here once too; a pickled one rebuilds per worker
         )
     finally:
         if owned:
@@ -218,21 +227,38 @@ def _unlinked(store: Store, page: int) -> Iterator[list[tuple[DocumentRow, dict[
         last = rows[-1][0].pk
 
 
-def _link_keys(store: Store, rows: Sequence[tuple[DocumentRow, dict[str, Any], str]]) -> list[str]:
-    """The key each document is linked under: its id, or ``source:id`` when another document has that id.
+def _link_keys(store: Store, docs: Sequence[tuple[int, str]]) -> list[str]:
+    """The key each document (pk, id) is linked under: its id, or ``source:id`` when another document has that id.
 
     The link index predates sources (``vigil link --store`` keys by id alone); two sources
     may each have a document "1", and the second must not be taken for the first.
     """
-    ids = [doc.doc_id for doc, _, _ in rows]
+    ids = [doc_id for _, doc_id in docs]
     with store.session() as session:
         taken = set(session.scalars(sa.select(LinkDocument.doc_id).where(LinkDocument.doc_id.in_(ids))))
+    sources: dict[int, str] = {}
     keys: list[str] = []
-    for doc, _, source in rows:
-        key = doc.doc_id if doc.doc_id not in taken else f"{source}:{doc.doc_id}"
+    for pk, doc_id in docs:
+        if doc_id in taken:
+            if not sources:  # a clash is rare: only then are the batch's source names read
+                sources = _source_names(store, [pk for pk, _ in docs])
+            key = f"{sources[pk]}:{doc_id}"
+        else:
+            key = doc_id
         taken.add(key)
         keys.append(key)
     return keys
+
+
+def _source_names(store: Store, pks: Sequence[int]) -> dict[int, str]:
+    with store.session() as session:
+        return dict(
+            session.execute(
+                sa.select(DocumentRow.pk, Source.name)
+                .join(Source, Source.id == DocumentRow.source_id)
+                .where(DocumentRow.pk.in_(list(pks)))
+            ).tuples().all()
+        )
 
 
 def link_store(
@@ -252,41 +278,53 @@ def link_store(
     return linked, failures
 
 
-def link_documents(
-    store: Store, links: StoredLinks, pks: Sequence[int]
-) -> tuple[int, list[tuple[int, RecordFailure]]]:
-    """Link these analysed stored documents (those the index lacks); returns (linked, failures)."""
-    if not pks:
-        return 0, []
-    with store.session() as session:
-        rows = session.execute(
-            sa.select(DocumentRow, AnalysisRow.result, Source.name)
-            .join(AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
-            .join(Source, Source.id == DocumentRow.source_id)
-            .where(DocumentRow.pk.in_(list(pks)))
-            .where(~sa.exists().where(LinkDocument.document_pk == DocumentRow.pk))
-            .order_by(DocumentRow.pk)
-        ).tuples().all()
-    return _link_rows(store, links, [(doc, result or {}, name) for doc, result, name in rows], TokenHasher())
-
-
 def _link_rows(
     store: Store,
     links: StoredLinks,
     rows: Sequence[tuple[DocumentRow, dict[str, Any], str]],
     hasher: TokenHasher,
 ) -> tuple[int, list[tuple[int, RecordFailure]]]:
-    keys = _link_keys(store, rows)
-    features: list[LinkFeatures] = []
-    pks: list[int] = []
-    failures: list[tuple[int, RecordFailure]] = []
-    for (doc, result, _), key in zip(rows, keys, strict=True):
-        built = guarded(_features, row_to_document(doc), key, result, hasher)
-        if isinstance(built, RecordFailure):
-            failures.append((doc.pk, built))
-        else:
-            features.append(built)
-            pks.append(doc.pk)
+    keys = _link_keys(store, [(doc.pk, doc.doc_id) for doc, _, _ in rows])
+    built = [
+        (doc.pk, guarded(_features, row_to_document(doc), key, result, hasher))
+        for (doc, result, _), key in zip(rows, keys, strict=True)
+    ]
+    return _add_links(store, links, built)
+
+
+def link_described(
+    store: Store, links: StoredLinks, saved: Sequence[tuple[int, Any]]
+) -> tuple[int, list[tuple[int, RecordFailure]]]:
+    """Link freshly analysed documents from the features their worker built (:class:`DocumentFacts`).
+
+    Nothing is read back but which of them the index already holds and which ids are
+    taken; a document that came without features is left to :func:`link_store`.
+    """
+    ready = [(pk, f) for pk, f in saved if isinstance(f, LinkFeatures | RecordFailure)]
+    if not ready:
+        return 0, []
+    with store.session() as session:
+        linked = set(
+            session.scalars(
+                sa.select(LinkDocument.document_pk).where(LinkDocument.document_pk.in_([pk for pk, _ in ready]))
+            )
+        )
+    ready = [(pk, f) for pk, f in ready if pk not in linked]
+    features = [(pk, f) for pk, f in ready if isinstance(f, LinkFeatures)]
+    keys = _link_keys(store, [(pk, f.id) for pk, f in features])
+    key_of = {pk: key for (pk, _), key in zip(features, keys, strict=True)}
+    built: list[tuple[int, LinkFeatures | RecordFailure]] = [
+        (pk, f if isinstance(f, RecordFailure) or f.id == key_of[pk] else _rekey(f, key_of[pk])) for pk, f in ready
+    ]
+    return _add_links(store, links, built)
+
+
+def _add_links(
+    store: Store, links: StoredLinks, built: Sequence[tuple[int, LinkFeatures | RecordFailure]]
+) -> tuple[int, list[tuple[int, RecordFailure]]]:
+    features = [f for _, f in built if isinstance(f, LinkFeatures)]
+    pks = [pk for pk, f in built if isinstance(f, LinkFeatures)]
+    failures = [(pk, f) for pk, f in built if isinstance(f, RecordFailure)]
     if features:
         links.add(features, pks)
     if failures:
@@ -313,17 +351,50 @@ def _cluster_count(store: Store) -> int:
 
 
 def detect_store_trends(store: Store, settings: Settings) -> int:
-    """Run trend detection over the stored documents and store the alerts; returns how many it found."""
+    """Run trend detection over the stored counts and store the alerts; returns how many it found.
+
+    Documents without a trend row yet are segmented first (see :func:`vigil.trends.stored.catch_up`).
+    """
     from vigil.trends.alert_store import save_alerts
     from vigil.trends.detect import DetectionParams
     from vigil.trends.periods import parse_freq
-    from vigil.trends.report import collect_pairs, run_detection, store_pairs
-    from vigil.trends.segments import build_segmenter
+    from vigil.trends.report import run_detection
+    from vigil.trends.stored import catch_up, stored_table
 
-    collected = collect_pairs(store_pairs(store), build_segmenter())
-    found = run_detection(collected.builder.build(parse_freq("W")), DetectionParams.from_settings(settings))
+    catch_up(store, shared_describer().segmenter)
+    found = run_detection(stored_table(store, parse_freq("W")), DetectionParams.from_settings(settings))
     save_alerts(store, found.alerts)
     return len(found.alerts)
+
+
+class DocumentFacts:
+    """What a worker derives from a fresh analysis besides it: the trend row and the linking features.
+
+    Pickles as "build me" (like the pipeline), so a worker builds its segmenter once, and a
+    worker forked after the parent built one finds it in :func:`shared_describer`.
+    """
+
+    def __init__(self) -> None:
+        from vigil.trends.segments import build_segmenter
+
+        self.segmenter = build_segmenter()
+        self.hasher = TokenHasher()
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return (shared_describer, ())
+
+    def __call__(self, document: Document, analysis: Mapping[str, Any]) -> Described:
+        from vigil.trends.stored import trend_row
+
+        trend = guarded(trend_row, self.segmenter, document, analysis)
+        features = guarded(build_features, document, analysis.get("entities") or {}, self.hasher)
+        return Described(None if isinstance(trend, RecordFailure) else trend, features)
+
+
+@lru_cache(maxsize=1)
+def shared_describer() -> DocumentFacts:
+    """One :class:`DocumentFacts` per process."""
+    return DocumentFacts()
 
 
 def _watch(store: Store, pks: Sequence[int]) -> tuple[int, dict[str, Any]]:

@@ -22,6 +22,7 @@ from vigil.identifier_keys import rows_for
 from vigil.provenance import pipeline_version
 from vigil.store.db import Store
 from vigil.store.models import AnalysisRow, DocumentIndicator, DocumentRow, ProcessingFailure, utcnow
+from vigil.store.segment_counts import TrendRow, replace_trend_rows
 
 #: The identifier index, as a bare table: its model and migration belong to
 #: ``vigil.identifiers``, and saving an analysis replaces its rows in the same transaction
@@ -87,18 +88,36 @@ def _pending(store: Store, redo: bool, page: int, version: str | None) -> Iterat
         last = rows[-1].pk
 
 
-Outcome = tuple[int, Analysis | RecordFailure]
+@dataclass(frozen=True, slots=True)
+class Described:
+    """What a worker derives from a document and its fresh analysis, besides the analysis.
+
+    ``trend`` is the document's trend row (None: not computed, the trends step will do it);
+    ``payload`` is handed to the caller's ``on_saved`` (the processing step sends linking
+    features, so the parent does not read the rows back).
+    """
+
+    trend: TrendRow | None = None
+    payload: Any = None
+
+
+Describe = Callable[[Document, Analysis], Described]
+Outcome = tuple[int, Analysis | RecordFailure, Described | None]
 
 
 class _PairAnalysis:
-    """Picklable ``(pk, document) -> (pk, analysis or failure)`` around a pipeline."""
+    """Picklable ``(pk, document) -> (pk, analysis or failure, described)`` around a pipeline."""
 
-    def __init__(self, pipeline: Callable[[Document], Analysis]) -> None:
+    def __init__(self, pipeline: Callable[[Document], Analysis], describe: Describe | None = None) -> None:
         self.pipeline = pipeline
+        self.describe = describe
 
     def __call__(self, item: tuple[int, Document]) -> Outcome:
         pk, document = item
-        return pk, guarded(self.pipeline, document)
+        analysis = guarded(self.pipeline, document)
+        if self.describe is None or isinstance(analysis, RecordFailure):
+            return pk, analysis, None
+        return pk, analysis, self.describe(document, analysis)
 
 
 @dataclass
@@ -145,8 +164,17 @@ def replace_identifiers(connection: Connection, results: Sequence[tuple[int, Map
         connection.execute(sa.insert(IDENTIFIER_INDEX), rows)
 
 
-def save_analyses(store: Store, results: Sequence[tuple[int, Mapping[str, Any]]], version: str | None = None) -> None:
-    """Replace the stored analyses of these documents, in one transaction."""
+def save_analyses(
+    store: Store,
+    results: Sequence[tuple[int, Mapping[str, Any]]],
+    version: str | None = None,
+    trend_rows: Mapping[int, TrendRow] | None = None,
+) -> None:
+    """Replace the stored analyses of these documents, in one transaction.
+
+    ``trend_rows`` replace the documents' trend segments and move the counts with them; a
+    document without one loses its old row and is segmented again by the trends step.
+    """
     if not results:
         return
     pks = [pk for pk, _ in results]
@@ -174,6 +202,7 @@ def save_analyses(store: Store, results: Sequence[tuple[int, Mapping[str, Any]]]
         replace_identifiers(session.connection(), results)
         if indicators:
             session.execute(sa.insert(DocumentIndicator), indicators)
+        replace_trend_rows(session.connection(), pks, trend_rows or {})
 
 
 def analyze_store(
@@ -185,22 +214,27 @@ def analyze_store(
     version: str | None = None,
     partition_size: int | None = None,
     on_partition: Callable[[int], None] | None = None,
-    on_saved: Callable[[list[int]], None] | None = None,
+    on_saved: Callable[[list[tuple[int, Any]]], None] | None = None,
+    describe: Describe | None = None,
 ) -> AnalyzeCounts:
     """Analyse stored documents that need it (see :func:`_pending`); a failing document is recorded and skipped.
 
     Each partition is written in its own transaction as it arrives, so a killed run keeps
-    what it finished and the next run continues from there. ``on_saved`` receives the
-    primary keys of each partition's saved analyses (the engine keeps analysing meanwhile).
+    what it finished and the next run continues from there. ``describe`` runs in the
+    worker after each analysis (see :class:`Described`); ``on_saved`` receives the primary
+    keys of each partition's saved analyses with their payloads (the engine keeps
+    analysing meanwhile).
     """
     size = partition_size or store.settings.partition_size
     version = version or pipeline_version()
     counts = AnalyzeCounts()
-    work = _PairAnalysis(pipeline)
+    work = _PairAnalysis(pipeline, describe)
     for results in engine.map_partitions(work, partitioned(_pending(store, redo, size * 4, version), size)):
-        done = [(pk, r) for pk, r in results if not isinstance(r, RecordFailure)]
-        failed = [(pk, r) for pk, r in results if isinstance(r, RecordFailure)]
-        save_analyses(store, done, version)
+        done = [(pk, r) for pk, r, _ in results if not isinstance(r, RecordFailure)]
+        failed = [(pk, r) for pk, r, _ in results if isinstance(r, RecordFailure)]
+        described = {pk: d for pk, r, d in results if d is not None and not isinstance(r, RecordFailure)}
+        trend_rows = {pk: d.trend for pk, d in described.items() if d.trend is not None}
+        save_analyses(store, done, version, trend_rows)
         save_failures(store, STAGE_ANALYZE, version, failed)
         if done:
             with store.session() as session:
@@ -215,7 +249,7 @@ def analyze_store(
         counts.pks.extend(pk for pk, _ in done)
         counts.failures.extend(failed)
         if on_saved is not None and done:
-            on_saved([pk for pk, _ in done])
+            on_saved([(pk, described[pk].payload if pk in described else None) for pk, _ in done])
         if on_partition is not None:
             on_partition(len(results))
     return counts

@@ -47,3 +47,33 @@ class TrendAlertRow(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column()
     #: Given up (``expired``) when not delivered by then.
     expires_at: Mapped[datetime | None] = mapped_column()
+
+
+class TrendDocument(Base):
+    """The trend segments of one stored document, as counted in :class:`TrendSegmentCount`.
+
+    Written with the document's analysis; kept so a re-analysis can take the old segments
+    out of the counts before adding the new ones. ``day`` is the day number of
+    ``posted_at`` (else ``captured_at``), None for an undated document (counted nowhere).
+    ``segments`` is the sorted segment names as a JSON list.
+    """
+
+    __tablename__ = "trend_documents"
+
+    document_pk: Mapped[int] = mapped_column(sa.ForeignKey("documents.pk", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[int | None] = mapped_column(sa.Integer)
+    segments: Mapped[str] = mapped_column(sa.Text)
+
+
+class TrendSegmentCount(Base):
+    """How many stored documents of one day belong to one segment (``*``: every dated document).
+
+    Kept up to date as analyses are saved, so detection reads days × segments rows instead
+    of every stored analysis.
+    """
+
+    __tablename__ = "trend_segment_counts"
+
+    day: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    segment: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    documents: Mapped[int] = mapped_column(sa.Integer)

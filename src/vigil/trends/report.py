@@ -79,16 +79,25 @@ def collect_records(
 
 def store_pairs(store: Store) -> Iterator[tuple[Document, dict[str, Any] | None]]:
     """Stored documents with their stored analyses (None when never analysed; indicator rows fill in gaps)."""
+    for _pk, document, analysis in stored_analyses(store):
+        yield document, analysis
+
+
+def stored_analyses(
+    store: Store, where: sa.ColumnElement[bool] | None = None
+) -> Iterator[tuple[int, Document, dict[str, Any] | None]]:
+    """(pk, document, analysis) of the stored documents matching ``where`` (all by default), page by page."""
     with store.session() as session:
         last = 0
         while True:
-            rows = session.execute(
+            query = (
                 sa.select(DocumentRow, AnalysisRow)
                 .outerjoin(AnalysisRow, AnalysisRow.document_pk == DocumentRow.pk)
                 .where(DocumentRow.pk > last)
                 .order_by(DocumentRow.pk)
                 .limit(STORE_BATCH)
-            ).all()
+            )
+            rows = session.execute(query if where is None else query.where(where)).all()
             if not rows:
                 return
             pks = [doc.pk for doc, _ in rows]
@@ -101,15 +110,16 @@ def store_pairs(store: Store) -> Iterator[tuple[Document, dict[str, Any] | None]
                 indicators.setdefault(pk, []).append(ident)
             for doc, analysis_row in rows:
                 if analysis_row is None and doc.pk not in indicators:
-                    yield row_to_document(doc), None
+                    yield doc.pk, row_to_document(doc), None
                     continue
                 analysis: dict[str, Any] = dict(analysis_row.result or {}) if analysis_row is not None else {}
                 if analysis_row is not None and analysis_row.lang and not analysis.get("lang"):
                     analysis["lang"] = analysis_row.lang
                 if not analysis.get("indicators") and doc.pk in indicators:
                     analysis["indicators"] = [{"id": ident} for ident in indicators[doc.pk]]
-                yield row_to_document(doc), analysis
+                yield doc.pk, row_to_document(doc), analysis
             last = pks[-1]
+            session.expunge_all()
 
 
 def collect_pairs(
