@@ -121,9 +121,11 @@ def _outputs(folder: Path) -> dict[str, Iterator[str]]:
     return {"analysis.jsonl": analysis_lines(docs), "queries.jsonl": query_lines(items)}
 
 
-def compare(folder: Path) -> bool:
+def compare(folder: Path, only: str | None = None) -> bool:
     same = True
     for name, lines in _outputs(folder).items():
+        if only is not None and not name.startswith(only):
+            continue
         with (folder / name).open(encoding="utf-8", newline="\n") as before:
             count = 0
             for count, (old, new) in enumerate(zip(before, lines, strict=True), start=1):
@@ -140,10 +142,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=("save", "compare"))
     parser.add_argument("folder", type=Path)
+    parser.add_argument("--only", choices=("analysis", "queries"), help="compare one of the two outputs")
     args = parser.parse_args()
     if args.action == "save":
         save(args.folder)
-    elif not compare(args.folder):
+    elif not compare(args.folder, args.only):
         sys.exit(1)
 
 

@@ -24,7 +24,7 @@ from typing import Any, Final, Literal, NamedTuple
 import yaml
 
 from vigil.errors import ConfigError
-from vigil.safeguard.language import LanguageGuesser
+from vigil.safeguard.language import LanguageGuesser, TokenEvidence
 from vigil.safeguard.lexicon import (
     CONCEPT_BIT,
     CONCEPTS,
@@ -74,6 +74,20 @@ class TokenInfo:
     slot_set: frozenset[tuple[int, int]] = frozenset()
     #: Phrases that may start at this token.
     phrase_starts: tuple[int, ...] = ()
+
+
+class RawToken(NamedTuple):
+    """What one raw token of a query contributes, computed once per distinct raw token:
+    its cleaned token(s), their lexicon information, and those folded together."""
+
+    tokens: tuple[str, ...]
+    infos: tuple[TokenInfo, ...]
+    mask: int
+    starts_phrase: bool
+    #: The tokens' language votes in token order (summed in that order, as before).
+    votes: tuple[tuple[str, float], ...]
+    #: What the raw token's letters say about the language.
+    evidence: TokenEvidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +170,9 @@ class QueryClassifier:
         #: Added to the logit of the class a (non-final) rule chose, and to neutral's.
         self._rule_weight = policy.get("rule_weight", 0.0)
         self._neutral_bias = policy.get("neutral_bias", 0.0)
-        self._language = LanguageGuesser(lexicons, default_lang)
+        self._language = LanguageGuesser(lexicons, default_lang, _TOKEN_RE)
         self._tokens: dict[str, TokenInfo] = {}
-        self._raw_tokens: dict[str, tuple[tuple[str, TokenInfo], ...]] = {}
+        self._raw_tokens: dict[str, RawToken] = {}
         self._decisions: dict[int, tuple[Category, str | None]] = {}
         self._names: dict[int, tuple[str, ...]] = {}
         self._queries: dict[str, Classification] = {}
@@ -181,6 +195,10 @@ class QueryClassifier:
         """Ids of the rules that have the last word (the model is not consulted)."""
         return self._final
 
+    def warm(self) -> None:
+        """Load what the first queries would otherwise load (the language guesser's model)."""
+        self._language.warm()
+
     def classify(self, query: str) -> Classification:
         cached = self._queries.get(query)
         if cached is not None:
@@ -202,6 +220,8 @@ class QueryClassifier:
                 text = self._emoji_re.sub(lambda m: self._lex.emoji[m.group(0)], text)
         tokens: list[str] = []
         infos: list[TokenInfo] = []
+        votes: list[tuple[str, float]] = []
+        evidence: list[TokenEvidence] = []
         phrases = False
         mask = 0
         known = self._raw_tokens.get
@@ -209,11 +229,14 @@ class QueryClassifier:
             found = known(raw)
             if found is None:
                 found = self._raw_token(raw)
-            for token, info in found:
-                tokens.append(token)
-                infos.append(info)
-                mask |= info.mask
-                phrases = phrases or info.starts_phrase
+            evidence.append(found.evidence)
+            tokens += found.tokens
+            infos += found.infos
+            mask |= found.mask
+            if found.votes:
+                votes += found.votes
+            if found.starts_phrase:
+                phrases = True
         if phrases or mask & self._age_bit:
             masks = [info.mask for info in infos]
             if phrases:
@@ -224,7 +247,7 @@ class QueryClassifier:
             if mask & self._age_bit:
                 mask |= self._age_mask(tokens, masks)
         category, rule_id = self._decide(mask)
-        lang = self._language.guess_votes(text, [info.votes for info in infos])
+        lang = self._language.guess_tokens(text, evidence, votes)
         names = self._names.get(mask)
         if names is None:
             names = self._names[mask] = concept_names(mask)
@@ -249,7 +272,10 @@ class QueryClassifier:
         # would suppress the very results a displaced person needs.
         if category == "at_risk" and rule_id is not None and not protective:
             return category, "rule"
-        best = max(range(start, 3), key=lambda i: adjusted[i])
+        best = start  # the first of the highest, as max() would choose
+        for i in range(start + 1, 3):
+            if adjusted[i] > adjusted[best]:
+                best = i
         chosen: Category = CATEGORIES[best]
         if protective and chosen == "neutral" and (category == "exploitation" or scores[0] == max(scores)):
             return chosen, "protective"
@@ -270,13 +296,24 @@ class QueryClassifier:
         self._decisions[mask] = decided
         return decided
 
-    def _raw_token(self, raw: str) -> tuple[tuple[str, TokenInfo], ...]:
+    def _raw_token(self, raw: str) -> RawToken:
         """A raw token's cleaned token(s) ("16yo" is two) with their lexicon information."""
         found = self._raw_tokens.get(raw)
         if found is None:
             parts = split_age(raw)
             tokens = (parts[0], deleet(parts[1])) if parts is not None else (deleet(raw),)
-            found = tuple((token, self._token(token)) for token in tokens)
+            infos = tuple(self._token(token) for token in tokens)
+            mask = 0
+            for info in infos:
+                mask |= info.mask
+            found = RawToken(
+                tokens,
+                infos,
+                mask,
+                any(info.starts_phrase for info in infos),
+                tuple(vote for info in infos for vote in info.votes),
+                self._language.token_evidence(raw),
+            )
             if len(self._raw_tokens) >= QUERY_CACHE_SIZE:
                 self._raw_tokens.clear()
             self._raw_tokens[raw] = found
@@ -294,12 +331,18 @@ class QueryClassifier:
 
     def _apply_phrases(self, infos: list[TokenInfo], masks: list[int]) -> None:
         phrases = self._lex.phrases
+        count = len(infos)
         for start, info in enumerate(infos):
+            if not info.phrase_starts:
+                continue
             for phrase_id in info.phrase_starts:
                 size = len(phrases[phrase_id].keys)
-                if start + size > len(infos):
+                if start + size > count:
                     continue
-                if all((phrase_id, k) in infos[start + k].slot_set for k in range(1, size)):
+                k = 1
+                while k < size and (phrase_id, k) in infos[start + k].slot_set:
+                    k += 1
+                if k == size:
                     for j in range(start, start + size):
                         masks[j] = 0
                     masks[start] = phrases[phrase_id].mask

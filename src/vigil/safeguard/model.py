@@ -39,6 +39,8 @@ MODEL_CLASSES: Final = ("exploitation", "at_risk", "neutral")
 
 Scores = tuple[float, float, float]
 _ZERO: Final[Scores] = (0.0, 0.0, 0.0)
+#: Marks a word pair not looked up yet (None is a pair with no weights).
+_NO_PAIR: Final[Scores] = (float("nan"),) * 3
 
 
 def model_tokens(tokens: Sequence[str]) -> list[str]:
@@ -105,6 +107,7 @@ class QueryModel:
         self.meta: dict[str, Any] = {k: v for k, v in data.items() if k not in ("weights", "bias", "policy")}
         self._tokens: dict[str, Scores] = {}
         self._rules: dict[tuple[str | None, tuple[str, ...]], Scores] = {}
+        self._pairs: dict[tuple[str, str], Scores | None] = {}
 
     def token_scores(self, token: str) -> Scores:
         """The sum of one token's feature weights (cached)."""
@@ -135,19 +138,46 @@ class QueryModel:
             found = self._rules[key] = self._sum(rule_features(rule, concepts))
         return found
 
+    def pair_weights(self, first: str, second: str) -> Scores | None:
+        """The weights of the feature of two adjacent tokens, or None (cached per pair)."""
+        pair = (first, second)
+        found = self._pairs.get(pair, _NO_PAIR)
+        if found is _NO_PAIR:
+            a, b = skeleton(first), skeleton(second)
+            found = self.weights.get(f"b:{a} {b}") if a and b else None
+            if len(self._pairs) >= TOKEN_CACHE_SIZE:
+                self._pairs.clear()
+            self._pairs[pair] = found
+        return found
+
     def scores(self, tokens: Sequence[str], rule: str | None = None, concepts: tuple[str, ...] = ()) -> Scores:
-        """Per-class scores (logits) of a query from the classifier's tokens, rule and concepts."""
+        """Per-class scores (logits) of a query from the classifier's tokens, rule and concepts.
+
+        The sums are taken in the order of :func:`query_features` (bias, rules' view, word
+        pairs, tokens, spelled words), so a query's scores are the same to the last bit
+        whatever is cached.
+        """
         e, a, n = self.bias
         found = self.rule_scores(rule, concepts)
         e += found[0]
         a += found[1]
         n += found[2]
         if len(tokens) > 1:
-            found = self._sum(pair_features(tokens))
-            e += found[0]
-            a += found[1]
-            n += found[2]
+            pe = pa = pn = 0.0
+            pairs = self._pairs.get
+            for pair in pairwise(tokens):
+                weight = pairs(pair, _NO_PAIR)
+                if weight is _NO_PAIR:
+                    weight = self.pair_weights(*pair)
+                if weight is not None:
+                    pe += weight[0]
+                    pa += weight[1]
+                    pn += weight[2]
+            e += pe
+            a += pa
+            n += pn
         lookup = self._tokens.get
+        letters = 0
         for token in tokens:
             cached = lookup(token)
             if cached is None:
@@ -155,7 +185,9 @@ class QueryModel:
             e += cached[0]
             a += cached[1]
             n += cached[2]
-        if len(tokens) >= SPELLED_RUN_MIN:
+            if len(token) == 1:
+                letters += 1
+        if letters >= SPELLED_RUN_MIN:
             for extra in model_tokens(tokens)[len(tokens) :]:
                 spelled = self.token_scores(extra)
                 e += spelled[0]
