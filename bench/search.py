@@ -243,17 +243,21 @@ def _percentile(values: list[float], fraction: float) -> float:
     return round(ordered[int(fraction * (len(ordered) - 1))], 1)
 
 
-def measure(store: Store, queries: list[SearchQuery], by_class: bool = False) -> dict[str, Any]:
+def measure(store: Store, queries: list[SearchQuery], by_class: bool = False, plans: bool = False) -> dict[str, Any]:
     for q in queries[:20]:  # warm the caches as a running app would be
         search_documents(store, q)
     times: list[tuple[float, SearchQuery, int]] = []
     by_shape: dict[str, list[float]] = {shape: [] for shape in SHAPES}
+    slowest_by_shape: dict[str, tuple[float, SearchQuery]] = {}
     for i, q in enumerate(queries):
         start = time.perf_counter()
         page = search_documents(store, q)
         elapsed = (time.perf_counter() - start) * 1000
         times.append((elapsed, q, page.total))
-        by_shape[SHAPES[i % len(SHAPES)]].append(elapsed)
+        shape = SHAPES[i % len(SHAPES)]
+        by_shape[shape].append(elapsed)
+        if elapsed > slowest_by_shape.get(shape, (0.0, q))[0]:
+            slowest_by_shape[shape] = (elapsed, q)
     ms = [t for t, _, _ in times]
     slowest = sorted(times, key=lambda t: -t[0])[:5]
     if by_class:
@@ -261,6 +265,11 @@ def measure(store: Store, queries: list[SearchQuery], by_class: bool = False) ->
             if values:
                 print(f"{shape:<42} p50 {_percentile(values, 0.5):>8.1f} ms   p95 {_percentile(values, 0.95):>8.1f} ms",
                       file=sys.stderr, flush=True)
+    if plans and store.dialect == "postgresql":
+        for shape, (elapsed, q) in slowest_by_shape.items():
+            print(f"\n### {shape}: {describe(q)} ({elapsed:.0f} ms in the run)", file=sys.stderr)
+            for plan in explain(store, q):
+                print(f"\n{plan}", file=sys.stderr, flush=True)
     return {
         "queries": len(ms),
         "p50_ms": _percentile(ms, 0.5),
@@ -272,8 +281,43 @@ def measure(store: Store, queries: list[SearchQuery], by_class: bool = False) ->
     }
 
 
+def explain(store: Store, query: SearchQuery) -> list[str]:
+    """``EXPLAIN (ANALYZE, BUFFERS)`` of every statement ``search_documents`` runs for ``query`` (PostgreSQL)."""
+    statements: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        statements.append((statement, parameters))
+
+    sa.event.listen(store.engine, "before_cursor_execute", capture)
+    try:
+        search_documents(store, query)
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", capture)
+    plans: list[str] = []
+    raw = store.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for statement, parameters in statements:
+            if not statement.lstrip().upper().startswith("SELECT"):  # the search's own SET LOCAL settings
+                cursor.execute(statement, parameters)
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+        raw.rollback()
+    finally:
+        raw.close()
+    return plans
+
+
 def run(
-    backend: str, url: str | None, docs: int, queries: int, data_dir: Path, skip_load: bool = False, by_class: bool = False
+    backend: str,
+    url: str | None,
+    docs: int,
+    queries: int,
+    data_dir: Path,
+    skip_load: bool = False,
+    by_class: bool = False,
+    plans: bool = False,
 ) -> dict[str, Any]:
     settings = load_settings(data_dir=data_dir, database_url=url or "")
     store = Store.open(settings)
@@ -286,7 +330,7 @@ def run(
             load = {"load_s": round(load_s, 1), "load_docs_per_s": round(docs / load_s)}
         with store.session() as session:
             stored = int(session.scalar(sa.text("SELECT count(*) FROM documents")) or 0)
-        result = measure(store, query_mix(queries), by_class)
+        result = measure(store, query_mix(queries), by_class, plans)
     finally:
         store.close()
     return {"backend": backend, "docs": stored, **load, **result, "goal_p95_ms": GOAL_P95_MS,
@@ -335,6 +379,8 @@ def main() -> None:
                         help="PostgreSQL: load into this database and keep it; when it already holds documents, "
                              "measure it as it stands (after migrating it to the latest revision).")
     parser.add_argument("--by-class", action="store_true", help="Also print p50/p95 per query class, one line each, on stderr.")
+    parser.add_argument("--explain", action="store_true",
+                        help="PostgreSQL: print EXPLAIN (ANALYZE, BUFFERS) of the slowest query of each class on stderr.")
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     with tempfile.TemporaryDirectory(prefix="vigil-bench-search-") as tmp:
@@ -348,7 +394,7 @@ def main() -> None:
                 continue
             name, admin, url, loaded = _pg_database(args.postgres, args.keep)
             try:
-                result = run("postgresql", url, args.docs, args.queries, data_dir, loaded, args.by_class)
+                result = run("postgresql", url, args.docs, args.queries, data_dir, loaded, args.by_class, args.explain)
                 print(json.dumps(result, ensure_ascii=False), flush=True)
             finally:
                 if args.keep is None:

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from vigil.casework.models import DOCUMENT, ReviewState
@@ -408,10 +408,14 @@ def _risk_page_statement(query: SearchQuery, plan: _Plan, conditions: Sequence[C
         .order_by(AnalysisRow.risk_score.desc().nulls_last(), AnalysisRow.document_pk.desc())
         .limit(depth)
     )
+    # "No scored analysis" as an anti-join, not "score IS NULL" after the outer join: the planner
+    # estimates that at one row and hashes every analysis to find it.
+    scores = aliased(AnalysisRow)
+    has_score = sa.exists().where(scores.document_pk == DocumentRow.pk, scores.risk_score.is_not(None))
     unscored = (
         sa.select(*_PAGE_COLUMNS)
         .select_from(plan.joined)
-        .where(*conditions, AnalysisRow.risk_score.is_(None))
+        .where(*conditions, ~has_score)
         .order_by(DocumentRow.pk.desc())
         .limit(depth)
     )
@@ -469,10 +473,14 @@ def search_documents(
         # index) and stop at the cap, where a word in a third of the store would otherwise cost its
         # whole GIN bitmap; for a rare word it still reads the bitmap, and sorts the few.
         capped = capped.order_by(DocumentRow.pk.desc())
+    count = sa.select(sa.func.count()).select_from(capped.subquery())
+    # Ranking reads every match anyway: on PostgreSQL the page statement counts them as it goes
+    # (a window over the matches), instead of a count statement reading them all once more.
+    ranked = postgres and bool(terms) and query.sort == "relevance"
     with store.session() as session:
         for setting in _PG_SEARCH_SETTINGS if postgres else ():
             session.execute(sa.text(setting))
-        total = int(session.scalar(sa.select(sa.func.count()).select_from(capped.subquery())) or 0)
+        total = 0 if ranked else int(session.scalar(count) or 0)
         if total > count_cap and query.sort == "posted" and store.dialect == "sqlite" and terms:
             # Many matches: walk the posted-date index and ask the full-text index about each row,
             # which finds a page at once, instead of collecting and sorting every match.
@@ -487,7 +495,12 @@ def search_documents(
             # (filtering row after row for a rare word) and on the GIN index, then it sorts the few.
             plan = _Plan(plan.joined, plan.condition, plan.relevance, DocumentRow.pk + 0)
         page = _risk_page_statement if postgres and query.sort == "risk" else _page_statement
-        rows = session.execute(page(query, plan, conditions)).all()
+        statement = page(query, plan, conditions)
+        if ranked:
+            statement = statement.add_columns(sa.func.count().over().label("matched"))
+        rows = session.execute(statement).all()
+        if ranked:
+            total = min(int(rows[0].matched), count_cap + 1) if rows else int(session.scalar(count) or 0)
         pks = [row.pk for row in rows]
         texts = dict(session.execute(sa.select(DocumentRow.pk, DocumentRow.text).where(DocumentRow.pk.in_(pks))).tuples().all()) if pks else {}
         places: dict[int, TextContext] = {}

@@ -26,7 +26,7 @@ from vigil.web import models as web_models  # noqa: F401
 SEARCH_TABLE_PREFIX = "documents_fts"
 SEARCH_OBJECTS = frozenset({
     "ix_analyses_risk_score", "ix_documents_fulltext", "ix_documents_newest", "search_vector",
-    "ix_documents_platform_pk", "ix_documents_kind_lang_pk", "ix_analyses_score_doc",
+    "ix_documents_platform_pk", "ix_documents_kind_lang_pk", "ix_analyses_score_doc", "ix_analyses_level_doc",
 })
 
 
