@@ -9,7 +9,7 @@ is found, and the trigger is there afterwards, also when the batch fails.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from vigil.ingest import ingest_input
 from vigil.settings import Settings
 from vigil.store import Store
-from vigil.store.bulk import BULK_INDEX_ROWS, insert_documents
+from vigil.store.bulk import BULK_INDEX_ROWS, _sqlite_time, insert_documents
 
 
 def _file(path: Path, count: int, word: str) -> Path:
@@ -73,3 +73,17 @@ def test_a_failing_batch_keeps_the_trigger(settings: Settings, tmp_path: Path) -
         assert _matches(store, "gamma") == 0
         ingest_input(store, _file(tmp_path / "c.jsonl", 1, "delta"))  # the trigger still feeds the index
         assert _matches(store, "delta") == 1
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 2, 18, 0, 39, tzinfo=UTC),
+        datetime(2026, 3, 1, 1, 2, 3, 45, tzinfo=timezone(timedelta(hours=3))),  # the day before in UTC
+        datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        None,
+    ],
+)
+def test_timestamps_are_stored_as_sqlalchemy_stores_them(moment: datetime | None) -> None:
+    expected = None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    assert _sqlite_time(moment) == expected

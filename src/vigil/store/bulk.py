@@ -50,7 +50,8 @@ _SQLITE_TIME_FORMAT: Final = "%Y-%m-%d %H:%M:%S.%f"
 def _sqlite_time(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(UTC).strftime(_SQLITE_TIME_FORMAT)
+    # the same text as strftime(_SQLITE_TIME_FORMAT), a dozen times cheaper
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def insert_documents(session: Session, rows: Sequence[dict[str, Any]]) -> int:
