@@ -20,6 +20,7 @@ A document that makes analysis or linking raise is recorded in ``processing_fail
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -75,6 +76,9 @@ class ProcessReport:
     failed: int = 0
     failures: list[dict[str, Any]] = field(default_factory=list)
     analysed_pks: list[int] = field(default_factory=list)
+    #: Wall seconds per step (``load``: the pipeline and segmenter), and ``cpu`` seconds of this
+    #: process after loading (the workers' are not in it).
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def add_failures(self, store: Store, stage: str, failures: Sequence[tuple[int, RecordFailure]]) -> None:
         self.failed += len(failures)
@@ -106,6 +110,7 @@ class ProcessReport:
             "deliveries": self.deliveries,
             "failed": self.failed,
             "failures": self.failures,
+            "seconds": {step: round(value, 3) for step, value in self.seconds.items()},
         }
 
 
@@ -140,6 +145,10 @@ def process_store(
     """Analyse, link, count and match whatever the store lacks; see the module docstring."""
     version = pipeline_version()
     report = ProcessReport(pipeline_version=version)
+    started = time.perf_counter()
+    pipeline, describe = shared_pipeline(settings), shared_describer()  # built here once; forked workers inherit them
+    report.seconds["load"] = time.perf_counter() - started
+    started, cpu_started = time.perf_counter(), time.process_time()
     owned = engine is None
     runner = engine or create_engine(settings)
     try:
@@ -169,13 +178,13 @@ def process_store(
 
         counts: AnalyzeCounts = analyze_store(
             store,
-            shared_pipeline(settings),  # built here once; forked workers inherit it
+            pipeline,
             runner,
             redo=redo,
             version=version,
             on_partition=advance,
             on_saved=link_partition,
-            describe=shared_describer(),  # built here once too; a pickled one rebuilds per worker
+            describe=describe,
         )
     finally:
         if owned:
@@ -183,16 +192,38 @@ def process_store(
     report.analysed = counts.analysed
     report.analysed_pks = counts.pks
     report.add_failures(store, "analyze", counts.failures)
+    step = _Stopwatch(report.seconds, started)
+    step("analyse and link")
     # Analysed documents the index still lacks (analysed by an earlier run, or after a rebuild).
     caught_up, more_failures = link_store(store, links, on_progress=on_progress)
     report.linked += caught_up
     report.add_failures(store, STAGE_LINK, [*link_failures, *more_failures])
     report.clusters = _cluster_count(store)
+    step("link catch-up")
     if trends:
-        on_progress("detecting market trends", 0, None)
+        on_progress("detecting market trends", 0, 1)
         report.trend_alerts = detect_store_trends(store, settings)
+        on_progress("detecting market trends", 1, 1)
+        step("trends")
+    on_progress("matching watches", 0, 1)
     report.notifications, report.deliveries = _watch(store, report.analysed_pks)
+    on_progress("matching watches", 1, 1)
+    step("watches")
+    report.seconds["cpu"] = time.process_time() - cpu_started
     return report
+
+
+class _Stopwatch:
+    """Records the wall seconds since the previous step under each step's name."""
+
+    def __init__(self, into: dict[str, float], started: float) -> None:
+        self.into = into
+        self.last = started
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.into[name] = now - self.last
+        self.last = now
 
 
 def _has_stale_links(store: Store, version: str) -> bool:
