@@ -193,7 +193,7 @@ class EntityExtractor:
             spans.append(EntitySpan("phones", hit.e164, s, e, written, field, note, hit.alternates, confidence))
         for start, end, value in self.handles.phone_handles(digits.text, phone_hits, digits_padded):
             add("handles", value, start, end, digits)
-        for start, end, age in self.ages.find(text):
+        for start, end, age in self.ages.find(text, padded):
             add("ages", age, start, end)
         phone_spans = SpanSet((p.start, p.end) for p in spans if p.kind == "phones")
         for start, end, price in self.prices.find(text):
