@@ -428,12 +428,16 @@ def _risk_page_statement(query: SearchQuery, plan: _Plan, conditions: Sequence[C
     )
 
 
-#: Per search transaction on PostgreSQL. A page is a few index walks of milliseconds: starting parallel
-#: workers or compiling with JIT (both chosen by cost on a million rows) costs more than the work itself,
-#: 100 to 200 ms on a busy machine. The store's indexes are read from memory, so a random page costs
-#: about what a sequential one does; at the default of 4 the planner sorts every match of a word
-#: rather than walk a filter's index newest first.
+#: Per search transaction on PostgreSQL. The best plan depends on how many documents hold the words
+#: (a prefix in a third of the store against a rare name), so each statement is planned for its own
+#: values: the driver prepares a statement run often, and the server's generic plan for it (blind to
+#: the words) built the GIN bitmap of every match, seconds for a short prefix. A page is a few index
+#: walks of milliseconds: starting parallel workers or compiling with JIT (both chosen by cost on a
+#: million rows) costs more than the work itself, 100 to 200 ms on a busy machine. The store's indexes
+#: are read from memory, so a random page costs about what a sequential one does; at the default of 4
+#: the planner sorts every match of a word rather than walk a filter's index newest first.
 _PG_SEARCH_SETTINGS: Final = (
+    "SET LOCAL plan_cache_mode = force_custom_plan",
     "SET LOCAL jit = off",
     "SET LOCAL max_parallel_workers_per_gather = 0",
     "SET LOCAL random_page_cost = 1.1",
