@@ -96,6 +96,8 @@ class Recognizer:
         self.regex_timeout = regex_timeout
         self.languages = frozenset(lx.lang for lx in self.lexicons)
         self._pattern_lexicons = tuple(lx for lx in self.lexicons if lx.patterns)
+        # Few distinct language sets occur (one per document language, and None).
+        self._patterns_by_langs: dict[frozenset[str] | None, tuple[Lexicon, ...]] = {}
         self._index = PhraseIndex(self.entries())
 
     @classmethod
@@ -144,7 +146,9 @@ class Recognizer:
         self, nt: NormalizedTextLike, matches: Iterable[RawMatch], langs: frozenset[str] | None, kind: str = ""
     ) -> list[IndicatorHit]:
         text = nt.text
-        pattern_lexicons = [lx for lx in self._pattern_lexicons if langs is None or lx.lang in langs]
+        pattern_lexicons = self._pattern_lexicons_for(langs)
+        if not pattern_lexicons and isinstance(matches, list) and not matches:
+            return []  # most recognizers on most texts: nothing to build
         terms: list[tuple[int, int, float, str, Lexicon]] = []
         excluded: list[tuple[int, int]] = []
         has_context = False
@@ -191,6 +195,14 @@ class Recognizer:
             )
             taken.append((start, end))
         return kept
+
+    def _pattern_lexicons_for(self, langs: frozenset[str] | None) -> tuple[Lexicon, ...]:
+        """The lexicons with regular expressions in ``langs`` (all when None), per language set."""
+        found = self._patterns_by_langs.get(langs)
+        if found is None:
+            found = tuple(lx for lx in self._pattern_lexicons if langs is None or lx.lang in langs)
+            self._patterns_by_langs[langs] = found
+        return found
 
     def _pattern_hits(self, text: str, lexicon: Lexicon) -> list[tuple[int, int, float, str, Lexicon]]:
         found: list[tuple[int, int, float, str, Lexicon]] = []

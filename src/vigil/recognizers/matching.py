@@ -65,6 +65,8 @@ class RawMatch:
 def _word_matches(word: Word, token: str) -> bool:
     if word.kind is WordKind.EXACT:
         return token == word.literal
+    if word.kind is WordKind.FORMS:
+        return token in word.forms
     if word.kind is WordKind.STEM:
         return token.startswith(word.literal)
     return token[0].isdigit()
@@ -156,6 +158,10 @@ def match_phrase_at(text: str, start: int, phrase: Phrase) -> int | None:
     return _match_words(_Window(text, first.end()), phrase.words, 1, 0, first.end())
 
 
+#: First-word kinds matched only by a whole token equal to the automaton key.
+_WHOLE_TOKEN: Final = frozenset({WordKind.EXACT, WordKind.FORMS})
+
+
 @dataclass(frozen=True, slots=True)
 class _Bucket:
     """Entries sharing a first word, split by their second word so most are never looked at."""
@@ -172,6 +178,9 @@ class _Bucket:
             words = entry.phrase.words
             if len(words) > 1 and words[1].kind is WordKind.EXACT:
                 by_second.setdefault(words[1].literal, []).append(entry)
+            elif len(words) > 1 and words[1].kind is WordKind.FORMS:
+                for form in words[1].forms:
+                    by_second.setdefault(form, []).append(entry)
             else:
                 rest.append(entry)
         return _Bucket({k: tuple(v) for k, v in by_second.items()}, tuple(rest), len(entries))
@@ -191,15 +200,31 @@ class PhraseIndex:
     """An Aho-Corasick automaton over the first words of many phrases."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
-        grouped: dict[str, list[Entry]] = {}
-        for entry in entries:
-            grouped.setdefault(entry.phrase.key, []).append(entry)
+        # Entries by their first word, then the first words by automaton key: a FORMS first
+        # word has dozens of keys, and the entries behind each are gathered (and their
+        # buckets built) once per distinct set of first words, not once per key.
+        by_first: dict[Word, list[tuple[int, Entry]]] = {}
+        for number, entry in enumerate(entries):
+            by_first.setdefault(entry.phrase.words[0], []).append((number, entry))
+        firsts = list(by_first.items())
+        grouped: dict[str, list[int]] = {}
+        for ident, (first, _) in enumerate(firsts):
+            for key in first.forms if first.kind is WordKind.FORMS else (first.literal,):
+                grouped.setdefault(key, []).append(ident)
         self._automaton = ahocorasick.Automaton()
-        for key, group in grouped.items():
-            exact = [e for e in group if e.phrase.words[0].kind is WordKind.EXACT]
-            stem = [e for e in group if e.phrase.words[0].kind is not WordKind.EXACT]
-            any_infix = any(entry.phrase.infix for entry in group)
-            self._automaton.add_word(key, _Group(len(key), any_infix, _Bucket.of(exact), _Bucket.of(stem)))
+        built: dict[tuple[int, ...], tuple[bool, _Bucket, _Bucket]] = {}
+        for key, idents in grouped.items():
+            signature = tuple(idents)
+            shared = built.get(signature)
+            if shared is None:
+                numbered = [item for ident in idents for item in firsts[ident][1]]
+                group = [entry for _, entry in sorted(numbered, key=lambda item: item[0])]
+                # A FORMS first word is found by each of its forms as a whole token, like an exact one.
+                exact = [e for e in group if e.phrase.words[0].kind in _WHOLE_TOKEN]
+                stem = [e for e in group if e.phrase.words[0].kind not in _WHOLE_TOKEN]
+                any_infix = any(entry.phrase.infix for entry in group)
+                shared = built[signature] = (any_infix, _Bucket.of(exact), _Bucket.of(stem))
+            self._automaton.add_word(key, _Group(len(key), *shared))
         self._empty = not grouped
         if not self._empty:
             self._automaton.make_automaton()
@@ -211,31 +236,37 @@ class PhraseIndex:
         attempts: dict[int, int] = {}
         checks = 0
         group: _Group
+        # Automaton hits often share a start ("в" and "віза"): the token there and the
+        # window of tokens after it are read once per start, not once per hit.
+        at_start: dict[int, tuple[str, int, _Window] | None] = {}
         for seen, (last, group) in enumerate(self._automaton.iter(text)):
             if seen >= MAX_AUTOMATON_HITS:
                 return
             start = last - group.size + 1
-            # Checked once per position for the whole group: most candidates are mid-word.
-            at_token = _starts_token(text, start)
+            # Checked once per position for the whole group: most candidates are mid-word
+            # (_starts_token, inlined: this runs for every automaton hit).
+            if start == 0:
+                at_token = True
+            else:
+                before = text[start - 1]
+                at_token = not (before.isalnum() or before == "_") or before.isdigit() != text[start].isdigit()
             if not at_token and not group.any_infix:
                 continue
-            first = TOKEN_RE.match(text, start)
-            if first is None:
+            read = at_start.get(start, _UNREAD)
+            if read is _UNREAD:
+                first = TOKEN_RE.match(text, start)
+                read = None if first is None else (first.group(), first.end(), _Window(text, first.end()))
+                at_start[start] = read
+            if read is None:
                 continue
-            token, token_end = first.group(), first.end()
+            token, token_end, window = read
             buckets = (group.exact, group.stem) if len(token) == group.size else (group.stem,)
-            window = _Window(text, token_end)
             for bucket in buckets:
                 checks += bucket.size
                 if checks > MAX_ENTRY_CHECKS:
                     return
-                candidates: list[tuple[Entry, int, int, int]] = [(e, 1, 0, token_end) for e in bucket.rest]
-                if bucket.by_second:
-                    following = window.get(0)
-                    if following is not None:
-                        second = bucket.by_second.get(following[0], ())
-                        candidates.extend((e, 2, 1, following[1]) for e in second)
-                for entry, index, position, pos in candidates:
+                for entry in bucket.rest:
+                    # (the same checks as below, for entries whose next word is word 1)
                     if langs is not None and entry.lexicon.lang not in langs:
                         continue
                     if not at_token and not entry.phrase.infix:
@@ -244,12 +275,38 @@ class PhraseIndex:
                     if spent >= MAX_ATTEMPTS_PER_OWNER:
                         continue
                     attempts[entry.owner] = spent + 1
-                    end = _match_words(window, entry.phrase.words, index, position, pos)
+                    words = entry.phrase.words
+                    # A one-word phrase has matched already: no call to verify nothing.
+                    end = token_end if len(words) == 1 else _match_words(window, words, 1, 0, token_end)
                     if end is None:
                         continue
                     hit_start = start if at_token else _word_start(text, start)
                     if hit_start is not None:
                         yield RawMatch(entry, hit_start, end)
+                if not bucket.by_second:
+                    continue
+                following = window.get(0)
+                if following is None:
+                    continue
+                for entry in bucket.by_second.get(following[0], ()):
+                    if langs is not None and entry.lexicon.lang not in langs:
+                        continue
+                    if not at_token and not entry.phrase.infix:
+                        continue
+                    spent = attempts.get(entry.owner, 0)
+                    if spent >= MAX_ATTEMPTS_PER_OWNER:
+                        continue
+                    attempts[entry.owner] = spent + 1
+                    end = _match_words(window, entry.phrase.words, 2, 1, following[1])
+                    if end is None:
+                        continue
+                    hit_start = start if at_token else _word_start(text, start)
+                    if hit_start is not None:
+                        yield RawMatch(entry, hit_start, end)
+
+
+#: Marks a start whose token has not been read yet (None: no token starts there).
+_UNREAD: Final = ("", -1, _Window("", -1))
 
 
 def _clause_before(text: str, start: int) -> tuple[int, int]:
