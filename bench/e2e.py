@@ -88,6 +88,8 @@ def run(name: str, args: list[str], env: dict[str, str]) -> Stage:
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(args)} failed with exit status {proc.returncode}")
     lines = [line for line in out.decode().splitlines() if line.startswith("{")]
+    if not lines and args[0] != "link":
+        raise SystemExit(f"{' '.join(args)} printed no summary (exit status {proc.returncode})")
     return Stage(name, wall, cpu, peak, json.loads(lines[-1]) if lines else {})
 
 
