@@ -133,6 +133,9 @@ def test_unusual_separators_make_no_phones(extractor: EntityExtractor, lang: str
         # ... and a mobile of a city the ad names
         ("en", "Just landed in Sydney, 0412 337 905", None, "+61412337905", "+353412337905"),
         ("ru", "Сейчас в Одессе, звоните 068 615 09 24", None, "+380686150924", "+41686150924"),
+        # a city of origin in the language's own country leaves that country strong
+        ("uk", "Переїхала з Сєвєродонецька. Дзвоніть 068 615 09 24", None, "+380686150924", "+41686150924"),
+        ("es", "Club en la provincia de Girona. WhatsApp 722 560 318", None, "+34722560318", "+48722560318"),
     ],
 )
 def test_phone_keeps_its_own_country(
@@ -229,7 +232,14 @@ def test_phone_f1_on_golden_corpus(extractor: EntityExtractor) -> None:
         ("ru", "Тел. отдела кадров: +7 (3452) 55-18-04", ["+73452551804"]),
         ("ru", "Телефон: 8 (4742) 71-20-55", ["+74742712055"]),
         ("ru", "Отдел кадров: +375 152 61-40-28", ["+375152614028"]),
-        # negative cases: real dates stay dates
+        # a strong break ends one number and starts the next
+        ("cs", "Recepce 24/7 – sedm sedm sedm 903 164", ["+420777903164"]),
+        ("ru", "Мила, 26. 8-988-417-60-32", ["+79884176032"]),
+        # digits spelled one by one, the groups set off by commas or dashes
+        ("es", "Contacto: seis tres uno, siete siete ocho, dos cero cuatro.", ["+34631778204"]),
+        ("nl", "Bel haar vriend: nul zes – vier een negen acht – twee zeven drie zes", ["+31641982736"]),
+        # negative cases: a list of prices is no phone; real dates stay dates
+        ("pl", "Ceny: 150, 200, 300, 450 zł", []),
         ("de", "Termin am 12.03.2026, Treffpunkt Bahnhof", []),
         ("en", "available from 03-12-26 only", []),
         ("en", "since 2026-03-12 in town", []),

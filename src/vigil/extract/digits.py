@@ -25,7 +25,7 @@ from vigil.extract.words import WordIndex, pad
 _LETTER: Final = r"[^\W\d_]"
 #: Separators that may sit between the tokens of one spelled-out number.
 _DIGITS: Final = re.compile(r"\d+")
-_RUN_GAP: Final = re.compile(r"[\s\-.,/()+]{0,3}")
+_RUN_GAP: Final = re.compile(r"[\s\-.,/()+\u2013\u2014]{0,3}")
 #: Number tokens looked at per text (bounds the work on hostile text).
 MAX_TOKENS: Final = 20_000
 #: Longest token of digits and digit-like letters rewritten at once (bounds the scan).

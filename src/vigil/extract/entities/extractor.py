@@ -123,15 +123,21 @@ class EntityExtractor:
                 stated.append(region)
         return stated
 
-    def _split_places(self, text: str, places: Iterable[tuple[int, int, Place]]) -> tuple[list[str], list[str]]:
-        """Countries of the places an ad names: ``(hints, origins)``, origins being where
-        someone is said to come from ("from Ukraine"), which are never hints."""
+    def _split_places(
+        self, text: str, places: Iterable[tuple[int, int, Place]]
+    ) -> tuple[list[str], list[str], list[str]]:
+        """Countries of the places an ad names: ``(hints, origins, origin countries)``,
+        origins being where someone is said to come from ("from Ukraine", "from Kharkiv"),
+        which are never hints; origin countries those named as a country ("from Ukraine")."""
         hints: list[str] = []
         origins: list[str] = []
+        countries: list[str] = []
         for start, _, place in places:
             origin = self._origin.search(text, max(0, start - ORIGIN_BEFORE), start) is not None
             (origins if origin else hints).append(place.country)
-        return hints, origins
+            if origin and place.kind == "country":
+                countries.append(place.country)
+        return hints, origins, countries
 
     def extract(
         self,
@@ -173,14 +179,15 @@ class EntityExtractor:
             add("locations", place.canonical, start, end)
         stated = self._stated_regions(text, padded)
         explicit = self.explicit_regions(location, hosts, stated)
-        hinted, origins = self._split_places(text, places) if places else ([], [])
+        hinted, origins, origin_countries = self._split_places(text, places) if places else ([], [], [])
         regions = self._hints(lang, explicit, hinted)
 
         digits = self.digits(nt, padded)
         digits_padded = padded if len(digits.text) == len(text) else pad(digits.text)
-        # The language's country counts strongly unless the ad names it as where someone
-        # comes from ("Дівчата з України" with a Romanian 0721 number).
-        home = [r for r in self.language_home.get(lang or "", ()) if r not in origins]
+        # The language's country counts strongly unless the ad names that country as where
+        # someone comes from ("Дівчата з України" with a Romanian 0721 number); a city of
+        # origin there ("moved from Sievierodonetsk") leaves it strong.
+        home = [r for r in self.language_home.get(lang or "", ()) if r not in origin_countries]
         strong = [*explicit, *hinted, *home]
         phone_hits = self.phones.find(digits, regions, digits_padded, explicit, origins, strong)
         for hit in phone_hits:

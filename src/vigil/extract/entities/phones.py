@@ -36,7 +36,14 @@ from vigil.extract.resources import load_yaml
 
 #: A run of 7 to 20 digits with at most three separator characters between digits
 #: ("501 234 567", "739*037*980", "739_037_980", "(73) 903-79-80", "501/234/567").
-_CANDIDATE: Final = re.compile(r"(?<!\d)(?:(?:\+|00)[ ]?)?\(?\d(?:[ \-./()*_\u2013\u2014]{0,3}\d){6,19}(?!\d)")
+#: A comma separates groups only after a lone digit, as in digits spelled out one by one
+#: ("seis tres uno, siete siete ocho": "6 3 1, 7 7 8"), never in "150, 200, 300".
+_CANDIDATE: Final = re.compile(
+    r"(?<!\d)(?:(?:\+|00)[ ]?)?\(?\d(?:(?:[ \-./()*_\u2013\u2014]{0,3}|(?<=(?<!\d)\d),[ ]?)\d){6,19}(?!\d)"
+)
+#: Separators that end one number and start another when a run is no number as a whole:
+#: "24/7 – 777 903 164", "Mila, 26. 8-988-417-60-32".
+_STRONG_BREAK: Final = re.compile(r"[.,/]\s|\s[\-\u2013\u2014/]\s")
 _DIGIT_GROUP: Final = re.compile(r"\d+")
 _DATE: Final = re.compile(
     r"(?<![\d./\-])(?:\d{1,2}([./\-])\d{1,2}\1(?:19|20)?\d{2}|(?:19|20)\d{2}([./\-])\d{1,2}\2\d{1,2})(?!\d|[./\-]\d)"
@@ -277,9 +284,37 @@ class PhoneFinder:
         whole = self._parse(raw, regions, context)
         if whole is not None:
             return [PhoneHit(start, end, whole.e164, whole.alternates, whole.unallocated)]
+        pieces = self._pieces(raw, start)
+        if len(pieces) > 1:
+            found = [hit for begin, finish in pieces for hit in self._split(text, begin, finish, regions, context, budget)]
+            if found:
+                return found
+        return self._split(text, start, end, regions, context, budget)
+
+    @staticmethod
+    def _pieces(raw: str, start: int) -> list[tuple[int, int]]:
+        """``raw`` cut at its strong breaks, as ``(start, end)`` in the text."""
+        pieces: list[tuple[int, int]] = []
+        begin = 0
+        for brk in _STRONG_BREAK.finditer(raw):
+            if brk.start() > begin:
+                pieces.append((start + begin, start + brk.start()))
+            begin = brk.end()
+        pieces.append((start + begin, start + len(raw)))
+        return pieces
+
+    def _split(
+        self, text: str, start: int, end: int, regions: _Hints, context: bool, budget: list[int]
+    ) -> list[PhoneHit]:
+        """The numbers of a run that is none as a whole: the longest valid prefix, then on."""
+        raw = text[start:end]
         groups = [(start + g.start(), start + g.end()) for g in _DIGIT_GROUP.finditer(raw)]
         if not 2 <= len(groups) <= MAX_GROUPS:
-            return []
+            if len(groups) != 1:
+                return []
+            budget[0] -= 1
+            whole = self._parse(raw, regions, context)
+            return [PhoneHit(start, end, whole.e164, whole.alternates)] if whole and not whole.unallocated else []
         # Several numbers written in one run: take the longest valid prefix, then go on.
         counts = list(accumulate((b - a for a, b in groups), initial=0))
         found: list[PhoneHit] = []
