@@ -23,7 +23,10 @@ DEFAULT_LABELLED = Path("tests/data/queries_labelled.jsonl")
 #: What the shipped query model is trained on: the fresh training queries written from
 #: the category definitions alone, then the project's own labelled set (its held-out set
 #: stays out).
-DEFAULT_TRAINING = (Path("bench/data/queries_fresh/train.jsonl"), DEFAULT_LABELLED)
+FRESH = Path("bench/data/queries_fresh")
+DEFAULT_TRAINING = (FRESH / "train.jsonl", FRESH / "train2_a.jsonl", FRESH / "train2_b.jsonl", DEFAULT_LABELLED)
+#: The fresh test set: training drops queries too close to one of its queries, nothing more.
+DEFAULT_HELD_OUT = FRESH / "test.jsonl"
 #: Where the shipped query model lives (relative to the checkout).
 SHIPPED_MODEL = Path("src/vigil/safeguard/data/query_model.json")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -152,17 +155,24 @@ def _print_table(report: dict[str, Any]) -> None:
 def train_queries(
     paths: Annotated[list[Path] | None, typer.Argument(help="Labelled JSONL files: {query, category, lang}.")] = None,
     output: Annotated[Path, typer.Option("-o", "--output", help="Model file to write.")] = SHIPPED_MODEL,
+    held_out: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--held-out", help="Test file(s): training queries sharing 70% of their words with one are dropped."
+        ),
+    ] = None,
 ) -> None:
     """Train the query model (character n-grams and words, logistic regression) and its
     rules-and-model policy; the same file gives the same bytes (docs/model-card-queries.md)."""
     from vigil.safeguard.model import model_json
     from vigil.safeguard.training import train_query_model
 
-    model = train_query_model(paths or list(DEFAULT_TRAINING))
+    model = train_query_model(paths or list(DEFAULT_TRAINING), held_out=held_out or [DEFAULT_HELD_OUT])
     output.write_text(model_json(model), encoding="utf-8")
     cv = model["cross_validation"]
     print(
-        f"wrote {output}: {len(model['weights'])} features, policy {model['policy']}, "
+        f"wrote {output}: {len(model['weights'])} features from {model['queries']} queries "
+        f"({model['dropped_near_held_out']} dropped as too close to a held-out query), policy {model['policy']}, "
         f"cross-validated exploitation recall {cv['exploitation_recall']}, at-risk recall {cv['at_risk_recall']}, "
         f"neutral touched {cv['neutral_touched']}",
         file=sys.stderr,

@@ -20,6 +20,15 @@ A file holds:
     concepts and take the phrase's: ``"ford escort": []`` makes a look-alike neutral,
     ``"sugar daddy": [sugar]`` names an arrangement. A one-word entry gives a token several
     concepts at once (``"ukrainerin*": [origin, female]``).
+``slang``
+    The trade's own words in this market, one entry each with where it comes from:
+    ``{term, kind, source, verified}``. ``kind`` is ``venue`` (brothel, flat, club, sauna
+    and site words), ``service`` (service and price codes), ``worker`` (slang for sex
+    workers and escorts) or ``code`` (abbreviations and emoji stand-ins); ``source`` names
+    a published source, or is ``writer-corpus`` for words known only from the writers of
+    the training queries, which must say ``verified: false``. Each term carries the
+    ``slang`` concept (a multi-word term is a phrase); the rules make such a word next to
+    a nationality, refugee or war marker exploitation.
 ``exceptions``
     Tokens (or ``stem*``) that never carry a concept although a stem would match them
     ("nudeln" is not "nude*", "intimidation" is not "intim*").
@@ -73,6 +82,7 @@ CONCEPTS: tuple[str, ...] = (
     "news",
     "escort",
     "lookalike_context",
+    "slang",
 )
 CONCEPT_BIT: dict[str, int] = {name: 1 << i for i, name in enumerate(CONCEPTS)}
 
@@ -80,6 +90,10 @@ CONCEPT_BIT: dict[str, int] = {name: 1 << i for i, name in enumerate(CONCEPTS)}
 MIN_STEM = 3
 #: Tokens and terms at least this long tolerate one edit (typo, transposition).
 FUZZY_MIN = 6
+#: Kinds of slang entry (see the module docstring).
+SLANG_KINDS = ("venue", "service", "worker", "code")
+#: The source of slang known only from the writers of the training queries.
+WRITER_CORPUS = "writer-corpus"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +119,17 @@ class Phrase:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class SlangEntry:
+    """One word of the trade, with where it comes from."""
+
+    term: str
+    lang: str
+    kind: str
+    source: str
+    verified: bool
+
+
 @dataclass(slots=True)
 class LexiconSet:
     """Every language file folded into lookup tables (built once, then read-only)."""
@@ -122,6 +147,7 @@ class LexiconSet:
     script_langs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     emoji: dict[str, str] = field(default_factory=dict)
     fuzzy: dict[str, list[Term]] = field(default_factory=dict)
+    slang: list[SlangEntry] = field(default_factory=list)
 
     def add(self, term: Term) -> None:
         table = self.prefix if term.prefix else self.exact
@@ -173,17 +199,11 @@ def _load_file(lexicons: LexiconSet, data: Mapping[str, Any], name: str) -> None
             key, is_prefix = _parse_term(str(raw))
             lexicons.add(Term(key, is_prefix, bit, lang, form=_form(str(raw))))
     for raw_phrase, concepts in (data.get("phrases", {}) or {}).items():
-        mask = _mask(concepts or [], f"{name} phrase {raw_phrase!r}")
-        words = str(raw_phrase).split()
-        if len(words) == 1:
-            key, is_prefix = _parse_term(words[0])
-            lexicons.add(Term(key, is_prefix, mask, lang, form=_form(words[0])))
-            continue
-        phrase_id = len(lexicons.phrases)
-        keys = tuple(_parse_term(word) for word in words)
-        lexicons.phrases.append(Phrase(keys, mask, str(raw_phrase)))
-        for position, (key, is_prefix) in enumerate(keys):
-            lexicons.add(Term(key, is_prefix, 0, lang, (phrase_id, position), _form(words[position])))
+        _add_phrase(lexicons, str(raw_phrase), _mask(concepts or [], f"{name} phrase {raw_phrase!r}"), lang)
+    for raw in data.get("slang", []) or []:
+        entry = _slang_entry(raw, lang, name)
+        lexicons.slang.append(entry)
+        _add_phrase(lexicons, entry.term, CONCEPT_BIT["slang"], lang)
     for raw in data.get("exceptions", []) or []:
         key, is_prefix = _parse_term(str(raw))
         (lexicons.exceptions_prefix if is_prefix else lexicons.exceptions_exact).add(key)
@@ -191,6 +211,36 @@ def _load_file(lexicons: LexiconSet, data: Mapping[str, Any], name: str) -> None
         lexicons.language_order = tuple(str(lang) for lang in data["language_order"])
     for symbol, word in (data.get("emoji", {}) or {}).items():
         lexicons.emoji[str(symbol)] = f" {word} "
+
+
+def _slang_entry(raw: Any, lang: str, name: str) -> SlangEntry:
+    if not isinstance(raw, dict) or not str(raw.get("term", "")).strip():
+        raise ConfigError(f"{name}: a slang entry needs a 'term': {raw!r}")
+    term, kind, source = str(raw["term"]).strip(), str(raw.get("kind", "")), str(raw.get("source", "")).strip()
+    if kind not in SLANG_KINDS:
+        raise ConfigError(f"{name}: slang {term!r} has kind {kind!r}, not one of {SLANG_KINDS}")
+    if not source:
+        raise ConfigError(f"{name}: slang {term!r} has no 'source'")
+    verified = raw.get("verified")
+    if not isinstance(verified, bool):
+        raise ConfigError(f"{name}: slang {term!r} needs 'verified: true' or 'verified: false'")
+    if source == WRITER_CORPUS and verified:
+        raise ConfigError(f"{name}: slang {term!r} is known only from the writer corpus; it cannot be verified")
+    return SlangEntry(term, lang, kind, source, verified)
+
+
+def _add_phrase(lexicons: LexiconSet, text: str, mask: int, lang: str) -> None:
+    """A term of one word, or a phrase whose words lose their concepts to the phrase's."""
+    words = text.split()
+    if len(words) == 1:
+        key, is_prefix = _parse_term(words[0])
+        lexicons.add(Term(key, is_prefix, mask, lang, form=_form(words[0])))
+        return
+    phrase_id = len(lexicons.phrases)
+    keys = tuple(_parse_term(word) for word in words)
+    lexicons.phrases.append(Phrase(keys, mask, text))
+    for position, (key, is_prefix) in enumerate(keys):
+        lexicons.add(Term(key, is_prefix, 0, lang, (phrase_id, position), _form(words[position])))
 
 
 def _index_fuzzy(lexicons: LexiconSet) -> None:

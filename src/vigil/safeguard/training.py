@@ -11,6 +11,9 @@ Steps, all deterministic:
    at-risk recall among those that class at most ``NEUTRAL_AS_EXPLOITATION_MAX`` of
    neutral queries as exploitation and touch at most ``NEUTRAL_TOUCHED_MAX``; ties go to
    the smaller weights.
+0. Training queries sharing 70 % or more of their words with a query of a held-out test
+   file (same language) are dropped first (:mod:`.overlap`); the test file is read for
+   nothing else.
 3. The model is refitted on all rows; weights are rounded to ``DIGITS`` decimals and
    features whose weights all round to zero are dropped.
 
@@ -28,6 +31,7 @@ from typing import Any, Final
 from vigil.safeguard.classifier import CATEGORIES, QueryClassifier, rules_only_classifier
 from vigil.safeguard.evaluation import read_labelled
 from vigil.safeguard.model import FEATURE_VERSION, MODEL_CLASSES, NGRAM_MAX, NGRAM_MIN, query_features
+from vigil.safeguard.overlap import too_close
 
 #: Inverse regularisation strength of the logistic regression (chosen by cross-validation
 #: on the training set: 0.3, 1, 3 and 10 were tried).
@@ -44,7 +48,8 @@ DIGITS: Final = 4
 NEUTRAL_AS_EXPLOITATION_MAX: Final = 0.01
 NEUTRAL_TOUCHED_MAX: Final = 0.03
 RULE_WEIGHTS: Final = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
-NEUTRAL_BIASES: Final = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0)
+NEUTRAL_BIASES: Final = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0)
+AT_RISK_BIASES: Final = (-1.0, 0.0, 1.0, 2.0)
 
 
 @dataclass(frozen=True)
@@ -103,15 +108,33 @@ def _scores(bias: Sequence[float], weights: Mapping[str, Sequence[float]], featu
     return total
 
 
-def decide(scores: Sequence[float], item: Prepared, rule_weight: float, neutral_bias: float) -> int:
+@dataclass(frozen=True)
+class Policy:
+    """How rules and model combine (``QueryClassifier._combine``)."""
+
+    rule_weight: float
+    neutral_bias: float
+    at_risk_bias: float = 0.0
+    at_risk_rule_stands: bool = True
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "rule_weight": self.rule_weight,
+            "neutral_bias": self.neutral_bias,
+            "at_risk_bias": self.at_risk_bias,
+            "at_risk_rule_stands": 1.0 if self.at_risk_rule_stands else 0.0,
+        }
+
+
+def decide(scores: Sequence[float], item: Prepared, policy: Policy) -> int:
     """The classifier's combination policy (``QueryClassifier._combine``) on one row."""
     if item.rule_class == -1 and not item.protective:
         return CATEGORIES.index("exploitation")
-    adjusted = [scores[0], scores[1], scores[2] + neutral_bias]
+    adjusted = [scores[0], scores[1] + policy.at_risk_bias, scores[2] + policy.neutral_bias]
     if item.rule_class is not None and item.rule_class >= 0:
-        adjusted[item.rule_class] += rule_weight
+        adjusted[item.rule_class] += policy.rule_weight
     start = 1 if item.protective else 0
-    if item.rule_class == 1 and not item.protective:
+    if policy.at_risk_rule_stands and item.rule_class == 1 and not item.protective:
         return 1
     return max(range(start, 3), key=lambda i: adjusted[i])
 
@@ -142,34 +165,46 @@ def out_of_fold_scores(items: Sequence[Prepared]) -> list[list[float]]:
     return scores
 
 
+def policies() -> list[Policy]:
+    """The grid searched, smaller weights first (ties go to the first)."""
+    return [
+        Policy(rule_weight, neutral_bias, at_risk_bias, stands)
+        for stands in (True, False)
+        for rule_weight in RULE_WEIGHTS
+        for neutral_bias in NEUTRAL_BIASES
+        for at_risk_bias in AT_RISK_BIASES
+    ]
+
+
 def choose_policy(items: Sequence[Prepared], scores: Sequence[Sequence[float]]) -> dict[str, Any]:
-    best: tuple[float, dict[str, Any]] | None = None
-    for rule_weight in RULE_WEIGHTS:
-        for neutral_bias in NEUTRAL_BIASES:
-            predicted = [decide(s, item, rule_weight, neutral_bias) for s, item in zip(scores, items, strict=True)]
-            found = figures(predicted, items)
-            if (
-                found["neutral_touched"] > NEUTRAL_TOUCHED_MAX
-                or found["neutral_as_exploitation"] > NEUTRAL_AS_EXPLOITATION_MAX
-            ):
-                continue
-            gain = found["exploitation_recall"] + found["at_risk_recall"]
-            if best is None or gain > best[0] + 1e-12:
-                best = (gain, {"rule_weight": rule_weight, "neutral_bias": neutral_bias, "cross_validation": found})
+    best: tuple[float, Policy, dict[str, float]] | None = None
+    for policy in policies():
+        predicted = [decide(s, item, policy) for s, item in zip(scores, items, strict=True)]
+        found = figures(predicted, items)
+        if (
+            found["neutral_touched"] > NEUTRAL_TOUCHED_MAX
+            or found["neutral_as_exploitation"] > NEUTRAL_AS_EXPLOITATION_MAX
+        ):
+            continue
+        gain = found["exploitation_recall"] + found["at_risk_recall"]
+        if best is None or gain > best[0] + 1e-12:
+            best = (gain, policy, found)
     if best is None:
-        neutral_bias = NEUTRAL_BIASES[-1]
-        predicted = [decide(s, item, RULE_WEIGHTS[0], neutral_bias) for s, item in zip(scores, items, strict=True)]
-        return {
-            "rule_weight": RULE_WEIGHTS[0],
-            "neutral_bias": neutral_bias,
-            "cross_validation": figures(predicted, items),
-        }
-    return best[1]
+        policy = Policy(RULE_WEIGHTS[0], NEUTRAL_BIASES[-1])
+        predicted = [decide(s, item, policy) for s, item in zip(scores, items, strict=True)]
+        return {**policy.as_dict(), "cross_validation": figures(predicted, items)}
+    return {**best[1].as_dict(), "cross_validation": best[2]}
 
 
-def train_query_model(paths: Sequence[Path], classifier: QueryClassifier | None = None) -> dict[str, Any]:
-    """The model file's content, trained on the labelled queries of ``paths`` (in order)."""
+def train_query_model(
+    paths: Sequence[Path], classifier: QueryClassifier | None = None, held_out: Sequence[Path] = ()
+) -> dict[str, Any]:
+    """The model file's content, trained on the labelled queries of ``paths`` (in order),
+    without those too close to a query of the ``held_out`` files (:mod:`.overlap`)."""
     rows = [row for path in paths for row in read_labelled(path)]
+    test_rows = [row for path in held_out for row in read_labelled(path)]
+    dropped = set(too_close(rows, test_rows)) if test_rows else set()
+    rows = [row for index, row in enumerate(rows) if index not in dropped]
     items = prepare(classifier or rules_only_classifier(), rows)
     chosen = choose_policy(items, out_of_fold_scores(items))
     bias, weights = _fit(items)
@@ -191,8 +226,10 @@ def train_query_model(paths: Sequence[Path], classifier: QueryClassifier | None 
         },
         "trained_on": [{"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()} for path in paths],
         "queries": len(rows),
+        "held_out": [{"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()} for path in held_out],
+        "dropped_near_held_out": len(dropped),
         "cross_validation": cv,
-        "policy": {"rule_weight": chosen["rule_weight"], "neutral_bias": chosen["neutral_bias"]},
+        "policy": {key: value for key, value in chosen.items() if key != "cross_validation"},
         "bias": [_round(v) for v in bias],
         "weights": rounded,
     }
