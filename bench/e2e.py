@@ -97,7 +97,7 @@ def projection(docs: int, partition: int, ingest: Stage, process: Stage) -> list
     """Wall seconds for :data:`PROJECTED_DOCS` ads on N workers from the measured per-partition costs."""
     partitions = math.ceil(docs / partition)
     store_cpu = float(process.output.get("seconds", {}).get("cpu", 0.0))
-    loading = float(process.output.get("seconds", {}).get("load", 0.0))
+    loading = float(process.output.get("seconds", {}).get("load cpu", 0.0))
     worker_cpu = max(0.0, process.cpu - store_cpu - loading)
     per_worker, per_store = worker_cpu / partitions, store_cpu / partitions
     ingest_per_doc = ingest.cpu / docs  # one process: its CPU is its wall on a quiet machine
@@ -150,8 +150,8 @@ def main() -> None:
     print(f"| ingest + process | {wall:.1f} | {sum(s.cpu for s in stages[:2]):.1f} | {docs / wall:,.0f} | "
           f"{max(s.peak for s in stages[:2]) / 2**20:,.0f} |")
     steps = stages[1].output.get("seconds", {})
-    print("process steps (wall s): " + ", ".join(f"{k} {v:.1f}" for k, v in steps.items() if k != "cpu")
-          + f"; store process CPU after loading {steps.get('cpu', 0.0):.1f} s")
+    print("process steps (wall s): " + ", ".join(f"{k} {v:.1f}" for k, v in steps.items() if "cpu" not in k)
+          + f"; store process CPU: loading {steps.get('load cpu', 0.0):.1f} s, then {steps.get('cpu', 0.0):.1f} s")
     summary = stages[1].output
     print(f"analysed {summary.get('analysed')}, linked {summary.get('linked')} into {summary.get('clusters')} networks, "
           f"{summary.get('trend_alerts')} trend alerts, failed {summary.get('failed')}")

@@ -76,8 +76,8 @@ class ProcessReport:
     failed: int = 0
     failures: list[dict[str, Any]] = field(default_factory=list)
     analysed_pks: list[int] = field(default_factory=list)
-    #: Wall seconds per step (``load``: the pipeline and segmenter), and ``cpu`` seconds of this
-    #: process after loading (the workers' are not in it).
+    #: Wall seconds per step (``load``: the pipeline and segmenter), and the CPU seconds of this
+    #: process for loading (``load cpu``) and after it (``cpu``; the workers' are not in them).
     seconds: dict[str, float] = field(default_factory=dict)
 
     def add_failures(self, store: Store, stage: str, failures: Sequence[tuple[int, RecordFailure]]) -> None:
@@ -145,9 +145,10 @@ def process_store(
     """Analyse, link, count and match whatever the store lacks; see the module docstring."""
     version = pipeline_version()
     report = ProcessReport(pipeline_version=version)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     pipeline, describe = shared_pipeline(settings), shared_describer()  # built here once; forked workers inherit them
     report.seconds["load"] = time.perf_counter() - started
+    report.seconds["load cpu"] = time.process_time() - cpu_started
     started, cpu_started = time.perf_counter(), time.process_time()
     owned = engine is None
     runner = engine or create_engine(settings)
