@@ -3,6 +3,7 @@
     .venv/bin/python bench/analyze.py                       # 100,000 synthetic ads, 3 repeats
     .venv/bin/python bench/analyze.py --docs 10000 --repeats 5
     .venv/bin/python bench/analyze.py --profile             # cProfile of one extraction pass
+    .venv/bin/python bench/analyze.py --docs 20000 --interleaved 1000  # parse and pipeline in turns
 
 The ads come from the seeded demo generator (``vigil.demo``), serialized to JSONL in
 memory. Every stage is timed over the same documents in the same run; each figure is the
@@ -51,11 +52,46 @@ def _cpu(run: Callable[[], Any]) -> float:
     return time.process_time() - start
 
 
+def _interleaved(lines: list[bytes], pipeline: Any, chunk: int) -> None:
+    """Parse and the whole pipeline on the same chunk, one after the other, chunk after
+    chunk (order alternating), so load on a shared machine hits both alike; the ratio is
+    taken per pair and its median reported."""
+    for line in lines[:chunk]:  # warm the pipeline's caches and the interpreter
+        pipeline(json.loads(line))
+    parse_rates: list[float] = []
+    whole_rates: list[float] = []
+    for index, begin in enumerate(range(0, len(lines) - chunk + 1, chunk)):
+        part = lines[begin : begin + chunk]
+
+        def parse(part: list[bytes] = part) -> None:
+            for line in part:
+                json.loads(line)
+
+        def whole(part: list[bytes] = part) -> None:
+            for line in part:
+                pipeline(json.loads(line))
+
+        for name, run in (("parse", parse), ("pipeline", whole))[:: 1 if index % 2 == 0 else -1]:
+            (parse_rates if name == "parse" else whole_rates).append(len(part) / _cpu(run))
+    ratios = [p / w for p, w in zip(parse_rates, whole_rates, strict=True)]
+    print(f"interleaved, {len(ratios)} pairs of {chunk} ads (medians)")
+    print(f"parse       {statistics.median(parse_rates):>12,.0f} docs/CPU s")
+    print(f"pipeline    {statistics.median(whole_rates):>12,.0f} docs/CPU s")
+    print(f"pipeline    {statistics.median(ratios):>12.1f} x parse (pair by pair)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000, help="synthetic ads to generate")
     parser.add_argument("--repeats", type=int, default=3, help="timed repeats per stage (median reported)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of one extraction pass")
+    parser.add_argument(
+        "--interleaved",
+        type=int,
+        metavar="CHUNK",
+        default=0,
+        help="also time parse and pipeline alternately on chunks of CHUNK ads; ratio taken pair by pair",
+    )
     args = parser.parse_args()
 
     lines = _corpus(args.docs)
@@ -100,6 +136,10 @@ def main() -> None:
         profile = cProfile.Profile()
         profile.runcall(extraction)
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        return
+
+    if args.interleaved:
+        _interleaved(lines, pipeline, args.interleaved)
         return
 
     stages = {"parse": parse, "normalize": normalize, "entities": entities, "extraction": extraction, "pipeline": whole}

@@ -11,12 +11,15 @@ In-process figures (single thread, per second of CPU time, so per core):
 - ``cold``: the first pass over the labelled queries on a fresh classifier (every word
   new, includes typo look-ups).
 HTTP: ``GET /api/v1/query-check?q=`` on the real app under uvicorn on 127.0.0.1, one
-client on a keep-alive connection, p50/p99 over 2,000 requests after 200 warm-up ones.
+client on a keep-alive connection, p50/p99 over 2,000 requests after 200 warm-up ones;
+then 20 concurrent clients (``c20_*``, distinct queries) against the trivial ``/help/en``
+page of the same app in turns, and the ratio of their p99s (goal: at most 2).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import random
@@ -111,7 +114,7 @@ uvicorn.run(create_app(settings, store=store), host="127.0.0.1", port=int(sys.ar
 """
 
 
-def http(requests: int = 2000, warmup: int = 200) -> dict[str, float]:
+def http(requests: int = 2000, warmup: int = 200, clients: int = 20) -> dict[str, float]:
     import httpx
 
     port = free_port()
@@ -142,6 +145,7 @@ def http(requests: int = 2000, warmup: int = 200) -> dict[str, float]:
                 # The same app answering a public page without authentication: the floor
                 # that the server stack and this machine set for any route.
                 floor = _timed(client, warmup, requests, lambda i: ("/help/en", {}), {})
+                concurrent = asyncio.run(_concurrent(f"http://127.0.0.1:{port}", headers, queries, clients))
         finally:
             server.terminate()
             server.wait(10)
@@ -151,6 +155,46 @@ def http(requests: int = 2000, warmup: int = 200) -> dict[str, float]:
         "http_max_ms": timings[-1],
         "floor_help_page_p50_ms": statistics.median(floor),
         "floor_help_page_p99_ms": floor[int(len(floor) * 0.99) - 1],
+        **concurrent,
+    }
+
+
+async def _concurrent(base: str, headers: dict[str, str], queries: list[str], clients: int) -> dict[str, float]:
+    """``clients`` concurrent keep-alive clients, each sending distinct queries, then the
+    same clients on the trivial page, in turns (query, page, query, page), so both see the
+    same load; p99 over all requests of each kind after a warm-up round."""
+    import httpx
+
+    rounds, per_client = 4, 50
+    timings: dict[str, list[float]] = {"query": [], "page": []}
+    async with httpx.AsyncClient(base_url=base, limits=httpx.Limits(max_connections=clients)) as client:
+
+        async def one(kind: str, worker: int, round_: int, keep: bool) -> None:
+            for i in range(per_client):
+                if kind == "query":
+                    n = (round_ * clients + worker) * per_client + i
+                    path, params, head = "/api/v1/query-check", {"q": f"{queries[n % len(queries)]} {n}"}, headers
+                else:
+                    path, params, head = "/help/en", {}, {}
+                start = time.perf_counter()
+                response = await client.get(path, params=params, headers=head)
+                elapsed = (time.perf_counter() - start) * 1000
+                if response.status_code != 200:
+                    raise RuntimeError(response.text)
+                if keep:
+                    timings[kind].append(elapsed)
+
+        for round_ in range(rounds + 1):
+            for kind in ("query", "page"):
+                await asyncio.gather(*(one(kind, w, round_, round_ > 0) for w in range(clients)))
+    query, page = sorted(timings["query"]), sorted(timings["page"])
+    p99 = {kind: values[int(len(values) * 0.99) - 1] for kind, values in (("query", query), ("page", page))}
+    return {
+        f"c{clients}_query_p50_ms": statistics.median(query),
+        f"c{clients}_query_p99_ms": p99["query"],
+        f"c{clients}_page_p50_ms": statistics.median(page),
+        f"c{clients}_page_p99_ms": p99["page"],
+        f"c{clients}_p99_ratio": p99["query"] / p99["page"],
     }
 
 
