@@ -54,6 +54,15 @@ is a lead for a person to review.
 * Text is matched after normalization (NFKC, case folding, homoglyph and leetspeak
   folding, emoji to words), and every hit maps back to exact offsets in the original text.
   Lexicon entries are normalized the same way and also match without diacritics.
+* Lexicon words also match their inflected forms and, for Ukrainian and Russian, their
+  Latin spellings, with exact offsets: `нова дівчина` finds `нову дівчину` and `novi
+  divchata`, `без опыт*` finds `bez opyta`. The forms come from `word_forms.json`, built
+  from simplemma's dictionaries by `python -m vigil.recognizers.word_forms_build` after a
+  lexicon edit (a test fails until it is rebuilt); the spellings (passport and chat
+  schemes) from `transliteration.yaml`. Words under four letters, forms that do not share
+  the word's first three letters (`mluví` is not `nemluví`), negation cues and exclusions
+  stay as written, and a lexicon with `inflect: false` keeps its forms (`multiple_workers`:
+  "new girls" is the signal, "new girl" is not). Expansion happens once, when lexicons load.
 * Negation cues (`no agency`, `not new in town`, `без агентства`, `ügynökség nélkül`, `we
   never charge fees`) cancel a hit in the same clause; excluded phrases (`young team`,
   `speaks only Russian`) cancel hits inside them. In documents of kind `other` (news,
@@ -68,7 +77,7 @@ is a lead for a person to review.
 ## Adding a language or an indicator
 
 * A language: add `lexicons/<id>/<lang>.yaml` for each indicator (keys `terms`,
-  `patterns`, `negations`, `negations_after`, `exclude`, `context`; syntax in
+  `patterns`, `negations`, `negations_after`, `exclude`, `context`, `inflect`; syntax in
   `vigil/recognizers/lexicon.py`), a positive row per indicator in
   `tests/recognizers/*/test_<id>.py`, and labelled ads in both corpora. No code changes.
 * An indicator: add `recognizers/<group>/<id>.py` (one class with `INDICATOR`, `GROUP`,

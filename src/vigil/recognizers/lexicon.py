@@ -26,9 +26,15 @@ A lexicon file (``lexicons/<indicator>/<lang>.yaml``) holds:
     Phrases that cancel any hit inside them ("young team" for ``youth``).
 ``context``
     Words that raise confidence by :data:`CONTEXT_BOOST` when they occur in the document.
+``inflect``
+    ``false`` keeps this file's words as written instead of matching their other forms:
+    for indicators whose signal is the form itself ("new girls", not "new girl").
 
 Phrases are run through the same normalization as ad text when loaded, so a lexicon
 written in plain letters matches text written with homoglyphs, leetspeak or emoji.
+Loading also expands each phrase into the inflected forms of its words and, for
+languages written in Cyrillic, its Latin spellings (:mod:`vigil.recognizers.word_forms`):
+``terms``, ``near`` and ``context`` are inflected; every role is spelt in Latin.
 ``common.yaml`` next to the language files applies to every language (emoji words).
 """
 
@@ -38,6 +44,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -45,6 +52,7 @@ import regex
 import yaml
 
 from vigil.errors import ConfigError
+from vigil.recognizers.word_forms import Spelling, WordForms, shipped_word_forms
 
 #: libyaml's safe loader when available: lexicons are many small files read at start-up.
 SAFE_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -69,6 +77,8 @@ class WordKind(Enum):
     STEM = "stem"
     NUMBER = "number"
     GAP = "gap"
+    #: Any of a set of whole words: the forms and diacritic-free spellings of an EXACT word.
+    FORMS = "forms"
 
 
 class Role(Enum):
@@ -81,6 +91,8 @@ class Role(Enum):
 class Word:
     kind: WordKind
     literal: str = ""
+    #: Every token a FORMS word matches (its ``literal``, as written, among them).
+    forms: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +109,12 @@ class Phrase:
     def key(self) -> str:
         """The literal the Aho-Corasick automaton looks for (always the first word)."""
         return self.words[0].literal
+
+    @property
+    def keys(self) -> Iterable[str]:
+        """Every literal the automaton looks for: the key, or each form of a FORMS first word."""
+        first = self.words[0]
+        return first.forms if first.kind is WordKind.FORMS else (first.literal,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +141,13 @@ class Lexicon:
 
 
 Folder = Callable[[str], str]
-KNOWN_KEYS: Final = frozenset({"terms", "near", "patterns", "negations", "negations_after", "exclude", "context"})
+KNOWN_KEYS: Final = frozenset(
+    {"terms", "near", "patterns", "negations", "negations_after", "exclude", "context", "inflect"}
+)
+#: Roles whose words also match inflected. Negation cues are short function words each
+#: lexicon lists in full, and exclusions are narrow carve-outs ("jungs" is not "junge"):
+#: inflecting either would cancel true hits, so they stay as written.
+INFLECTED_KEYS: Final = frozenset({"terms", "context"})
 
 
 def compile_phrase(entry: str, fold: Folder, weight: float = 1.0) -> Phrase:
@@ -209,10 +233,72 @@ def _near_entries(raw: object, where: str) -> list[tuple[str, float]]:
     return out
 
 
-def parse_lexicon(indicator: str, lang: str, data: Mapping[str, Any], fold: Folder, where: str) -> Lexicon:
+def phrase_variants(phrase: Phrase, lang: str, forms: WordForms, inflect: bool) -> list[tuple[Word, ...]]:
+    """The word sequences ``phrase`` matches as: its exact words widened (when ``inflect``)
+    to FORMS words of every inflected form, with and without diacritics (stems, numbers and
+    a compound part stay as written), then the same in each Latin spelling of ``lang``.
+
+    A FORMS word is one set, so a phrase of several inflected words stays one phrase (no
+    product of forms, however many words inflect) and agreement is not required.
+    """
+    written = tuple(
+        _inflected(word, lang, forms) if inflect and not (position == 0 and phrase.infix) else word
+        for position, word in enumerate(phrase.words)
+    )
+    return [written, *(tuple(_spelt(word, spelling) for word in written) for spelling in forms.spellings(lang))]
+
+
+def _inflected(word: Word, lang: str, forms: WordForms) -> Word:
+    if word.kind is not WordKind.EXACT:
+        return word
+    return _forms_word(lang, word.literal, forms) or word
+
+
+# One shared Word per inflected word and spelling (cached): phrases that share a word share
+# its set of forms, and the phrase index groups them by identity.
+@cache
+def _forms_word(lang: str, literal: str, forms: WordForms) -> Word | None:
+    alternatives = forms.forms(lang, literal)
+    if len(alternatives) == 1:
+        return None
+    return Word(WordKind.FORMS, literal, frozenset(alternatives) | {_bare(form) for form in alternatives})
+
+
+def _spelt(word: Word, spelling: Spelling) -> Word:
+    if word.kind is WordKind.FORMS:
+        return _spelt_forms(word.literal, word.forms, spelling)
+    return Word(word.kind, spelling.write(word.literal))
+
+
+@cache
+def _spelt_forms(literal: str, forms: frozenset[str], spelling: Spelling) -> Word:
+    return Word(WordKind.FORMS, spelling.write(literal), frozenset(spelling.write(form) for form in forms))
+
+
+@cache
+def _bare(literal: str) -> str:
+    return strip_marks(literal)
+
+
+def _covers(wide: tuple[Word, ...], narrow: tuple[Word, ...]) -> bool:
+    """True when every text ``narrow`` matches, ``wide`` matches too (a redundant variant)."""
+    return len(wide) == len(narrow) and all(
+        w == n or (w.kind is WordKind.FORMS and n.kind is WordKind.EXACT and n.literal in w.forms)
+        for w, n in zip(wide, narrow, strict=True)
+    )
+
+
+def parse_lexicon(
+    indicator: str, lang: str, data: Mapping[str, Any], fold: Folder, where: str, *, expand: bool = True
+) -> Lexicon:
+    """One lexicon file's content; ``expand`` adds inflected forms and Latin spellings."""
     unknown = set(data) - KNOWN_KEYS
     if unknown:
         raise ConfigError(f"{where}: unknown keys {sorted(unknown)}")
+    inflect = data.get("inflect", True)
+    if not isinstance(inflect, bool):
+        raise ConfigError(f"{where}: inflect must be true or false")
+    forms = shipped_word_forms() if expand else None
 
     def phrases(key: str) -> tuple[Phrase, ...]:
         compiled: dict[tuple[Word, ...], Phrase] = {}
@@ -220,9 +306,18 @@ def parse_lexicon(indicator: str, lang: str, data: Mapping[str, Any], fold: Fold
         if key == "terms":
             entries += _near_entries(data.get("near"), f"{where}:near")
         for text, weight in entries:
-            for variant in (text, strip_marks(text)):
-                phrase = compile_phrase(variant, fold, weight)
-                compiled.setdefault(phrase.words, Phrase(text, phrase.words, weight, phrase.infix))
+            written = compile_phrase(text, fold, weight)
+            variants = (
+                [written.words]
+                if forms is None
+                else phrase_variants(written, lang, forms, inflect=inflect and key in INFLECTED_KEYS)
+            )
+            variants.append(compile_phrase(strip_marks(text), fold, weight).words)
+            kept: list[tuple[Word, ...]] = []
+            for words in variants:
+                if not any(_covers(wide, words) for wide in kept):
+                    kept.append(words)
+                    compiled.setdefault(words, Phrase(text, words, weight, written.infix))
         return tuple(compiled.values())
 
     patterns: list[Pattern] = []
@@ -249,8 +344,11 @@ def available_languages(directory: Path) -> list[str]:
     return sorted(p.stem for p in directory.glob("*.yaml") if p.stem != COMMON_LEXICON)
 
 
-def load_lexicons(indicator: str, directory: Path, languages: Iterable[str] | None, fold: Folder) -> list[Lexicon]:
-    """Read the lexicons of one indicator; ``languages=None`` means every file present."""
+def load_lexicons(
+    indicator: str, directory: Path, languages: Iterable[str] | None, fold: Folder, *, expand: bool = True
+) -> list[Lexicon]:
+    """Read the lexicons of one indicator; ``languages=None`` means every file present;
+    ``expand`` adds inflected forms and Latin spellings (see :func:`phrase_variants`)."""
     wanted = available_languages(directory) if languages is None else list(languages)
     files = [(lang, directory / f"{lang}.yaml") for lang in wanted]
     files.append((COMMON_LEXICON, directory / f"{COMMON_LEXICON}.yaml"))
@@ -264,5 +362,5 @@ def load_lexicons(indicator: str, directory: Path, languages: Iterable[str] | No
             raise ConfigError(f"cannot read lexicon {path}: {exc}") from exc
         if not isinstance(data, Mapping):
             raise ConfigError(f"lexicon {path} must be a mapping")
-        lexicons.append(parse_lexicon(indicator, lang, data, fold, str(path)))
+        lexicons.append(parse_lexicon(indicator, lang, data, fold, str(path), expand=expand))
     return lexicons

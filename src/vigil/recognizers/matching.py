@@ -65,6 +65,8 @@ class RawMatch:
 def _word_matches(word: Word, token: str) -> bool:
     if word.kind is WordKind.EXACT:
         return token == word.literal
+    if word.kind is WordKind.FORMS:
+        return token in word.forms
     if word.kind is WordKind.STEM:
         return token.startswith(word.literal)
     return token[0].isdigit()
@@ -156,6 +158,10 @@ def match_phrase_at(text: str, start: int, phrase: Phrase) -> int | None:
     return _match_words(_Window(text, first.end()), phrase.words, 1, 0, first.end())
 
 
+#: First-word kinds matched only by a whole token equal to the automaton key.
+_WHOLE_TOKEN: Final = frozenset({WordKind.EXACT, WordKind.FORMS})
+
+
 @dataclass(frozen=True, slots=True)
 class _Bucket:
     """Entries sharing a first word, split by their second word so most are never looked at."""
@@ -166,15 +172,25 @@ class _Bucket:
 
     @staticmethod
     def of(entries: list[Entry]) -> _Bucket:
-        by_second: dict[str, list[Entry]] = {}
+        # Entries by their second word first: the forms of a FORMS second word then share
+        # one tuple of entries instead of a list each (fewer objects, a faster start-up).
+        # (By identity: the lexicon loader shares one Word per inflected word, and equal
+        # words that are not shared only cost a second tuple.)
+        by_word: dict[int, tuple[Word, list[Entry]]] = {}
         rest: list[Entry] = []
         for entry in entries:
             words = entry.phrase.words
-            if len(words) > 1 and words[1].kind is WordKind.EXACT:
-                by_second.setdefault(words[1].literal, []).append(entry)
+            if len(words) > 1 and words[1].kind in _WHOLE_TOKEN:
+                by_word.setdefault(id(words[1]), (words[1], []))[1].append(entry)
             else:
                 rest.append(entry)
-        return _Bucket({k: tuple(v) for k, v in by_second.items()}, tuple(rest), len(entries))
+        by_second: dict[str, tuple[Entry, ...]] = {}
+        for word, same in by_word.values():
+            shared = tuple(same)
+            for form in word.forms if word.kind is WordKind.FORMS else (word.literal,):
+                known = by_second.get(form)
+                by_second[form] = shared if known is None else known + shared
+        return _Bucket(by_second, tuple(rest), len(entries))
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,15 +207,32 @@ class PhraseIndex:
     """An Aho-Corasick automaton over the first words of many phrases."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
-        grouped: dict[str, list[Entry]] = {}
-        for entry in entries:
-            grouped.setdefault(entry.phrase.key, []).append(entry)
+        # Entries by their first word, then the first words by automaton key: a FORMS first
+        # word has dozens of keys, and the entries behind each are gathered (and their
+        # buckets built) once per distinct set of first words, not once per key.
+        by_first: dict[int, tuple[Word, list[tuple[int, Entry]]]] = {}
+        for number, entry in enumerate(entries):
+            first = entry.phrase.words[0]
+            by_first.setdefault(id(first), (first, []))[1].append((number, entry))
+        firsts = list(by_first.values())
+        grouped: dict[str, list[int]] = {}
+        for ident, (first, _) in enumerate(firsts):
+            for key in first.forms if first.kind is WordKind.FORMS else (first.literal,):
+                grouped.setdefault(key, []).append(ident)
         self._automaton = ahocorasick.Automaton()
-        for key, group in grouped.items():
-            exact = [e for e in group if e.phrase.words[0].kind is WordKind.EXACT]
-            stem = [e for e in group if e.phrase.words[0].kind is not WordKind.EXACT]
-            any_infix = any(entry.phrase.infix for entry in group)
-            self._automaton.add_word(key, _Group(len(key), any_infix, _Bucket.of(exact), _Bucket.of(stem)))
+        built: dict[tuple[int, ...], tuple[bool, _Bucket, _Bucket]] = {}
+        for key, idents in grouped.items():
+            signature = tuple(idents)
+            shared = built.get(signature)
+            if shared is None:
+                numbered = [item for ident in idents for item in firsts[ident][1]]
+                group = [entry for _, entry in sorted(numbered, key=lambda item: item[0])]
+                # A FORMS first word is found by each of its forms as a whole token, like an exact one.
+                exact = [e for e in group if e.phrase.words[0].kind in _WHOLE_TOKEN]
+                stem = [e for e in group if e.phrase.words[0].kind not in _WHOLE_TOKEN]
+                any_infix = any(entry.phrase.infix for entry in group)
+                shared = built[signature] = (any_infix, _Bucket.of(exact), _Bucket.of(stem))
+            self._automaton.add_word(key, _Group(len(key), *shared))
         self._empty = not grouped
         if not self._empty:
             self._automaton.make_automaton()
