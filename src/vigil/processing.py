@@ -28,8 +28,10 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 
+from vigil.contract import Analysis
 from vigil.documents import Document
 from vigil.engine import Engine, create_engine
+from vigil.engine.dask import WorkerPipeline
 from vigil.failures import RecordFailure, guarded
 from vigil.link.config import LinkConfig
 from vigil.link.features import LinkFeatures, TokenHasher, build_features
@@ -146,12 +148,16 @@ def process_store(
     version = pipeline_version()
     report = ProcessReport(pipeline_version=version)
     started, cpu_started = time.perf_counter(), time.process_time()
-    pipeline, describe = shared_pipeline(settings), shared_describer()  # built here once; forked workers inherit them
+    owned = engine is None
+    runner = engine or create_engine(settings)  # no worker starts before the first partition
+    # built here once, so forked local workers inherit them; Dask workers build their own
+    pipeline: Callable[[Document], Analysis] = (
+        shared_pipeline(settings) if runner.name == "local" else WorkerPipeline(settings)
+    )
+    describe = shared_describer()
     report.seconds["load"] = time.perf_counter() - started
     report.seconds["load cpu"] = time.process_time() - cpu_started
     started, cpu_started = time.perf_counter(), time.process_time()
-    owned = engine is None
-    runner = engine or create_engine(settings)
     try:
         todo = pending_counts(store, version)
         total = todo["documents"] if redo else max(0, todo["documents"] - todo["analysed"] - todo["failed"])

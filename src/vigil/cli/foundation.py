@@ -11,7 +11,16 @@ import typer
 
 from vigil.cli.common import get_settings, progress, stderr_console
 from vigil.cli.groups import db_app
-from vigil.cli.process import announce_store, print_process_report, run_processing
+from vigil.cli.process import (
+    EngineOption,
+    SchedulerOption,
+    WorkersOption,
+    announce_engine,
+    announce_store,
+    print_process_report,
+    run_processing,
+    with_engine,
+)
 from vigil.ingest import ingest_inputs
 from vigil.ingest.readers import FORMATS, parse_mapping
 from vigil.ingest.runs import mark_abandoned_runs
@@ -43,6 +52,9 @@ def ingest(
             help="Analyse, link, count and match what was stored (default); --no-analyze leaves it to `vigil process`.",
         ),
     ] = True,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Store documents from files, then analyse, link and count them; report every rejected record.
 
@@ -50,9 +62,11 @@ def ingest(
     analysis fails are recorded and skipped. Exit status 0 when nothing was rejected or
     failed, 1 otherwise.
     """
-    settings = get_settings(ctx)
+    settings = with_engine(get_settings(ctx), engine, scheduler, workers)
     column_map = parse_mapping(mapping)
     announce_store(settings)
+    if analyze:
+        announce_engine(settings)
     processed: ProcessReport | None = None
     with Store.open(settings) as store:
         with progress() as bar:

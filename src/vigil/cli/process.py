@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import typer
 
 from vigil.cli.common import get_settings, progress, stderr_console
-from vigil.errors import InputError, NotFoundError
+from vigil.errors import ConfigError, InputError, NotFoundError
 from vigil.settings import Settings
 from vigil.store import Store
 
@@ -20,6 +20,37 @@ if TYPE_CHECKING:
     from vigil.processing import ProcessReport
 
 Progress = Callable[[str, int, int | None], None]
+
+#: ``--engine``, ``--scheduler`` and ``--workers`` of the commands that analyse the store
+#: (``vigil process``, ``vigil ingest``) or count trends over a file: they override the settings.
+EngineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        help="'local' (this process or a process pool) or 'dask' (the analysis partitions run on a Dask cluster). "
+        "[env: VIGIL_ENGINE]",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Dask scheduler address (tcp://host:8786); without one a LocalCluster of --workers starts. "
+        "[env: VIGIL_DASK_SCHEDULER]",
+    ),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", "-w", min=0, help="Worker processes; 0 one per core. [env: VIGIL_WORKERS]"),
+]
+
+
+def with_engine(settings: Settings, engine: str | None, scheduler: str | None, workers: int | None) -> Settings:
+    """The settings with the command line's engine options in place of the configured ones."""
+    if engine is not None and engine not in ("local", "dask"):
+        raise ConfigError(f"unknown engine {engine!r}; use 'local' or 'dask'")
+    given = {"engine": engine, "dask_scheduler": scheduler, "workers": workers}
+    return settings.model_copy(update={k: v for k, v in given.items() if v is not None})
 
 
 @contextmanager
@@ -40,6 +71,13 @@ def announce_store(settings: Settings) -> None:
     """Say on stderr which store a writing command uses (no password shown)."""
     url = sa.engine.make_url(settings.resolved_database_url).render_as_string(hide_password=True)
     print(f"store: {url}", file=sys.stderr)
+
+
+def announce_engine(settings: Settings) -> None:
+    """Say on stderr where the analysis runs, when it is not this machine's engine."""
+    if settings.engine == "dask":
+        where = settings.dask_scheduler or f"a local cluster of {settings.workers or 'one per core'} workers"
+        print(f"engine: dask on {where}", file=sys.stderr)
 
 
 def print_process_report(report: ProcessReport) -> None:
@@ -74,15 +112,20 @@ def process(
     ctx: typer.Context,
     redo: Annotated[bool, typer.Option("--redo", help="Re-analyse and re-link every document, not only what is missing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object on stdout.")] = False,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Catch the store up: analyse what is not analysed (or analysed by an older pipeline), link, count trends, match watches.
 
     Safe to run again (it only does what is missing) and to kill (finished partitions are
     kept; the next run continues). A document that fails is recorded and skipped, and the
-    exit status is 1.
+    exit status is 1. With ``--engine dask`` the analysis partitions run on the Dask
+    workers (each builds its own pipeline); this process writes, links and counts.
     """
-    settings = get_settings(ctx)
+    settings = with_engine(get_settings(ctx), engine, scheduler, workers)
     announce_store(settings)
+    announce_engine(settings)
     with Store.open(settings) as store:
         report = run_processing(settings, store, redo=redo)
     if as_json:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,17 +16,22 @@ from vigil.cli.common import (
     MappingOption,
     get_settings,
     open_output,
+    progress,
     stderr_console,
     write_jsonl,
 )
-from vigil.errors import InputError
+from vigil.cli.process import EngineOption, SchedulerOption, WorkersOption, announce_engine, with_engine
+from vigil.errors import ConfigError, InputError
 from vigil.settings import Settings
 
 if TYPE_CHECKING:
     # The trend modules load SciPy and Matplotlib: imported when the command runs, so that
     # starting `vigil` stays cheap.
     from vigil.trends.detect import DetectionParams
-    from vigil.trends.report import Analyzer, Collected, TrendReport
+    from vigil.trends.distributed import TrendCounts
+    from vigil.trends.periods import Freq
+    from vigil.trends.report import Analyzer, TrendReport
+    from vigil.trends.series import SeriesTable
 
 
 def detection_params(settings: Settings, window: int | None) -> DetectionParams:
@@ -100,29 +106,39 @@ def trends(
         bool, typer.Option("--notify/--no-notify", help="POST new stored alerts to the configured webhook_url.")
     ] = True,
     window: Annotated[int | None, typer.Option(help="Baseline window in periods (weeks; daily series use this many weeks).")] = None,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    partition_size: Annotated[
+        int | None,
+        typer.Option("--partition-size", min=1, help="Documents per partition sent to a worker. [env: VIGIL_PARTITION_SIZE]"),
+    ] = None,
 ) -> None:
     """Count documents by segment per week or day, and report rises and falls beyond each segment's own history.
 
     Writes alerts as JSONL (segment, period_start, observed, expected, ratio, p_value,
     q_value, direction, test). Documents without posted_at use captured_at; documents with
-    neither are skipped and counted on stderr.
+    neither are skipped and counted on stderr. With ``--engine dask`` the workers analyse,
+    segment and count the file's partitions by day; this process sums the counts and detects.
     """
     from vigil.trends.external import add_external, read_search_csv
     from vigil.trends.periods import parse_freq
-    from vigil.trends.report import collect_pairs, collect_records, run_detection, series_rows
-    from vigil.trends.segments import build_segmenter
+    from vigil.trends.report import run_detection, series_rows
 
-    settings = get_settings(ctx)
+    settings = with_engine(get_settings(ctx), engine, scheduler, workers)
+    if partition_size is not None:
+        settings = settings.model_copy(update={"partition_size": partition_size})
     try:
         period = parse_freq(freq)
     except ValueError as exc:
         raise InputError(f"--freq must be W or D, got {freq!r}") from exc
     if (path is None) == (not from_store):
         raise InputError("give a documents file (PATH) or --store, not both or neither")
+    if from_store and settings.engine == "dask":
+        raise ConfigError("--engine dask counts a documents file; --store reads the store in this process (use --engine local)")
     if path is not None and str(path) != "-" and not path.is_file():
         raise InputError(f"no such file: {path}")
     spec = InputSpec.of(path, fmt, mapping, settings) if path is not None else None
-    segmenter = build_segmenter()
     params = detection_params(settings, window)
     store = None
     try:
@@ -130,13 +146,8 @@ def trends(
             from vigil.store import Store
 
             store = Store.open(settings)
-            from vigil.trends.report import store_pairs
-
-            collected: Collected = collect_pairs(store_pairs(store), segmenter, _analyzer(analyze, settings))
-        else:
-            assert spec is not None
-            collected = collect_records(spec.records(), segmenter, _analyzer(analyze, settings))
-        table = collected.builder.build(period)
+        collected = _count(settings, spec, store, analyze, period)
+        table = collected.table
         externals = [item for csv_path in search or () for item in read_search_csv(csv_path)]
         table = add_external(table, externals)
         report = run_detection(table, params)
@@ -160,7 +171,7 @@ def trends(
                 "read": collected.read,
                 "rejected": collected.rejected,
                 "undated": collected.undated,
-                "counted": len(collected.builder),
+                "counted": collected.counted,
                 "segments": len(table.segments),
                 "periods": table.n_periods,
                 "alerts": len(report.alerts),
@@ -170,6 +181,64 @@ def trends(
     )
     if collected.rejected:
         raise typer.Exit(1)
+
+
+@dataclass
+class _Counted:
+    """The series table and honest counts of what was read."""
+
+    table: SeriesTable
+    read: int
+    rejected: int
+    undated: int
+    counted: int
+    errors: list[str]
+
+
+def _count(settings: Settings, spec: InputSpec | None, store: Any, analyze: bool, period: Freq) -> _Counted:
+    """Count by segment and period: the store or the file in this process, or the file on Dask."""
+    from vigil.trends.report import collect_pairs, collect_records, store_pairs
+    from vigil.trends.segments import build_segmenter
+
+    if store is None and settings.engine == "dask":
+        assert spec is not None
+        summed = _count_on_dask(settings, spec, analyze)
+        return _Counted(summed.table(period), summed.read, summed.rejected, summed.undated, summed.counted, summed.errors)
+    if store is not None:
+        collected = collect_pairs(store_pairs(store), build_segmenter(), _analyzer(analyze, settings))
+    else:
+        assert spec is not None
+        collected = collect_records(spec.records(), build_segmenter(), _analyzer(analyze, settings))
+    return _Counted(
+        collected.builder.build(period),
+        collected.read,
+        collected.rejected,
+        collected.undated,
+        len(collected.builder),
+        collected.errors,
+    )
+
+
+def _count_on_dask(settings: Settings, spec: InputSpec, analyze: bool) -> TrendCounts:
+    """The file's partitions analysed, segmented and counted on the Dask workers; the counts summed here."""
+    from vigil.engine import DaskEngine
+    from vigil.engine.dask import WorkerPipeline
+    from vigil.trends.distributed import count_on_engine
+
+    announce_engine(settings)
+    engine = DaskEngine(scheduler=settings.dask_scheduler, workers=settings.workers)
+    try:
+        with progress() as bar:
+            task = bar.add_task("counting on dask", total=spec.total())
+            return count_on_engine(
+                engine,
+                spec.records(decode=False),
+                WorkerPipeline(settings) if analyze else None,
+                partition_size=settings.partition_size,
+                on_partition=lambda n: bar.advance(task, n),
+            )
+    finally:
+        engine.close()
 
 
 def _save_and_notify(settings: Settings, store: Any, report: TrendReport, notify: bool) -> None:

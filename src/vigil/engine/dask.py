@@ -6,10 +6,15 @@ import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vigil.engine.work import apply_partition
 from vigil.errors import EngineError
+
+if TYPE_CHECKING:
+    from vigil.contract import Analysis
+    from vigil.documents import Document
+    from vigil.settings import Settings
 
 
 class DaskEngine:
@@ -80,3 +85,27 @@ class DaskEngine:
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
+
+
+class WorkerPipeline:
+    """The pipeline as a Dask worker gets it: built there, on first use, by :func:`vigil.pipeline.shared_pipeline`.
+
+    A Dask worker is a spawned process or another machine and inherits nothing from this
+    one, so building the pipeline here would only cost the time to load it. The settings it
+    carries leave out the store's and the webhook's addresses (they may hold credentials,
+    and the pipeline needs neither).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings.model_copy(update={"database_url": None, "webhook_url": None})
+        self._pipeline: Callable[[Document], Analysis] | None = None
+
+    def __reduce__(self) -> tuple[type[WorkerPipeline], tuple[Settings]]:
+        return (WorkerPipeline, (self.settings,))
+
+    def __call__(self, document: Document) -> Analysis:
+        if self._pipeline is None:
+            from vigil.pipeline import shared_pipeline
+
+            self._pipeline = shared_pipeline(self.settings)
+        return self._pipeline(document)
