@@ -43,10 +43,9 @@ def detection_params(settings: Settings, window: int | None) -> DetectionParams:
 def _analyzer(enabled: bool, settings: Settings) -> Analyzer | None:
     if not enabled:
         return None
-    from vigil.pipeline import build_pipeline
+    from vigil.pipeline import shared_pipeline
 
-    pipeline = build_pipeline(settings)
-    return pipeline
+    return shared_pipeline(settings)
 
 
 def _write_plots(report: TrendReport, rows: list[dict[str, Any]], directory: Path, plot_all: bool) -> int:
