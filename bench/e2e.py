@@ -1,14 +1,22 @@
 """Ads end to end, on the clock: ingest, analyse, link and trends through the real command line.
 
     .venv/bin/python bench/e2e.py [--docs 10000|100000|1000000] [--engine local|dask] [--workers 2]
+                                  [--scheduler tcp://HOST:8786]
 
 Synthetic ads come from the demo generator (a year of weeks, planted networks and a trend).
 Each stage is one ``vigil`` process on a fresh SQLite store, run as an operator would:
 
 - ``ingest``: ``vigil ingest FILE --no-analyze --json`` (store and full-text index);
-- ``process``: ``vigil process --json`` (analyse on the engine's workers, link, trends, watches),
-  with ``VIGIL_ENGINE`` set to the engine; the JSON's ``seconds`` splits it into steps;
-- with ``--engine dask`` also ``vigil link FILE --engine dask`` (linking spread over the cluster).
+- ``process``: ``vigil process --json --engine ENGINE --workers N [--scheduler ADDRESS]``
+  (analyse on the engine's workers, link, trends, watches); the JSON's ``seconds`` splits it
+  into steps;
+- with ``--engine dask`` also ``vigil link FILE --engine dask`` (linking spread over the
+  cluster) and ``vigil trends FILE --engine dask`` (analysed, segmented and counted on the
+  workers, the counts summed and detected in the client).
+
+Without ``--scheduler`` each Dask stage starts a LocalCluster of ``--workers`` workers; with
+one, the stages run on that cluster, whose workers need the same Vigil version and data files
+(the measured CPU is then this machine's only).
 
 Per stage and in total it prints wall seconds, CPU seconds of the process tree, documents per
 second and peak resident memory of the tree (sampled every 0.1 s), with the load average at
@@ -88,7 +96,7 @@ def run(name: str, args: list[str], env: dict[str, str]) -> Stage:
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(args)} failed with exit status {proc.returncode}")
     lines = [line for line in out.decode().splitlines() if line.startswith("{")]
-    if not lines and args[0] != "link":
+    if not lines and args[0] not in ("link", "trends"):
         raise SystemExit(f"{' '.join(args)} printed no summary (exit status {proc.returncode})")
     return Stage(name, wall, cpu, peak, json.loads(lines[-1]) if lines else {})
 
@@ -119,6 +127,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10_000, choices=(10_000, 100_000, 1_000_000))
     parser.add_argument("--engine", default="local", choices=("local", "dask"))
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--scheduler", help="Dask scheduler address; without one each Dask stage starts a LocalCluster")
     args = parser.parse_args()
     load_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="vigil-bench-e2e-") as tmp:
@@ -133,15 +142,18 @@ def main() -> None:
             "VIGIL_DATA_DIR": str(root / "data"),
             "VIGIL_DATABASE_URL": "",
             "VIGIL_WORKERS": str(args.workers),
-            "VIGIL_ENGINE": args.engine,
         }
+        engine = ["--engine", args.engine, "--workers", str(args.workers)]
+        if args.scheduler:
+            engine += ["--scheduler", args.scheduler]
         partition = load_settings().partition_size
         stages = [
             run("ingest", ["ingest", str(path), "--no-analyze", "--json"], env),
-            run("process", ["process", "--json"], env),
+            run("process", ["process", "--json", *engine], env),
         ]
         if args.engine == "dask":
-            stages.append(run("link on Dask", ["link", str(path), "--engine", "dask", "-o", os.devnull], env))
+            stages.append(run("link on Dask", ["link", str(path), *engine, "-o", os.devnull], env))
+            stages.append(run("trends on Dask", ["trends", str(path), *engine, "-o", os.devnull], env))
     load_end = os.getloadavg()
     print(f"| stage ({args.engine}, {docs:,} ads) | wall s | CPU s | docs/s | peak MiB |\n|---|---|---|---|---|")
     for stage in stages:

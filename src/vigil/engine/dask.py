@@ -83,7 +83,15 @@ class DaskEngine:
             self._client.close()
             self._client = None
         if self._cluster is not None:
-            self._cluster.close()
+            # the work is done: a worker slow to exit on a busy machine is killed, which loses
+            # nothing, but its nanny's warning would end a command's output
+            nanny = logging.getLogger("distributed.nanny")
+            level = nanny.level
+            nanny.setLevel(logging.ERROR)
+            try:
+                self._cluster.close()
+            finally:
+                nanny.setLevel(level)
             self._cluster = None
 
 
