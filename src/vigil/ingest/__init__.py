@@ -9,6 +9,7 @@ stops on an error (see :mod:`vigil.ingest.runs`).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,9 +21,10 @@ from sqlalchemy.orm import Session
 
 from vigil.documents import Document
 from vigil.errors import StoreError
-from vigil.ingest.readers import Format, Item, detect_format, read_items
+from vigil.ingest.decoding import decoded_lines
+from vigil.ingest.readers import Capture, Format, Item, detect_format, open_input, read_items
 from vigil.ingest.runs import end_run, mark_abandoned_runs, start_run
-from vigil.store.bulk import insert_documents
+from vigil.store.bulk import DocumentValues, document_values, format_values, insert_document_values
 from vigil.store.db import Store
 from vigil.store.models import DocumentRow, Evidence, Source
 
@@ -90,85 +92,83 @@ def _insert_ignoring_conflicts(session: Session, model: type[Any], keys: list[st
     raise StoreError(f"ingest does not support the {dialect} database")
 
 
-def _row(document: Document, source_id: int, run_id: int, evidence: str | None, now: datetime) -> dict[str, Any]:
-    return {
-        "source_id": source_id,
-        "doc_id": document.id,
-        "text": document.text,
-        "title": document.title,
-        "kind": document.kind,
-        "platform": document.platform,
-        "url": document.url,
-        "lang": document.lang,
-        "posted_at": document.posted_at,
-        "captured_at": document.captured_at,
-        "location": document.location,
-        "images": list(document.images),
-        "meta": document.meta,
-        "evidence_sha256": evidence,
-        "ingest_run_id": run_id,
-        "created_at": now,
-    }
-
-
 class _BatchWriter:
-    """Collects accepted items and writes them, one transaction per batch."""
+    """Collects accepted documents and writes them, one transaction per batch.
+
+    A document is kept as its formatted values (:func:`vigil.store.bulk.document_values`);
+    the first of several with one id in a batch is written, the others are duplicates.
+    """
 
     def __init__(self, store: Store, source_id: int, run_id: int, report: IngestReport) -> None:
         self.store = store
         self.source_id = source_id
         self.run_id = run_id
         self.report = report
-        self.pending: dict[str, Item] = {}
+        self.pending: dict[str, DocumentValues] = {}
+        self.captures: dict[str, Capture] = {}
 
     def add(self, item: Item) -> None:
         document: Document = item.document
         if document.id in self.pending:
             self.report.duplicates += 1
             return
-        self.pending[document.id] = item
+        self.pending[document.id] = document_values(document, self.store.dialect)
+        if item.capture is not None:
+            self.captures[document.id] = item.capture
+
+    def add_values(self, doc_id: str, values: DocumentValues) -> None:
+        if doc_id in self.pending:
+            self.report.duplicates += 1
+            return
+        self.pending[doc_id] = values
 
     def flush(self) -> None:
         if not self.pending:
             return
-        items = self.pending
-        self.pending = {}
+        pending, captures = self.pending, self.captures
+        self.pending, self.captures = {}, {}
         now = datetime.now(UTC)
         with self.store.session() as session:
-            existing = set(
-                session.scalars(
-                    sa.select(DocumentRow.doc_id).where(
-                        DocumentRow.source_id == self.source_id,
-                        DocumentRow.doc_id.in_(list(items)),
-                    )
+            if captures:
+                self._store_evidence(session, pending, captures, now)
+            # a row stored before (by an earlier ingest, or another one meanwhile) is skipped by
+            # the insert itself: a duplicate, not an error, and no look-up beforehand
+            inserted = insert_document_values(
+                session, list(pending.values()), source_id=self.source_id, run_id=self.run_id, created_at=now
+            )
+        self.report.duplicates += len(pending) - inserted
+        self.report.accepted += inserted
+
+    def _store_evidence(
+        self, session: Session, pending: dict[str, DocumentValues], captures: dict[str, Capture], now: datetime
+    ) -> None:
+        """Store the captures of documents not stored yet, and point their rows at them."""
+        stored = set(
+            session.scalars(
+                sa.select(DocumentRow.doc_id).where(
+                    DocumentRow.source_id == self.source_id, DocumentRow.doc_id.in_(list(captures))
                 )
             )
-            rows = []
-            captures: dict[str, Evidence] = {}
-            for doc_id, item in items.items():
-                if doc_id in existing:
-                    continue
-                digest = None
-                if item.capture is not None:
-                    digest = self.store.evidence.put(item.capture.data)
-                    captures[digest] = Evidence(
-                        sha256=digest,
-                        size=len(item.capture.data),
-                        media_type=item.capture.media_type,
-                        url=item.capture.url,
-                        captured_at=item.capture.captured_at,
-                        stored_at=now,
-                    )
-                rows.append(_row(item.document, self.source_id, self.run_id, digest, now))
-            if captures:
-                session.execute(
-                    _insert_ignoring_conflicts(session, Evidence, ["sha256"]),
-                    [{c.key: getattr(ev, c.key) for c in Evidence.__table__.columns} for ev in captures.values()],
-                )
-            inserted = insert_documents(session, rows)
-        # rows another ingest stored first are duplicates too, not errors
-        self.report.duplicates += len(items) - inserted
-        self.report.accepted += inserted
+        )
+        evidence: dict[str, Evidence] = {}
+        for doc_id, capture in captures.items():
+            if doc_id in stored:
+                continue
+            digest = self.store.evidence.put(capture.data)
+            evidence[digest] = Evidence(
+                sha256=digest,
+                size=len(capture.data),
+                media_type=capture.media_type,
+                url=capture.url,
+                captured_at=capture.captured_at,
+                stored_at=now,
+            )
+            pending[doc_id] = pending[doc_id][:-1] + format_values((digest,), self.store.dialect, ("evidence_sha256",))
+        if evidence:
+            session.execute(
+                _insert_ignoring_conflicts(session, Evidence, ["sha256"]),
+                [{c.key: getattr(ev, c.key) for c in Evidence.__table__.columns} for ev in evidence.values()],
+            )
 
 
 def ingest_input(
@@ -190,15 +190,18 @@ def ingest_input(
     run_id = start_run(store, source_id, str(path), chosen)
     try:
         writer = _BatchWriter(store, source_id, run_id, report)
-        for item in read_items(path, chosen, mapping or {}, settings.ingest_max_record_bytes):
-            if item.error is not None:
-                report.reject(item.line, item.error)
-            else:
-                writer.add(item)
-                if len(writer.pending) >= settings.ingest_batch_size:
-                    writer.flush()
-            if on_item is not None:
-                on_item(item.line)
+        if chosen == "jsonl":
+            _write_jsonl(store, path, writer, on_item)
+        else:
+            for item in read_items(path, chosen, mapping or {}, settings.ingest_max_record_bytes):
+                if item.error is not None:
+                    report.reject(item.line, item.error)
+                else:
+                    writer.add(item)
+                    if len(writer.pending) >= settings.ingest_batch_size:
+                        writer.flush()
+                if on_item is not None:
+                    on_item(item.line)
         writer.flush()
     except BaseException as exc:
         failure = {"line": 0, "reason": f"ingest stopped: {exc.__class__.__name__}: {str(exc)[:200]}"}
@@ -206,6 +209,32 @@ def ingest_input(
         raise
     end_run(store, run_id, "finished", _counts(report))
     return report
+
+
+def _write_jsonl(store: Store, path: Path, writer: _BatchWriter, on_item: Callable[[int], None] | None) -> None:
+    """JSONL decoded by the batch engine's workers (see :mod:`vigil.ingest.decoding`), written here in batches."""
+    settings = store.settings
+    handle = open_input(path)
+    try:
+        lines = decoded_lines(
+            handle,
+            dialect=store.dialect,
+            max_bytes=settings.ingest_max_record_bytes,
+            workers=settings.workers,
+            partition_size=settings.partition_size,
+        )
+        for line, doc_id_or_reason, values in lines:
+            if values is None:
+                writer.report.reject(line, doc_id_or_reason)
+            else:
+                writer.add_values(doc_id_or_reason, values)
+                if len(writer.pending) >= settings.ingest_batch_size:
+                    writer.flush()
+            if on_item is not None:
+                on_item(line)
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
 
 
 def _counts(report: IngestReport) -> dict[str, Any]:

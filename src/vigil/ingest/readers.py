@@ -116,11 +116,9 @@ def documents_of(records: Iterable[Record]) -> Iterator[Item]:
 
 def jsonl_records(handle: IO[bytes], max_bytes: int, decode: bool = True) -> Iterator[Record]:
     """Non-blank lines, decoded; ``decode=False`` leaves the bytes to a worker (a pool then spreads the parsing)."""
-    for number, raw in enumerate(handle, start=1):
-        if not raw.strip():
-            continue
-        if len(raw) > max_bytes:
-            yield Record(number, error=f"record is longer than {max_bytes} bytes")
+    for number, raw in jsonl_lines(handle, max_bytes):
+        if isinstance(raw, str):
+            yield Record(number, error=raw)
             continue
         if not decode:
             yield Record(number, raw)
@@ -129,6 +127,17 @@ def jsonl_records(handle: IO[bytes], max_bytes: int, decode: bool = True) -> Ite
             yield Record(number, parse_json_line(raw))
         except DocumentError as exc:
             yield Record(number, error=str(exc))
+
+
+def jsonl_lines(handle: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes | str]]:
+    """``(line, bytes)`` for each non-blank line of JSONL, or ``(line, reason)`` for one too long to read."""
+    for number, raw in enumerate(handle, start=1):
+        if not raw.strip():
+            continue
+        if len(raw) > max_bytes:
+            yield number, f"record is longer than {max_bytes} bytes"
+            continue
+        yield number, raw
 
 
 def read_jsonl(handle: IO[bytes], max_bytes: int) -> Iterator[Item]:

@@ -5,7 +5,8 @@ work of parsing the input. SQLite gets a prepared ``executemany`` (a large batch
 statement afterwards instead of row by row through its trigger) and PostgreSQL a
 ``COPY ... FROM STDIN`` into a staging table, both on the session's own connection (so
 inside its transaction), with values formatted exactly as :mod:`vigil.store.models` stores
-them. Other dialects fall back to SQLAlchemy Core.
+them. The formatting (:func:`document_values`) is pure, so ingest runs it in the batch
+engine's workers and the writing process only joins and sends. Other databases are refused.
 
 A document already stored under the same (source, id) is skipped, not an error: two
 ingests of one source may run at once, and each counts only the rows it really inserted.
@@ -21,10 +22,11 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from vigil.store.models import DocumentRow
+from vigil.documents import Document
+from vigil.errors import StoreError
 
-DOCUMENT_COLUMNS: Final = (
-    "source_id",
+#: The columns of one document, in the order :func:`document_values` gives them.
+DOCUMENT_VALUE_COLUMNS: Final = (
     "doc_id",
     "text",
     "title",
@@ -38,13 +40,21 @@ DOCUMENT_COLUMNS: Final = (
     "images",
     "meta",
     "evidence_sha256",
-    "ingest_run_id",
-    "created_at",
 )
+#: The columns the writer adds, the same for every row of a batch.
+BATCH_COLUMNS: Final = ("source_id", "ingest_run_id", "created_at")
+DOCUMENT_COLUMNS: Final = DOCUMENT_VALUE_COLUMNS + BATCH_COLUMNS
 _TIMESTAMP_COLUMNS: Final = frozenset({"posted_at", "captured_at", "created_at"})
 _JSON_COLUMNS: Final = frozenset({"images", "meta"})
 #: SQLAlchemy's SQLite DATETIME storage format (UTC, no offset; see ``UTCDateTime``).
 _SQLITE_TIME_FORMAT: Final = "%Y-%m-%d %H:%M:%S.%f"
+#: PostgreSQL's COPY text format: NULL, and the characters a field must escape.
+_COPY_NULL: Final = "\\N"
+_COPY_ESCAPES: Final = (("\\", "\\\\"), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
+
+#: One document's values in :data:`DOCUMENT_VALUE_COLUMNS` order, formatted for one dialect:
+#: SQLite parameters, or PostgreSQL COPY text fields (escaped, ``\\N`` for NULL).
+DocumentValues = tuple[Any, ...]
 
 
 def _sqlite_time(value: datetime | None) -> str | None:
@@ -54,37 +64,99 @@ def _sqlite_time(value: datetime | None) -> str | None:
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
+def _copy_text(value: object) -> str:
+    """One field of PostgreSQL's COPY text format."""
+    if value is None:
+        return _COPY_NULL
+    text = value.isoformat() if isinstance(value, datetime) else str(value)
+    for char, escaped in _COPY_ESCAPES:
+        if char in text:
+            text = text.replace(char, escaped)
+    return text
+
+
+def document_values(document: Document, dialect: str, evidence: str | None = None) -> DocumentValues:
+    """``document``'s values as :func:`insert_document_values` writes them, formatted for ``dialect``.
+
+    Pure and picklable, so the batch engine's workers format rows while the parent writes.
+    """
+    return format_values(
+        (
+            document.id,
+            document.text,
+            document.title,
+            document.kind,
+            document.platform,
+            document.url,
+            document.lang,
+            document.posted_at,
+            document.captured_at,
+            document.location,
+            list(document.images),
+            document.meta,
+            evidence,
+        ),
+        dialect,
+        DOCUMENT_VALUE_COLUMNS,
+    )
+
+
+def format_values(values: Sequence[Any], dialect: str, columns: Sequence[str]) -> DocumentValues:
+    """Python values of ``columns`` formatted exactly as :mod:`vigil.store.models` stores them."""
+    if dialect == "sqlite":
+        return tuple(
+            _sqlite_time(v) if c in _TIMESTAMP_COLUMNS else json.dumps(v) if c in _JSON_COLUMNS else v
+            for c, v in zip(columns, values, strict=True)
+        )
+    if dialect == "postgresql":
+        return tuple(
+            _copy_text(json.dumps(v, ensure_ascii=False) if c in _JSON_COLUMNS else v)
+            for c, v in zip(columns, values, strict=True)
+        )
+    raise StoreError(f"ingest does not support the {dialect} database")
+
+
 def insert_documents(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     """Insert document rows (dicts keyed by :data:`DOCUMENT_COLUMNS`) in the session's transaction.
 
     Rows whose (source, id) is already stored are skipped; returns how many were inserted.
     """
+    dialect = session.get_bind().dialect.name
+    return _insert(session, [format_values([row[c] for c in DOCUMENT_COLUMNS], dialect, DOCUMENT_COLUMNS) for row in rows])
+
+
+def insert_document_values(
+    session: Session, values: Sequence[DocumentValues], *, source_id: int, run_id: int | None, created_at: datetime
+) -> int:
+    """Insert documents formatted by :func:`document_values`, all of one source and ingest run.
+
+    Rows whose (source, id) is already stored are skipped; returns how many were inserted.
+    """
+    if not values:
+        return 0
+    dialect = session.get_bind().dialect.name
+    tail = format_values((source_id, run_id, created_at), dialect, BATCH_COLUMNS)
+    return _insert(session, [row + tail for row in values])
+
+
+def _insert(session: Session, rows: list[DocumentValues]) -> int:
+    """Rows of every :data:`DOCUMENT_COLUMNS` value, formatted for the session's dialect."""
     if not rows:
         return 0
     connection = session.connection()
-    dialect = connection.dialect.name
-    if dialect == "sqlite":
+    if connection.dialect.name == "sqlite":
         return _insert_sqlite(connection, rows)
-    if dialect == "postgresql":
-        return _copy_postgresql(connection, rows)
-    return _insert_core(connection, rows)
+    return _copy_postgresql(connection, rows)
 
 
-def _insert_sqlite(connection: sa.Connection, rows: Sequence[dict[str, Any]]) -> int:
+def _insert_sqlite(connection: sa.Connection, values: list[DocumentValues]) -> int:
     columns = ", ".join(DOCUMENT_COLUMNS)
     marks = ", ".join("?" for _ in DOCUMENT_COLUMNS)
-    values = [
-        tuple(
-            _sqlite_time(row[c]) if c in _TIMESTAMP_COLUMNS else json.dumps(row[c]) if c in _JSON_COLUMNS else row[c]
-            for c in DOCUMENT_COLUMNS
-        )
-        for row in rows
-    ]
     statement = f"INSERT INTO documents ({columns}) VALUES ({marks}) ON CONFLICT (source_id, doc_id) DO NOTHING"  # noqa: S608 - fixed names
     raw = connection.connection.driver_connection
     cursor = raw.cursor()  # type: ignore[union-attr]
     try:
-        trigger = _fulltext_trigger(cursor) if len(rows) >= BULK_INDEX_ROWS else None
+        trigger = _fulltext_trigger(cursor) if len(values) >= BULK_INDEX_ROWS else None
         if trigger is None:
             cursor.executemany(statement, values)
             # executemany sums the rows each statement changed: a skipped conflict adds none
@@ -126,7 +198,7 @@ def _fulltext_trigger(cursor: Any) -> str | None:
 _STAGING: Final = "vigil_documents_staging"
 
 
-def _copy_postgresql(connection: sa.Connection, rows: Sequence[dict[str, Any]]) -> int:
+def _copy_postgresql(connection: sa.Connection, rows: list[DocumentValues]) -> int:
     columns = ", ".join(DOCUMENT_COLUMNS)
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor:  # type: ignore[union-attr]
@@ -136,10 +208,8 @@ def _copy_postgresql(connection: sa.Connection, rows: Sequence[dict[str, Any]]) 
             f"SELECT {columns} FROM documents WITH NO DATA"
         )
         with cursor.copy(f"COPY {_STAGING} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(
-                    [json.dumps(row[c], ensure_ascii=False) if c in _JSON_COLUMNS else row[c] for c in DOCUMENT_COLUMNS]
-                )
+            # the fields are COPY text already: one write of the whole batch
+            copy.write("".join(["\t".join(row) + "\n" for row in rows]).encode(raw.info.encoding))  # type: ignore[union-attr]
         cursor.execute(
             f"INSERT INTO documents ({columns}) SELECT {columns} FROM {_STAGING} "  # noqa: S608 - fixed names
             "ON CONFLICT (source_id, doc_id) DO NOTHING"
@@ -147,18 +217,3 @@ def _copy_postgresql(connection: sa.Connection, rows: Sequence[dict[str, Any]]) 
         inserted = cursor.rowcount
         cursor.execute(f"TRUNCATE {_STAGING}")
     return int(inserted)
-
-
-def _insert_core(connection: sa.Connection, rows: Sequence[dict[str, Any]]) -> int:
-    """Without a conflict-skipping insert, skip the stored keys first (not safe against a concurrent ingest)."""
-    existing = set(
-        connection.execute(
-            sa.select(DocumentRow.source_id, DocumentRow.doc_id).where(
-                DocumentRow.doc_id.in_([row["doc_id"] for row in rows])
-            )
-        ).tuples()
-    )
-    fresh = [row for row in rows if (row["source_id"], row["doc_id"]) not in existing]
-    if fresh:
-        connection.execute(sa.insert(DocumentRow), fresh)
-    return len(fresh)

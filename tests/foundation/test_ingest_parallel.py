@@ -1,0 +1,208 @@
+"""JSONL decoded in worker processes: the same documents, rejections and counts as in this process.
+
+``vigil ingest`` sends the raw lines of an input larger than one partition to the batch
+engine's process pool, which decodes, validates and formats them as stored rows; the
+parent writes them in input order. Whatever the workers and partition size, the stored
+documents read back equal the contract's reading of each line, rejected lines keep their
+line numbers and reasons in order, duplicates are counted, and a stop mid-file keeps the
+batches written before it.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from vigil.documents import Document
+from vigil.ingest import ingest_input
+from vigil.ingest.decoding import LineDecoder, decoded_lines
+from vigil.ingest.readers import read_items
+from vigil.settings import Settings
+from vigil.store import Store
+from vigil.store.models import DocumentRow, IngestRun
+
+MAX_BYTES = 2000
+
+#: Lines of one input: documents whose text is hard to carry (COPY's escapes, NULL markers,
+#: scripts), every kind of rejection, blank lines and duplicates in and across partitions.
+LINES: list[str | bytes] = [
+    json.dumps({"id": "tab", "text": "Робота\tв Польщі", "lang": "uk", "kind": "job_ad"}, ensure_ascii=False),
+    json.dumps({"id": "newline", "text": "line one\nline two\r\nthree", "title": "a\\b"}),
+    "{not json",
+    json.dumps({"id": "null-marker", "text": "\\N", "title": "\\N", "location": "\\."}),
+    "",
+    json.dumps({"id": "backslash", "text": "C:\\temp\\ \\\\ \\t", "meta": {"path": "a\\nb", "tab": "x\ty"}}),
+    json.dumps({"id": "tab", "text": "the same id again"}),
+    json.dumps({"id": "no-text"}),
+    json.dumps(
+        {
+            "id": "full",
+            "text": "Praca w Niemczech, mieszkanie zapewnione",
+            "title": "Oferta",
+            "kind": "job_ad",
+            "platform": "jobs.example",
+            "url": "https://jobs.example/ad/1?x=1&y=\t",
+            "lang": "PL",
+            "posted_at": "2024-01-02T03:04:05+02:00",
+            "captured_at": "2024-01-03",
+            "location": "Berlin",
+            "images": ["phash:abcd", "https://img.example/1.jpg"],
+            "meta": {"n": [1, 2.5, None, True], "deep": {"ключ": "значення"}},
+            "extra": "kept under meta",
+        },
+        ensure_ascii=False,
+    ),
+    b"\xff\xfe not utf-8",
+    json.dumps({"id": "big", "text": "x" * MAX_BYTES}),
+    json.dumps({"id": 7, "text": "id is a number"}),
+    json.dumps({"id": "nan", "text": "t", "meta": {"v": float("nan")}}),
+    "   ",
+    json.dumps({"id": "surrogate", "text": "\ud800"}),
+    json.dumps({"id": "emoji", "text": "Нова 🌸 у місті", "kind": "sex_ad"}),
+    json.dumps({"id": "kind", "text": "t", "kind": "unknown"}),
+    json.dumps({"id": "newline", "text": "again, after partitions"}),
+    "[1, 2]",
+    json.dumps({"id": "last", "text": "ostatni", "posted_at": "2024-05-06T07:08:09"}),
+]
+
+
+def _write(path: Path, lines: list[str | bytes]) -> Path:
+    with path.open("wb") as handle:
+        for line in lines:
+            handle.write((line.encode("utf-8") if isinstance(line, str) else line) + b"\n")
+    return path
+
+
+def _expected(path: Path) -> tuple[list[dict[str, Any]], dict[str, Document], int]:
+    """The contract's reading of ``path`` in this process: errors, first document per id, duplicates."""
+    errors: list[dict[str, Any]] = []
+    documents: dict[str, Document] = {}
+    duplicates = 0
+    for item in read_items(path, "jsonl", {}, MAX_BYTES):
+        if item.error is not None:
+            errors.append({"line": item.line, "reason": item.error})
+        elif item.document.id in documents:
+            duplicates += 1
+        else:
+            documents[item.document.id] = item.document
+    return errors, documents, duplicates
+
+
+def _stored(store: Store) -> dict[str, Document]:
+    with store.session() as session:
+        rows = session.scalars(sa.select(DocumentRow)).all()
+        return {
+            row.doc_id: Document(
+                id=row.doc_id,
+                text=row.text,
+                title=row.title,
+                kind=row.kind,
+                platform=row.platform,
+                url=row.url,
+                lang=row.lang,
+                posted_at=row.posted_at,
+                captured_at=row.captured_at,
+                location=row.location,
+                images=tuple(row.images),
+                meta=row.meta,
+            )
+            for row in rows
+        }
+
+
+def _settings(settings: Settings, workers: int, partition_size: int, batch: int) -> Settings:
+    return settings.model_copy(
+        update={
+            "workers": workers,
+            "partition_size": partition_size,
+            "ingest_batch_size": batch,
+            "ingest_max_record_bytes": MAX_BYTES,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("workers", "partition_size", "batch"),
+    [
+        (1, 1000, 1000),  # one partition: decoded in this process
+        (1, 3, 2),  # many partitions, one worker: still this process
+        (2, 1000, 1000),  # one partition: no pool for a small input
+        (2, 3, 2),  # a pool of two, batches cut across partitions
+        (2, 1, 1000),  # a partition per line
+        (3, 7, 5),
+    ],
+)
+def test_workers_store_what_the_contract_reads(
+    backend_settings: Settings, tmp_path: Path, workers: int, partition_size: int, batch: int
+) -> None:
+    path = _write(tmp_path / "in.jsonl", LINES)
+    errors, documents, duplicates = _expected(path)
+    assert len(errors) == 9 and len(documents) == 7 and duplicates == 2  # the input is as hard as intended
+
+    with Store.open(_settings(backend_settings, workers, partition_size, batch)) as store:
+        report = ingest_input(store, path)
+        again = ingest_input(store, path)
+        stored = _stored(store)
+    assert report.to_json() == {"accepted": 7, "rejected": 9, "duplicates": 2, "errors": errors}
+    assert (again.accepted, again.duplicates, again.errors) == (0, 9, errors)
+    assert stored == documents
+    assert stored["full"].posted_at == datetime(2024, 1, 2, 1, 4, 5, tzinfo=UTC)
+    assert stored["backslash"].meta == {"path": "a\\nb", "tab": "x\ty"}
+    assert not multiprocessing.active_children()  # the pool is gone with the ingest
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_decoded_lines_keep_input_order_and_reasons(tmp_path: Path, workers: int) -> None:
+    path = _write(tmp_path / "in.jsonl", LINES)
+    with path.open("rb") as handle:
+        decoded = list(decoded_lines(handle, dialect="sqlite", max_bytes=MAX_BYTES, workers=workers, partition_size=2))
+    errors, _documents, _duplicates = _expected(path)
+    assert [line for line, _key, _values in decoded] == [item.line for item in read_items(path, "jsonl", {}, MAX_BYTES)]
+    assert [{"line": line, "reason": key} for line, key, values in decoded if values is None] == errors
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ((5, b'{"id": "a", "text": "t"}\n'), ("a", False)),
+        ((5, b'{"id": "a"}\n'), ("missing required field 'text'", True)),
+        ((5, b"{"), ("not valid JSON: Expecting property name enclosed in double quotes at column 2", True)),
+        ((5, "record is longer than 10 bytes"), ("record is longer than 10 bytes", True)),
+        ((5, b'{"id": "a", "text": "t", "meta": {"n": NaN}}'), ("not valid JSON: NaN is not a JSON value", True)),
+    ],
+)
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_line_decoder(raw: tuple[int, bytes | str], expected: tuple[str, bool], dialect: str) -> None:
+    line, key, values = LineDecoder(dialect)(raw)
+    assert (line, key, values is None) == (5, *expected)
+
+
+def _stop_at(line: int) -> Any:
+    def stop(seen: int) -> None:
+        if seen == line:
+            raise KeyboardInterrupt
+
+    return stop
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_stop_mid_file_keeps_the_batches_written(backend_settings: Settings, tmp_path: Path, workers: int) -> None:
+    lines: list[str | bytes] = [json.dumps({"id": f"ad-{n}", "text": f"ad {n}"}) for n in range(40)]
+    path = _write(tmp_path / "in.jsonl", lines)
+    with Store.open(_settings(backend_settings, workers, 4, 10)) as store:
+        with pytest.raises(KeyboardInterrupt):
+            ingest_input(store, path, on_item=_stop_at(25))
+        with store.session() as session:
+            kept = session.scalar(sa.select(sa.func.count()).select_from(DocumentRow))
+            run = session.scalars(sa.select(IngestRun)).one()
+        assert kept == 20  # two batches of ten were committed before line 25
+        assert (run.status, run.accepted) == ("failed", 20)
+        assert not multiprocessing.active_children()
+        report = ingest_input(store, path)  # the rest arrives on the next run
+        assert (report.accepted, report.duplicates) == (20, 20)
