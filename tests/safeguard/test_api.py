@@ -171,3 +171,15 @@ def test_analyst_campaign_pages(client: TestClient, api_key: Keys, web_app: Fast
     anonymous = client.get("/safeguard/campaigns", follow_redirects=False)
     assert anonymous.status_code in {401, 303}
     assert "Safe work abroad" not in anonymous.text
+
+
+def test_query_check_gives_reasons(client: TestClient, api_key: Keys) -> None:
+    response = client.get(
+        "/api/v1/query-check", params={"q": "matroane ucrainence bucuresti"}, headers=api_key("partner")
+    )
+    body = response.json()
+    assert body["category"] == "exploitation"
+    assert body["reasons"][0] == {"kind": "rule", "rule": "origin_slang", "concepts": ["origin", "female", "slang"]}
+    batch = client.post("/api/v1/query-check", json={"queries": ["ford escort"]}, headers=api_key("partner")).json()
+    assert batch["results"][0]["category"] == "neutral"
+    assert "rule" not in [reason["kind"] for reason in batch["results"][0]["reasons"]]

@@ -272,9 +272,8 @@ class QueryClassifier:
         start = 1 if protective else 0
         # A rule's at-risk decision may stand (unless the query is protective): a safety
         # message is cheap, and a model raising "housing for refugees" to exploitation
-        # would suppress the very results a displaced person needs. Trained on the 6,000
-        # fresh queries, the model's weighing touches fewer neutral queries ("host family
-        # for refugees") at the same recall, so the policy chosen by cross-validation decides.
+        # would suppress the very results a displaced person needs. The model file's policy
+        # says whether it stands (docs/model-card-queries.md).
         if self._at_risk_stands and category == "at_risk" and rule_id is not None and not protective:
             return category, "rule"
         best = start  # the first of the highest, as max() would choose
