@@ -1,7 +1,7 @@
 """Contact identifiers of an Analysis, keyed one way for linking, the identifier index and the store.
 
 Pure functions of the Analysis ``entities`` object, below the store: linking keys documents
-with :func:`identifier_keys`, and saving an analysis writes :func:`rows_for` into the
+with :func:`identifier_keys`, and saving an analysis writes :func:`identifier_values` into the
 identifier index in the same transaction, so a lookup and a network agree on what "the same
 phone" is. A messenger handle that is a phone number (``whatsapp:+48...`` from a ``wa.me``
 link) is indexed as that phone too: the ad carries the number even where it never writes it out.
@@ -184,8 +184,15 @@ def identifiers_of(entities: Mapping[str, Any]) -> list[Identifier]:
     return sorted(found)
 
 
-def identifier_rows(document_pk: int, analysis: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Rows of ``document_identifiers`` for one analysis (``save_analyses`` inserts them)."""
+#: One identifier index row without its document: ``(kind, value, bare)``.
+IdentifierValues = tuple[str, str, str]
+
+
+def identifier_values(analysis: Mapping[str, Any]) -> list[IdentifierValues]:
+    """``(kind, value, bare)`` of each ``document_identifiers`` row of one analysis, sorted.
+
+    Pure, so the worker that made the analysis computes them and the store process only writes.
+    """
     entities = analysis.get("entities")
     if not isinstance(entities, Mapping):
         return []
@@ -199,9 +206,14 @@ def identifier_rows(document_pk: int, analysis: Mapping[str, Any]) -> list[dict[
                 identifier = phone_identifier(reading)
                 if identifier is not None and len(identifier.value) <= MAX_VALUE:
                     found.add(identifier)
+    return [(i.kind, i.value, i.bare) for i in sorted(found)]
+
+
+def identifier_rows(document_pk: int, analysis: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Rows of ``document_identifiers`` for one analysis, as dicts (see :func:`identifier_values`)."""
     return [
-        {"document_pk": document_pk, "kind": i.kind, "value": i.value, "bare": i.bare}
-        for i in sorted(found)
+        {"document_pk": document_pk, "kind": kind, "value": value, "bare": bare}
+        for kind, value, bare in identifier_values(analysis)
     ]
 
 

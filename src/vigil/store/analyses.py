@@ -2,11 +2,20 @@
 
 The pipeline stays pure; this module is the I/O edge: it reads documents that have no
 analysis yet (or all of them), sends them through a batch engine in partitions, and writes
-one :class:`AnalysisRow` plus one :class:`DocumentIndicator` per indicator found.
+one :class:`AnalysisRow` plus one :class:`DocumentIndicator` per indicator found, the
+document's identifier index rows and its trend row.
+
+The store process is the one writer, so its cost per document bounds the whole run
+whatever the number of workers. The worker therefore prepares what the store writes
+(:func:`prepare_analysis`: the Analysis serialised to JSON once, the indicator ids, the
+identifier rows), ships that instead of the Analysis object, and the store process writes
+each kind of row of a partition with one ``executemany`` of plain tuples
+(:mod:`vigil.store.rows`), all in one transaction.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -18,10 +27,11 @@ from vigil.contract import Analysis
 from vigil.documents import Document
 from vigil.engine import Engine, partitioned
 from vigil.failures import RecordFailure, guarded
-from vigil.identifier_keys import rows_for
+from vigil.identifier_keys import IdentifierValues, identifier_values
 from vigil.provenance import pipeline_version
 from vigil.store.db import Store
-from vigil.store.models import AnalysisRow, DocumentIndicator, DocumentRow, ProcessingFailure, utcnow
+from vigil.store.models import AnalysisRow, DocumentRow, ProcessingFailure, utcnow
+from vigil.store.rows import delete_where_in, insert_rows, timestamp
 from vigil.store.segment_counts import TrendRow, replace_trend_rows
 
 #: The identifier index, as a bare table: its model and migration belong to
@@ -34,6 +44,11 @@ IDENTIFIER_INDEX: Final = sa.table(
     sa.column("value", sa.String),
     sa.column("bare", sa.String),
 )
+
+#: Columns written per analysis, in :func:`write_analyses`' order.
+ANALYSIS_COLUMNS: Final = ("document_pk", "lang", "risk_score", "risk_level", "model", "result", "analyzed_at", "pipeline_version")
+IDENTIFIER_COLUMNS: Final = ("document_pk", "kind", "value", "bare")
+INDICATOR_COLUMNS: Final = ("document_pk", "indicator")
 
 #: Stage names of :class:`ProcessingFailure`.
 STAGE_ANALYZE: Final = "analyze"
@@ -57,6 +72,42 @@ def row_to_document(row: DocumentRow) -> Document:
         meta=dict(row.meta or {}),
     )
 
+#: The document columns read for analysis, in :func:`_document` order.
+_DOCUMENT_COLUMNS: Final = (
+    DocumentRow.pk,
+    DocumentRow.doc_id,
+    DocumentRow.text,
+    DocumentRow.title,
+    DocumentRow.kind,
+    DocumentRow.platform,
+    DocumentRow.url,
+    DocumentRow.lang,
+    DocumentRow.posted_at,
+    DocumentRow.captured_at,
+    DocumentRow.location,
+    DocumentRow.images,
+    DocumentRow.meta,
+)
+
+
+def _document(row: Sequence[Any]) -> Document:
+    """:func:`row_to_document` from the columns of :data:`_DOCUMENT_COLUMNS` (no ORM object built)."""
+    _pk, doc_id, text, title, kind, platform, url, lang, posted_at, captured_at, location, images, meta = row
+    return Document(
+        id=doc_id,
+        text=text,
+        title=title,
+        kind=kind,
+        platform=platform,
+        url=url,
+        lang=lang,
+        posted_at=posted_at,
+        captured_at=captured_at,
+        location=location,
+        images=tuple(images or ()),
+        meta=dict(meta or {}),
+    )
+
 
 def _pending(store: Store, redo: bool, page: int, version: str | None) -> Iterator[tuple[int, Document]]:
     """Documents to analyse, by primary key, read page by page (constant memory).
@@ -67,7 +118,7 @@ def _pending(store: Store, redo: bool, page: int, version: str | None) -> Iterat
     last = 0
     while True:
         with store.session() as session:
-            query = sa.select(DocumentRow).where(DocumentRow.pk > last).order_by(DocumentRow.pk).limit(page)
+            query = sa.select(*_DOCUMENT_COLUMNS).where(DocumentRow.pk > last).order_by(DocumentRow.pk).limit(page)
             if not redo:
                 current = AnalysisRow.document_pk == DocumentRow.pk
                 if version is not None:
@@ -80,12 +131,44 @@ def _pending(store: Store, redo: bool, page: int, version: str | None) -> Iterat
                         & (ProcessingFailure.pipeline_version == version)
                     )
                     query = query.where(~sa.exists().where(failed))
-            rows = list(session.scalars(query))
+            rows = session.execute(query).all()
         if not rows:
             return
         for row in rows:
-            yield row.pk, row_to_document(row)
-        last = rows[-1].pk
+            yield row[0], _document(row)
+        last = rows[-1][0]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnalysis:
+    """One analysis as the store writes it, prepared where it was made (:func:`prepare_analysis`).
+
+    ``result`` is the Analysis as JSON text, exactly what the ``result`` column's JSON type
+    would have stored; ``identifiers`` are the identifier index rows without the document.
+    """
+
+    lang: str | None
+    risk_score: float | None
+    risk_level: str | None
+    model: str | None
+    result: str
+    indicators: tuple[str, ...]
+    identifiers: tuple[IdentifierValues, ...]
+
+
+def prepare_analysis(analysis: Mapping[str, Any]) -> StoredAnalysis:
+    """What :func:`write_analyses` stores for ``analysis`` (pure: runs in the worker that made it)."""
+    risk = analysis.get("risk") or {}
+    return StoredAnalysis(
+        lang=analysis.get("lang"),
+        risk_score=risk.get("score"),
+        risk_level=risk.get("level"),
+        model=risk.get("model"),
+        # json.dumps as SQLAlchemy's JSON type calls it on both backends: the same stored text
+        result=json.dumps(analysis),
+        indicators=tuple(sorted({hit["id"] for hit in analysis.get("indicators", [])})),
+        identifiers=tuple(identifier_values(analysis)),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +185,11 @@ class Described:
 
 
 Describe = Callable[[Document, Analysis], Described]
-Outcome = tuple[int, Analysis | RecordFailure, Described | None]
+Outcome = tuple[int, StoredAnalysis | RecordFailure, Described | None]
 
 
 class _PairAnalysis:
-    """Picklable ``(pk, document) -> (pk, analysis or failure, described)`` around a pipeline."""
+    """Picklable ``(pk, document) -> (pk, stored analysis or failure, described)`` around a pipeline."""
 
     def __init__(self, pipeline: Callable[[Document], Analysis], describe: Describe | None = None) -> None:
         self.pipeline = pipeline
@@ -115,9 +198,12 @@ class _PairAnalysis:
     def __call__(self, item: tuple[int, Document]) -> Outcome:
         pk, document = item
         analysis = guarded(self.pipeline, document)
-        if self.describe is None or isinstance(analysis, RecordFailure):
+        if isinstance(analysis, RecordFailure):
             return pk, analysis, None
-        return pk, analysis, self.describe(document, analysis)
+        stored = guarded(prepare_analysis, analysis)
+        if self.describe is None or isinstance(stored, RecordFailure):
+            return pk, stored, None
+        return pk, stored, self.describe(document, analysis)
 
 
 @dataclass
@@ -134,34 +220,79 @@ def save_failures(store: Store, stage: str, version: str, failures: list[tuple[i
     """Record (or replace) each document's failure at ``stage``."""
     if not failures:
         return
-    pks = [pk for pk, _ in failures]
     with store.session() as session:
-        session.execute(
-            sa.delete(ProcessingFailure).where(ProcessingFailure.stage == stage, ProcessingFailure.document_pk.in_(pks))
-        )
-        session.execute(
-            sa.insert(ProcessingFailure),
-            [
-                {
-                    "document_pk": pk,
-                    "stage": stage,
-                    "pipeline_version": version,
-                    "error": failure.error[:200],
-                    "message": failure.message,
-                    "failed_at": utcnow(),
-                }
-                for pk, failure in failures
-            ],
-        )
+        _save_failures(session.connection(), stage, version, failures)
+
+
+def _save_failures(connection: Connection, stage: str, version: str, failures: Sequence[tuple[int, RecordFailure]]) -> None:
+    pks = [pk for pk, _ in failures]
+    connection.execute(
+        sa.delete(ProcessingFailure).where(
+            ProcessingFailure.stage == stage, ProcessingFailure.document_pk.in_(sa.bindparam("pks", expanding=True))
+        ),
+        {"pks": pks},
+    )
+    connection.execute(
+        sa.insert(ProcessingFailure),
+        [
+            {
+                "document_pk": pk,
+                "stage": stage,
+                "pipeline_version": version,
+                "error": failure.error[:200],
+                "message": failure.message,
+                "failed_at": utcnow(),
+            }
+            for pk, failure in failures
+        ],
+    )
+
+
+def _clear_failures(connection: Connection, stage: str, pks: Sequence[int]) -> None:
+    """Forget the failures at ``stage`` of documents that now succeeded (most runs have none to forget)."""
+    stage_failed = ProcessingFailure.stage == stage
+    if not pks or connection.scalar(sa.select(ProcessingFailure.id).where(stage_failed).limit(1)) is None:
+        return
+    connection.execute(
+        sa.delete(ProcessingFailure).where(
+            stage_failed, ProcessingFailure.document_pk.in_(sa.bindparam("pks", expanding=True))
+        ),
+        {"pks": list(pks)},
+    )
 
 
 def replace_identifiers(connection: Connection, results: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
     """Replace the identifier index rows of these documents (inside the caller's transaction)."""
-    pks = [pk for pk, _ in results]
-    connection.execute(sa.delete(IDENTIFIER_INDEX).where(IDENTIFIER_INDEX.c.document_pk.in_(pks)))
-    rows = rows_for(results)
-    if rows:
-        connection.execute(sa.insert(IDENTIFIER_INDEX), rows)
+    delete_where_in(connection, "document_identifiers", "document_pk", [pk for pk, _ in results])
+    rows = [(pk, *values) for pk, analysis in results for values in identifier_values(analysis)]
+    insert_rows(connection, "document_identifiers", IDENTIFIER_COLUMNS, rows)
+
+
+def write_analyses(
+    connection: Connection,
+    records: Sequence[tuple[int, StoredAnalysis]],
+    version: str,
+    trend_rows: Mapping[int, TrendRow],
+) -> None:
+    """Replace the analyses, indicator rows, identifier rows and trend rows of these documents.
+
+    Inside the caller's transaction; one statement per kind of row (see :func:`save_analyses`).
+    """
+    if not records:
+        return
+    pks = [pk for pk, _ in records]
+    for table in ("document_indicators", "document_identifiers", "analyses"):
+        delete_where_in(connection, table, "document_pk", pks)
+    at = timestamp(connection, AnalysisRow.__table__.c.analyzed_at, utcnow())
+    insert_rows(
+        connection,
+        "analyses",
+        ANALYSIS_COLUMNS,
+        [(pk, r.lang, r.risk_score, r.risk_level, r.model, r.result, at, version) for pk, r in records],
+    )
+    insert_rows(connection, "document_identifiers", IDENTIFIER_COLUMNS, [(pk, *i) for pk, r in records for i in r.identifiers])
+    insert_rows(connection, "document_indicators", INDICATOR_COLUMNS, [(pk, i) for pk, r in records for i in r.indicators])
+    replace_trend_rows(connection, pks, trend_rows)
 
 
 def save_analyses(
@@ -177,32 +308,9 @@ def save_analyses(
     """
     if not results:
         return
-    pks = [pk for pk, _ in results]
+    records = [(pk, prepare_analysis(analysis)) for pk, analysis in results]
     with store.session() as session:
-        session.execute(sa.delete(DocumentIndicator).where(DocumentIndicator.document_pk.in_(pks)))
-        session.execute(sa.delete(AnalysisRow).where(AnalysisRow.document_pk.in_(pks)))
-        analyses = []
-        indicators = []
-        for pk, analysis in results:
-            risk = analysis.get("risk") or {}
-            analyses.append(
-                {
-                    "document_pk": pk,
-                    "lang": analysis.get("lang"),
-                    "risk_score": risk.get("score"),
-                    "risk_level": risk.get("level"),
-                    "model": risk.get("model"),
-                    "result": analysis,
-                    "pipeline_version": version or pipeline_version(),
-                }
-            )
-            for indicator in sorted({hit["id"] for hit in analysis.get("indicators", [])}):
-                indicators.append({"document_pk": pk, "indicator": indicator})
-        session.execute(sa.insert(AnalysisRow), analyses)
-        replace_identifiers(session.connection(), results)
-        if indicators:
-            session.execute(sa.insert(DocumentIndicator), indicators)
-        replace_trend_rows(session.connection(), pks, trend_rows or {})
+        write_analyses(session.connection(), records, version or pipeline_version(), trend_rows or {})
 
 
 def analyze_store(
@@ -219,7 +327,7 @@ def analyze_store(
 ) -> AnalyzeCounts:
     """Analyse stored documents that need it (see :func:`_pending`); a failing document is recorded and skipped.
 
-    Each partition is written in its own transaction as it arrives, so a killed run keeps
+    Each partition is written in one transaction as it arrives, so a killed run keeps
     what it finished and the next run continues from there. ``describe`` runs in the
     worker after each analysis (see :class:`Described`); ``on_saved`` receives the primary
     keys of each partition's saved analyses with their payloads (the engine keeps
@@ -234,16 +342,12 @@ def analyze_store(
         failed = [(pk, r) for pk, r, _ in results if isinstance(r, RecordFailure)]
         described = {pk: d for pk, r, d in results if d is not None and not isinstance(r, RecordFailure)}
         trend_rows = {pk: d.trend for pk, d in described.items() if d.trend is not None}
-        save_analyses(store, done, version, trend_rows)
-        save_failures(store, STAGE_ANALYZE, version, failed)
-        if done:
-            with store.session() as session:
-                session.execute(
-                    sa.delete(ProcessingFailure).where(
-                        ProcessingFailure.stage == STAGE_ANALYZE,
-                        ProcessingFailure.document_pk.in_([pk for pk, _ in done]),
-                    )
-                )
+        with store.session() as session:
+            connection = session.connection()
+            write_analyses(connection, done, version, trend_rows)
+            if failed:
+                _save_failures(connection, STAGE_ANALYZE, version, failed)
+            _clear_failures(connection, STAGE_ANALYZE, [pk for pk, _ in done])
         counts.analysed += len(done)
         counts.failed += len(failed)
         counts.pks.extend(pk for pk, _ in done)

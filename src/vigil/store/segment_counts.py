@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final
+from collections.abc import Mapping, Sequence
+from typing import Final
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from vigil.errors import StoreError
+from vigil.store.rows import delete_where_in, insert_rows, select_where_in
 
 TREND_DOCUMENTS: Final = sa.table(
     "trend_documents",
@@ -35,16 +35,9 @@ TREND_COUNTS: Final = sa.table(
 )
 #: The count row of every dated document of a day (segment names all have a ``dimension:``).
 ALL_DOCUMENTS: Final = "*"
-#: Values per SQL ``IN (...)`` list.
-IN_CHUNK: Final = 500
 
 #: One document's trend row: its day number (None: undated) and sorted segment names.
 TrendRow = tuple[int | None, tuple[str, ...]]
-
-
-def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(values), IN_CHUNK):
-        yield values[start : start + IN_CHUNK]
 
 
 def _names(stored: str) -> tuple[str, ...]:
@@ -69,22 +62,27 @@ def replace_trend_rows(connection: Connection, pks: Sequence[int], rows: Mapping
     if not pks:
         return
     deltas: Counter[tuple[int, str]] = Counter()
-    for chunk in _chunks(list(pks)):
-        old = connection.execute(
-            sa.select(TREND_DOCUMENTS.c.day, TREND_DOCUMENTS.c.segments).where(TREND_DOCUMENTS.c.document_pk.in_(chunk))
-        ).all()
-        if old:
-            for day, segments in old:
-                _count(deltas, (day, _names(segments)), -1)
-            connection.execute(sa.delete(TREND_DOCUMENTS).where(TREND_DOCUMENTS.c.document_pk.in_(chunk)))
+    old = select_where_in(connection, "trend_documents", ("day", "segments"), "document_pk", list(pks))
+    if old:
+        for day, segments in old:
+            _count(deltas, (day, _names(segments)), -1)
+        delete_where_in(connection, "trend_documents", "document_pk", list(pks))
     if rows:
-        connection.execute(
-            sa.insert(TREND_DOCUMENTS),
-            [{"document_pk": pk, "day": day, "segments": json.dumps(segments, ensure_ascii=False)} for pk, (day, segments) in rows.items()],
+        insert_rows(
+            connection,
+            "trend_documents",
+            ("document_pk", "day", "segments"),
+            [(pk, day, json.dumps(segments, ensure_ascii=False)) for pk, (day, segments) in rows.items()],
         )
         for row in rows.values():
             _count(deltas, row, 1)
     add_counts(connection, deltas)
+
+
+#: Adds to a (day, segment) count, creating it at zero first (the same SQL on SQLite and PostgreSQL).
+_ADD_TO_COUNT: Final = (
+    'ON CONFLICT ("day", "segment") DO UPDATE SET "documents" = trend_segment_counts."documents" + excluded."documents"'
+)
 
 
 def add_counts(connection: Connection, deltas: Mapping[tuple[int, str], int]) -> None:
@@ -92,30 +90,15 @@ def add_counts(connection: Connection, deltas: Mapping[tuple[int, str], int]) ->
     changed = sorted((key, n) for key, n in deltas.items() if n)  # a fixed order: concurrent writers never deadlock
     if not changed:
         return
-    statement = _upsert(connection)
-    connection.execute(statement, [{"day": day, "segment": segment, "documents": n} for (day, segment), n in changed])
+    insert_rows(
+        connection,
+        "trend_segment_counts",
+        ("day", "segment", "documents"),
+        [(day, segment, n) for (day, segment), n in changed],
+        on_conflict=_ADD_TO_COUNT,
+    )
     if any(n < 0 for _, n in changed):
         connection.execute(sa.delete(TREND_COUNTS).where(TREND_COUNTS.c.documents <= 0))
-
-
-def _upsert(connection: Connection) -> Any:
-    """``INSERT ... ON CONFLICT (day, segment) DO UPDATE SET documents = documents + new`` in this dialect."""
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        pg = pg_insert(TREND_COUNTS)
-        return pg.on_conflict_do_update(
-            index_elements=["day", "segment"], set_={"documents": TREND_COUNTS.c.documents + pg.excluded.documents}
-        )
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        lite = sqlite_insert(TREND_COUNTS)
-        return lite.on_conflict_do_update(
-            index_elements=["day", "segment"], set_={"documents": TREND_COUNTS.c.documents + lite.excluded.documents}
-        )
-    raise StoreError(f"trend counts do not support the {dialect} database")
 
 
 def read_counts(connection: Connection) -> list[tuple[int, str, int]]:
