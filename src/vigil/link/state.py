@@ -5,10 +5,15 @@ signatures of those buckets' representatives), links against them with the same
 :func:`~vigil.link.core.link_batch` as a one-shot run, and writes back the changes. Cluster
 membership is then re-derived by union-find over the stored links, which is linear in the
 number of links and needs no text, and only clusters that changed get a new summary.
+
+The store process links every partition, so its reads and writes go as plain rows: reads
+as column tuples (no ORM objects), writes as one ``executemany`` of tuples per table
+(:mod:`vigil.store.rows`), with JSON serialised once.
 """
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
@@ -28,11 +33,18 @@ from vigil.link.graph import union_find
 from vigil.link.minhash import empty_sketch
 from vigil.link.models import LinkBucket, LinkCluster, LinkDocument, LinkEdge, LinkIdentifier, LinkMeta
 from vigil.store import Store
+from vigil.store.models import utcnow
+from vigil.store.rows import insert_rows, timestamp, update_rows
 
 U32 = npt.NDArray[np.uint32]
 T = TypeVar("T")
 #: Values per SQL ``IN (...)`` list (well under every backend's parameter limit).
 IN_CHUNK: Final = 500
+#: An identifier already stored takes the new counts (the same SQL on SQLite and PostgreSQL).
+_IDENTIFIER_UPSERT: Final = (
+    'ON CONFLICT ("key") DO UPDATE SET "kind" = excluded."kind", "docs" = excluded."docs", '
+    '"first" = excluded."first", "common" = excluded."common"'
+)
 #: Longest text kept per document for showing templates.
 MAX_TEXT: Final = 5000
 META_LAYOUT: Final = "layout"
@@ -42,6 +54,11 @@ META_SKETCH: Final = "shingle_sketch"
 def _chunks(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def _values(name: str = "values") -> sa.BindParameter[Any]:
+    """One parameter for a whole ``IN (...)`` list (no per-value expression built)."""
+    return sa.bindparam(name, expanding=True)
 
 
 class _SessionState:
@@ -57,9 +74,12 @@ class _SessionState:
 
     def identifiers(self, keys: Sequence[str]) -> Mapping[str, IdentifierInfo]:
         found: dict[str, IdentifierInfo] = {}
+        query = sa.select(
+            LinkIdentifier.key, LinkIdentifier.kind, LinkIdentifier.docs, LinkIdentifier.first, LinkIdentifier.common
+        ).where(LinkIdentifier.key.in_(_values()))
         for chunk in _chunks(list(keys)):
-            for row in self.session.scalars(sa.select(LinkIdentifier).where(LinkIdentifier.key.in_(chunk))):
-                found[row.key] = IdentifierInfo(row.kind, row.docs, row.first, row.common)
+            for key, kind, docs, first, common in self.session.execute(query, {"values": list(chunk)}):
+                found[key] = IdentifierInfo(kind, docs, first, common)
         return found
 
     def buckets(self, keys: Sequence[tuple[int, int]]) -> Mapping[tuple[int, int], list[int]]:
@@ -67,20 +87,22 @@ class _SessionState:
         for band, key in keys:
             by_band.setdefault(band, []).append(key)
         found: dict[tuple[int, int], list[int]] = {}
+        query = sa.select(LinkBucket.key, LinkBucket.idx).where(
+            LinkBucket.band == sa.bindparam("band"), LinkBucket.key.in_(_values())
+        )
         for band, band_keys in by_band.items():
             for chunk in _chunks(band_keys):
-                query = sa.select(LinkBucket).where(LinkBucket.band == band, LinkBucket.key.in_(chunk))
-                for row in self.session.scalars(query):
-                    found.setdefault((band, int(row.key)), []).append(int(row.idx))
+                for key, idx in self.session.execute(query, {"band": band, "values": list(chunk)}):
+                    found.setdefault((band, int(key)), []).append(int(idx))
         for reps in found.values():
             reps.sort()
         return found
 
     def signatures(self, docs: Sequence[int]) -> Mapping[int, U32]:
         found: dict[int, U32] = {}
+        query = sa.select(LinkDocument.idx, LinkDocument.signature).where(LinkDocument.idx.in_(_values()))
         for chunk in _chunks(list(docs)):
-            query = sa.select(LinkDocument.idx, LinkDocument.signature).where(LinkDocument.idx.in_(chunk))
-            for idx, blob in self.session.execute(query):
+            for idx, blob in self.session.execute(query, {"values": list(chunk)}):
                 if blob is not None:
                     found[int(idx)] = np.frombuffer(blob, dtype=np.uint32)
         return found
@@ -147,9 +169,10 @@ class StoredLinks:
                 state = _SessionState(session)
                 delta = link_batch(state, fresh, self.config)
                 self._apply(session, delta, state.shingle_sketch(), pk_of)
-                changed = self._recluster(session)
+                changed, clusters = self._recluster(session)
                 self._refresh_summaries(session, changed)
-            clusters = self._known(session, [f.id for f in features])
+            else:
+                clusters = known
         return [clusters.get(f.id) for f in features]
 
     def reset(self) -> None:
@@ -162,79 +185,82 @@ class StoredLinks:
     @staticmethod
     def _known(session: Session, ids: Sequence[str]) -> dict[str, str | None]:
         found: dict[str, str | None] = {}
+        query = sa.select(LinkDocument.doc_id, LinkDocument.cluster).where(LinkDocument.doc_id.in_(_values()))
         for chunk in _chunks(list(dict.fromkeys(ids))):
-            query = sa.select(LinkDocument.doc_id, LinkDocument.cluster).where(LinkDocument.doc_id.in_(chunk))
-            for doc_id, cluster in session.execute(query):
+            for doc_id, cluster in session.execute(query, {"values": list(chunk)}):
                 found[doc_id] = cluster
         return found
 
     def _apply(self, session: Session, delta: LinkDelta, sketch: U32 | None, pk_of: Mapping[str, int]) -> None:
-        session.execute(
-            sa.insert(LinkDocument),
+        connection = session.connection()
+        linked_at = timestamp(connection, LinkDocument.__table__.c.linked_at, utcnow())
+        insert_rows(
+            connection,
+            "link_documents",
+            ("idx", "doc_id", "text", "facts", "signature", "cluster", "document_pk", "linked_at"),
             [
-                {
-                    "idx": delta.first_index + i,
-                    "doc_id": f.id,
-                    "text": f.text[:MAX_TEXT],
-                    "facts": f.summary(),
-                    "signature": _blob(delta.signatures.get(delta.first_index + i)),
-                    "cluster": None,
-                    "document_pk": pk_of.get(f.id),
-                }
+                (
+                    delta.first_index + i,
+                    f.id,
+                    f.text[:MAX_TEXT],
+                    json.dumps(f.summary()),  # as the JSON column type serialises it
+                    _blob(delta.signatures.get(delta.first_index + i)),
+                    None,
+                    pk_of.get(f.id),
+                    linked_at,
+                )
                 for i, f in enumerate(delta.features)
             ],
         )
-        self._upsert_identifiers(session, delta.identifiers)
+        self._upsert_identifiers(connection, delta.identifiers)
         if delta.newly_common:
             for chunk in _chunks(sorted(delta.newly_common)):
-                session.execute(sa.delete(LinkEdge).where(LinkEdge.key.in_(chunk)))
+                session.execute(sa.delete(LinkEdge).where(LinkEdge.key.in_(_values())), {"values": list(chunk)})
         edges = delta.edges
-        if len(edges):
-            session.execute(
-                sa.insert(LinkEdge),
-                [
-                    {"left": int(a), "right": int(b), "kind": int(k), "score": float(s), "key": key}
-                    for a, b, k, s, key in zip(
-                        edges.left, edges.right, edges.kind, edges.score, edges.keys, strict=True
-                    )
-                ],
-            )
-        self._insert_buckets(session, delta.buckets, delta.known_buckets)
+        insert_rows(
+            connection,
+            "link_edges",
+            ("left", "right", "kind", "score", "key"),
+            list(
+                zip(
+                    edges.left.tolist(),
+                    edges.right.tolist(),
+                    edges.kind.tolist(),
+                    edges.score.tolist(),
+                    edges.keys,
+                    strict=True,
+                )
+            ),
+        )
+        self._insert_buckets(connection, delta.buckets, delta.known_buckets)
         if delta.sketch_increment is not None:
             total = (sketch if sketch is not None else empty_sketch()) + delta.sketch_increment
             session.merge(LinkMeta(name=META_SKETCH, value=zlib.compress(total.tobytes(), 1)))
 
     @staticmethod
-    def _upsert_identifiers(session: Session, infos: Mapping[str, IdentifierInfo]) -> None:
-        keys = list(infos)
-        existing: set[str] = set()
-        for chunk in _chunks(keys):
-            existing.update(session.scalars(sa.select(LinkIdentifier.key).where(LinkIdentifier.key.in_(chunk))))
-        rows = [
-            {"key": k, "kind": i.kind, "docs": i.docs, "first": i.first, "common": i.common} for k, i in infos.items()
-        ]
-        inserts = [r for r in rows if r["key"] not in existing]
-        updates = [r for r in rows if r["key"] in existing]
-        if inserts:
-            session.execute(sa.insert(LinkIdentifier), inserts)
-        if updates:
-            session.execute(sa.update(LinkIdentifier), updates)
+    def _upsert_identifiers(connection: sa.Connection, infos: Mapping[str, IdentifierInfo]) -> None:
+        insert_rows(
+            connection,
+            "link_identifiers",
+            ("key", "kind", "docs", "first", "common"),
+            [(k, i.kind, i.docs, i.first, bool(i.common)) for k, i in infos.items()],
+            on_conflict=_IDENTIFIER_UPSERT,
+        )
 
     @staticmethod
     def _insert_buckets(
-        session: Session, buckets: Mapping[tuple[int, int], list[int]], known: Mapping[tuple[int, int], int]
+        connection: sa.Connection, buckets: Mapping[tuple[int, int], list[int]], known: Mapping[tuple[int, int], int]
     ) -> None:
         rows = [
-            {"band": band, "key": key, "idx": idx}
+            (band, key, idx)
             for (band, key), reps in buckets.items()
             for idx in reps[known.get((band, key), 0) :]
         ]
-        if rows:
-            session.execute(sa.insert(LinkBucket), rows)
+        insert_rows(connection, "link_buckets", ("band", "key", "idx"), rows)
 
     @staticmethod
-    def _recluster(session: Session) -> set[str]:
-        """Cluster ids from all stored links; returns the ids of clusters whose membership changed."""
+    def _recluster(session: Session) -> tuple[set[str], dict[str, str | None]]:
+        """Cluster ids from all stored links; returns the ids of clusters whose membership changed, and every document's."""
         docs = session.execute(
             sa.select(LinkDocument.idx, LinkDocument.doc_id, LinkDocument.cluster).order_by(LinkDocument.idx)
         ).all()
@@ -247,26 +273,28 @@ class StoredLinks:
         updates = []
         for doc, cluster in zip(docs, new_ids, strict=True):
             if doc.cluster != cluster:
-                updates.append({"idx": doc.idx, "cluster": cluster})
+                updates.append((cluster, doc.idx))
                 changed.update(c for c in (doc.cluster, cluster) if c)
-        if updates:
-            session.execute(sa.update(LinkDocument), updates)
-        return changed
+        update_rows(session.connection(), "link_documents", ("cluster",), "idx", updates)
+        return changed, {doc.doc_id: cluster for doc, cluster in zip(docs, new_ids, strict=True)}
 
     def _refresh_summaries(self, session: Session, changed: Iterable[str]) -> None:
         names = sorted(changed)
+        connection = session.connection()
+        updated_at = timestamp(connection, LinkCluster.__table__.c.updated_at, utcnow())
         for chunk in _chunks(names):
-            session.execute(sa.delete(LinkCluster).where(LinkCluster.cluster.in_(chunk)))
+            session.execute(sa.delete(LinkCluster).where(LinkCluster.cluster.in_(_values())), {"values": list(chunk)})
             clusters = self._cluster_inputs(session, chunk)
             common = self._common(session, [m for c in clusters for m in c.members])
-            for cluster in clusters:
-                session.add(
-                    LinkCluster(
-                        cluster=cluster.cluster,
-                        size=len(cluster.members),
-                        summary=summarize_cluster(cluster, self.config, common),
-                    )
-                )
+            insert_rows(
+                connection,
+                "link_clusters",
+                ("cluster", "size", "summary", "updated_at"),
+                [
+                    (c.cluster, len(c.members), json.dumps(summarize_cluster(c, self.config, common)), updated_at)
+                    for c in clusters
+                ],
+            )
 
     @staticmethod
     def _cluster_inputs(session: Session, names: Sequence[str]) -> list[ClusterInput]:
