@@ -98,7 +98,9 @@ class Recognizer:
         self._pattern_lexicons = tuple(lx for lx in self.lexicons if lx.patterns)
         # Few distinct language sets occur (one per document language, and None).
         self._patterns_by_langs: dict[frozenset[str] | None, tuple[Lexicon, ...]] = {}
-        self._index = PhraseIndex(self.entries())
+        # This recognizer's own automaton serves find() alone (a RecognizerSet scans once for
+        # every indicator): built on first use, so loading the set does not build it.
+        self._index: PhraseIndex | None = None
 
     @classmethod
     def lexicon_dir(cls) -> Path:
@@ -134,6 +136,8 @@ class Recognizer:
         if not self.applies_to(kind):
             return []
         langs = self.active_languages(lang)
+        if self._index is None:
+            self._index = PhraseIndex(self.entries())
         return self.build_hits(nt, self._index.scan(nt.text, langs), langs, kind)
 
     def active_languages(self, lang: str | None) -> frozenset[str] | None:

@@ -239,13 +239,32 @@ def phrase_variants(phrase: Phrase, lang: str, forms: WordForms, inflect: bool) 
     a compound part stay as written), then the same in each Latin spelling of ``lang``.
 
     A FORMS word is one set, so a phrase of several inflected words stays one phrase (no
-    product of forms, however many words inflect) and agreement is not required.
+    product of forms, however many words inflect) and agreement is not required. The Latin
+    spellings join in one phrase too, each word the set of its spellings in every scheme;
+    only stems, which are one prefix each, make one phrase per distinct spelling.
     """
     written = tuple(
         _inflected(word, lang, forms) if inflect and not (position == 0 and phrase.infix) else word
         for position, word in enumerate(phrase.words)
     )
-    return [written, *(tuple(_spelt(word, spelling) for word in written) for spelling in forms.spellings(lang))]
+    by_stems: dict[tuple[str, ...], list[tuple[Word, ...]]] = {}
+    for spelling in forms.spellings(lang):
+        spelt = tuple(_spelt(word, spelling) for word in written)
+        by_stems.setdefault(tuple(w.literal for w in spelt if w.kind is WordKind.STEM), []).append(spelt)
+    return [written, *(tuple(map(_joined, *same)) for same in by_stems.values())]
+
+
+def _joined(*spellings: Word) -> Word:
+    """One word standing for the same word in several spellings."""
+    first = spellings[0]
+    if all(word == first for word in spellings[1:]) or first.kind not in (WordKind.EXACT, WordKind.FORMS):
+        return first
+    return _forms_union(first.literal, frozenset().union(*(word.forms or {word.literal} for word in spellings)))
+
+
+@cache
+def _forms_union(literal: str, forms: frozenset[str]) -> Word:
+    return Word(WordKind.FORMS, literal, forms)
 
 
 def _inflected(word: Word, lang: str, forms: WordForms) -> Word:
@@ -312,7 +331,9 @@ def parse_lexicon(
                 if forms is None
                 else phrase_variants(written, lang, forms, inflect=inflect and key in INFLECTED_KEYS)
             )
-            variants.append(compile_phrase(strip_marks(text), fold, weight).words)
+            bare = strip_marks(text)
+            if bare != text:
+                variants.append(compile_phrase(bare, fold, weight).words)
             kept: list[tuple[Word, ...]] = []
             for words in variants:
                 if not any(_covers(wide, words) for wide in kept):
