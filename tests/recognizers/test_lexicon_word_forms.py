@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from vigil.errors import ConfigError
 from vigil.extract.normalize import normalize
 from vigil.recognizers import IndicatorHit
 from vigil.recognizers.base import LEXICON_ROOT
@@ -156,3 +157,23 @@ def test_shipped_forms_are_what_the_build_writes_from_the_pinned_simplemma() -> 
     assert rebuilt["simplemma"] == shipped["simplemma"]
     for lang in ("nl", "en"):
         assert rebuilt["languages"][lang] == shipped["languages"][lang]
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        ({"terms": ["досвіду ~ zzzz"]}, WordKind.FORMS),
+        ({"terms": ["досвіду ~ zzzz"], "inflect": False}, WordKind.EXACT),
+        ({"negations": ["досвіду"]}, WordKind.EXACT),  # cues stay as written
+        ({"exclude": ["досвіду ~ zzzz"]}, WordKind.EXACT),  # so do exclusions
+    ],
+)
+def test_which_words_inflect(data: dict[str, object], kind: WordKind) -> None:
+    lexicon = parse_lexicon("x", "uk", data, fold, "t")
+    (phrase, *_) = lexicon.terms or lexicon.negations or lexicon.exclude
+    assert phrase.words[0].kind is kind
+
+
+def test_inflect_must_be_a_boolean() -> None:
+    with pytest.raises(ConfigError):
+        parse_lexicon("x", "uk", {"terms": ["досвіду"], "inflect": "no"}, fold, "t")
