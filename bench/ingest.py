@@ -1,11 +1,17 @@
 """Ingest throughput: documents per second into SQLite and PostgreSQL, as a ratio to parsing.
 
-    .venv/bin/python bench/ingest.py [--docs 100000] [--repeats 3] [--postgres URL]
+    .venv/bin/python bench/ingest.py [--docs 100000] [--repeats 3] [--postgres URL] [--baseline SRC]
 
 The floor is merely reading and parsing the same JSONL file (``json.loads`` per line); the
 ratio is ingest time / parse time, medians over the repeats, measured in the same run.
 PostgreSQL is measured when ``--postgres`` or ``VIGIL_TEST_POSTGRES_URL`` names a server
 (a fresh database is created and dropped for each repeat).
+
+``--baseline SRC`` also measures the ``vigil`` package under SRC (another checkout's ``src``,
+e.g. ``git archive COMMIT src | tar -x -C /tmp/before``), interleaved with this one in every
+repeat, so a change is compared under the same load. Each ingest then runs in a process of
+its own (timed inside it, the interpreter's start-up left out), the parse floor between them.
+Ingest uses the settings' defaults (a process pool of one worker per core).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -81,12 +88,65 @@ def postgres_database(admin_url: str) -> tuple[str, sa.Engine, str]:
     return url, admin, name
 
 
+def ingest_in_process(src: str | None, path: Path, data_dir: Path, url: str | None, search_index: bool) -> float:
+    """:func:`ingest_once` in a fresh interpreter importing ``vigil`` from ``src`` (None: this checkout)."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = src
+    command = [sys.executable, __file__, "--ingest-once", str(path), str(data_dir), url or "", str(int(search_index))]
+    done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def compare(args: argparse.Namespace) -> None:
+    """This checkout against ``--baseline``, interleaved per repeat; ratios to the parse floor, medians."""
+    variants = {"before": args.baseline, "after": None}
+    targets = [("SQLite", None)] + ([("PostgreSQL", args.postgres)] if args.postgres else [])
+    times: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.jsonl"
+        make_input(path, args.docs)
+        docs = sum(1 for _ in path.open("rb"))
+        print(f"input: {docs} synthetic documents, {path.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
+        for repeat in range(args.repeats):
+            for target, admin_url in targets:
+                for variant, src in variants.items():
+                    times.setdefault("parse (json.loads)", []).append(parse_only(path))
+                    label = f"{variant}: ingest into {target}"
+                    if admin_url is None:
+                        data_dir = Path(tmp) / f"{variant}-{repeat}"
+                        elapsed = ingest_in_process(src, path, data_dir, None, True)
+                    else:
+                        url, admin, name = postgres_database(admin_url)
+                        try:
+                            elapsed = ingest_in_process(src, path, Path(tmp) / "pg", url, True)
+                        finally:
+                            with admin.connect() as conn:
+                                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                            admin.dispose()
+                    times.setdefault(label, []).append(elapsed)
+                    print(f"repeat {repeat + 1}: {label} {elapsed:.2f} s", file=sys.stderr)
+    parse = statistics.median(times["parse (json.loads)"])
+    print(f"{'stage':<40}{'seconds':>10}{'docs/s':>12}{'x parse':>10}")
+    for name, values in times.items():
+        seconds = statistics.median(values)
+        print(f"{name:<40}{seconds:>10.2f}{docs / seconds:>12,.0f}{seconds / parse:>10.1f}")
+
+
 def main() -> None:
+    if len(sys.argv) == 6 and sys.argv[1] == "--ingest-once":
+        _flag, path, data_dir, url, indexed = sys.argv[1:]
+        print(ingest_once(Path(path), Path(data_dir), url or None, indexed == "1"))
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--postgres", default=os.environ.get("VIGIL_TEST_POSTGRES_URL"))
+    parser.add_argument("--baseline", help="src directory of another checkout to compare against, interleaved")
     args = parser.parse_args()
+    if args.baseline:
+        compare(args)
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.jsonl"

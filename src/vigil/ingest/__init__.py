@@ -10,11 +10,13 @@ stops on an error (see :mod:`vigil.ingest.runs`).
 from __future__ import annotations
 
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -92,11 +94,18 @@ def _insert_ignoring_conflicts(session: Session, model: type[Any], keys: list[st
     raise StoreError(f"ingest does not support the {dialect} database")
 
 
+#: Batches handed to the writing thread and not yet committed; the reader waits beyond it.
+BATCHES_IN_FLIGHT: Final = 2
+
+
 class _BatchWriter:
-    """Collects accepted documents and writes them, one transaction per batch.
+    """Collects accepted documents and writes them, one transaction per batch, on a thread of its own.
 
     A document is kept as its formatted values (:func:`vigil.store.bulk.document_values`);
     the first of several with one id in a batch is written, the others are duplicates.
+    Batches are committed one after the other in input order by one writing thread, so the
+    database works (SQLite and psycopg let go of the interpreter while it does) while this
+    thread reads and decodes the next batch. The report's counts are only touched here.
     """
 
     def __init__(self, store: Store, source_id: int, run_id: int, report: IngestReport) -> None:
@@ -106,6 +115,9 @@ class _BatchWriter:
         self.report = report
         self.pending: dict[str, DocumentValues] = {}
         self.captures: dict[str, Capture] = {}
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigil-ingest-writer")
+        self._in_flight: deque[Future[tuple[int, int] | None]] = deque()
+        self._write_failed = False  # set on the writing thread: the batches after a failed one are not written
 
     def add(self, item: Item) -> None:
         document: Document = item.document
@@ -123,21 +135,60 @@ class _BatchWriter:
         self.pending[doc_id] = values
 
     def flush(self) -> None:
+        """Hand the pending batch to the writing thread (waiting for the oldest beyond :data:`BATCHES_IN_FLIGHT`)."""
         if not self.pending:
             return
-        pending, captures = self.pending, self.captures
+        batch, captures = self.pending, self.captures
         self.pending, self.captures = {}, {}
-        now = datetime.now(UTC)
-        with self.store.session() as session:
-            if captures:
-                self._store_evidence(session, pending, captures, now)
-            # a row stored before (by an earlier ingest, or another one meanwhile) is skipped by
-            # the insert itself: a duplicate, not an error, and no look-up beforehand
-            inserted = insert_document_values(
-                session, list(pending.values()), source_id=self.source_id, run_id=self.run_id, created_at=now
-            )
-        self.report.duplicates += len(pending) - inserted
+        self._in_flight.append(self._thread.submit(self._write, batch, captures))
+        while len(self._in_flight) > BATCHES_IN_FLIGHT:
+            self._count(self._in_flight.popleft().result())
+
+    def finish(self) -> None:
+        """Write what is pending and wait until every batch is committed; a failed write raises here."""
+        try:
+            self.flush()
+            while self._in_flight:
+                self._count(self._in_flight.popleft().result())
+        finally:
+            self._thread.shutdown()
+
+    def settle(self) -> None:
+        """After a failure: wait for the batches handed over, count those that were committed."""
+        while self._in_flight:
+            future = self._in_flight.popleft()
+            if future.exception() is None:
+                self._count(future.result())
+        self._thread.shutdown()
+
+    def _count(self, written: tuple[int, int] | None) -> None:
+        if written is None:
+            return
+        submitted, inserted = written
+        # a row stored before (by an earlier ingest, or another one meanwhile) is skipped by
+        # the insert itself: a duplicate, not an error, and no look-up beforehand
+        self.report.duplicates += submitted - inserted
         self.report.accepted += inserted
+
+    def _write(self, batch: dict[str, DocumentValues], captures: dict[str, Capture]) -> tuple[int, int] | None:
+        """One batch in one transaction (on the writing thread): how many rows were given and inserted.
+
+        None when an earlier batch failed: what is committed stays a prefix of the input.
+        """
+        if self._write_failed:
+            return None
+        now = datetime.now(UTC)
+        try:
+            with self.store.session() as session:
+                if captures:
+                    self._store_evidence(session, batch, captures, now)
+                inserted = insert_document_values(
+                    session, list(batch.values()), source_id=self.source_id, run_id=self.run_id, created_at=now
+                )
+        except BaseException:
+            self._write_failed = True
+            raise
+        return len(batch), inserted
 
     def _store_evidence(
         self, session: Session, pending: dict[str, DocumentValues], captures: dict[str, Capture], now: datetime
@@ -188,8 +239,8 @@ def ingest_input(
     with store.session() as session:
         source_id = _source_id(session, source_name)
     run_id = start_run(store, source_id, str(path), chosen)
+    writer = _BatchWriter(store, source_id, run_id, report)
     try:
-        writer = _BatchWriter(store, source_id, run_id, report)
         if chosen == "jsonl":
             _write_jsonl(store, path, writer, on_item)
         else:
@@ -202,8 +253,9 @@ def ingest_input(
                         writer.flush()
                 if on_item is not None:
                     on_item(item.line)
-        writer.flush()
+        writer.finish()
     except BaseException as exc:
+        writer.settle()
         failure = {"line": 0, "reason": f"ingest stopped: {exc.__class__.__name__}: {str(exc)[:200]}"}
         end_run(store, run_id, "failed", {**_counts(report), "errors": [*report.errors, failure]})
         raise
