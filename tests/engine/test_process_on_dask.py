@@ -142,6 +142,20 @@ def test_process_on_dask_stores_what_the_local_engine_stores(
     assert all(n >= 1 for n in client.run(_pipelines_built).values())
 
 
+def test_ingest_analyses_on_dask(
+    settings: Settings, shared: Path, cluster: LocalCluster, reference: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    url = settings.resolved_database_url
+    result = _vigil(
+        shared, "ingest", str(shared / "ads.jsonl"), "--engine", "dask", "--scheduler", cluster.scheduler_address,
+        database_url=url,
+    )
+    assert result.exit_code == 0, result.stderr
+    assert f"engine: dask on {cluster.scheduler_address}" in result.stderr
+    assert _snapshot(settings) == reference[1]
+
+
 class _FailOn:
     """The workers' real pipeline, raising on chosen documents: stands for a bug that one ad triggers."""
 
