@@ -206,3 +206,42 @@ def test_a_stop_mid_file_keeps_the_batches_written(backend_settings: Settings, t
         assert not multiprocessing.active_children()
         report = ingest_input(store, path)  # the rest arrives on the next run
         assert (report.accepted, report.duplicates) == (20, 20)
+
+
+#: A trigger that refuses one document, so the batch holding it fails to write.
+REFUSE_ONE = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_one BEFORE INSERT ON documents WHEN new.doc_id = 'ad-35' "
+        "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$",
+        "CREATE TRIGGER refuse_one BEFORE INSERT ON documents FOR EACH ROW "
+        "WHEN (NEW.doc_id = 'ad-35') EXECUTE FUNCTION refuse_one()",
+    ],
+}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failed_write_keeps_the_batches_before_it_and_writes_none_after(
+    backend_settings: Settings, tmp_path: Path, workers: int
+) -> None:
+    lines: list[str | bytes] = [json.dumps({"id": f"ad-{n}", "text": f"ad {n}"}) for n in range(80)]
+    path = _write(tmp_path / "in.jsonl", lines)
+    with Store.open(_settings(backend_settings, workers, 4, 10)) as store:
+
+        def refuse_later(line: int) -> None:
+            if line == 25:  # batches of lines 1-10 and 11-20 are handed over; 31-40 will fail
+                with store.engine.begin() as conn:
+                    for statement in REFUSE_ONE[store.dialect]:
+                        conn.exec_driver_sql(statement)
+
+        with pytest.raises(Exception, match="refused by the test"):
+            ingest_input(store, path, on_item=refuse_later)
+        with store.session() as session:
+            kept = set(session.scalars(sa.select(DocumentRow.doc_id)))
+            run = session.scalars(sa.select(IngestRun)).one()
+    assert kept == {f"ad-{n}" for n in range(30)}  # a prefix of the input: nothing after the failed batch
+    assert (run.status, run.accepted) == ("failed", 30)
+    assert "refused by the test" in run.errors[-1]["reason"]
