@@ -42,7 +42,10 @@ from vigil.recognizers.recognizer_set import RecognizerSet
 NAME: Final = "clauses-v1"
 #: The document kinds the model is trained on, and the indicator group of each.
 TRAINED_KINDS: Final = {"sex_ad": "sex", "job_ad": "jobs"}
-C: Final = 1.0
+#: Inverse regularisation strength and the share below: chosen by the cross-validation of
+#: step 2 on the training files (C 0.1, 0.3, 1, 3; share 0.5, 0.8, 0.95; micro F1 of lexicon
+#: and model 0.82 at C 1 and 0.5, 0.844 at C 0.1 and 0.95).
+C: Final = 0.1
 MIN_DF: Final = 2
 FOLDS: Final = 5
 SEED: Final = 0
@@ -50,7 +53,7 @@ DIGITS: Final = 4
 PRUNE: Final = 0.02
 #: In a positive document, clauses scoring at least this share of its best clause's
 #: probability stay positive in the second round.
-KEEP_SHARE: Final = 0.5
+KEEP_SHARE: Final = 0.95
 MIN_PRECISION: Final = 0.9
 THRESHOLDS: Final = tuple(round(t, 2) for t in np.arange(0.2, 0.96, 0.05))
 
@@ -138,7 +141,8 @@ class _Fit:
         y = self.doc_labels[self.doc_of_clause[rows]]
         if y.min() == y.max():
             return None
-        first = LogisticRegression(C=C, max_iter=2000, solver="liblinear", random_state=SEED)
+        # The dual problem: far fewer clauses than features, about eight times faster.
+        first = LogisticRegression(C=C, max_iter=2000, solver="liblinear", dual=True, random_state=SEED)
         first.fit(self.matrix[rows], y)
         proba = first.predict_proba(self.matrix[rows])[:, 1]
         keep = np.ones(len(rows), dtype=bool)
@@ -149,7 +153,7 @@ class _Fit:
         for i in np.flatnonzero(positive):
             doc = int(self.doc_of_clause[rows[i]])
             keep[i] = proba[i] >= KEEP_SHARE * best[doc]
-        second = LogisticRegression(C=C, max_iter=2000, solver="liblinear", random_state=SEED)
+        second = LogisticRegression(C=C, max_iter=2000, solver="liblinear", dual=True, random_state=SEED)
         second.fit(self.matrix[rows[keep]], y[keep])
         return second
 
@@ -171,7 +175,8 @@ def _best_threshold(
         fn = int((~predicted & (labels == 1)).sum())
         p = tp / (tp + fp) if tp + fp else 1.0
         r = tp / (tp + fn) if tp + fn else 1.0
-        return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 3)}
+        f1 = round(2 * p * r / (p + r) if p + r else 0.0, 3)
+        return {"tp": tp, "fp": fp, "fn": fn, "precision": round(p, 3), "recall": round(r, 3), "f1": f1}
 
     candidates = [(t, figures(lexicon | (probability >= t))) for t in THRESHOLDS]
     precise = [c for c in candidates if c[1]["precision"] >= MIN_PRECISION]
@@ -256,6 +261,10 @@ def train_clause_model(paths: Sequence[Path], recognizers: RecognizerSet, normal
             "lexicon_and_model": combined,
         }
 
+    totals = {
+        name: {k: sum(int(v[name][k]) for v in report.values()) for k in ("tp", "fp", "fn")}
+        for name in ("lexicon_only", "lexicon_and_model")
+    }
     sparse = {
         str(vocabulary[row]): [[int(col), float(weights[row, col])] for col in np.flatnonzero(weights[row])]
         for row in range(len(vocabulary))
@@ -282,8 +291,16 @@ def train_clause_model(paths: Sequence[Path], recognizers: RecognizerSet, normal
             "folds": FOLDS,
         },
         "cross_validation": report,
+        "cross_validation_micro": {name: _micro(counts) for name, counts in totals.items()},
         "weights": sparse,
     }
+
+
+def _micro(counts: Mapping[str, int]) -> dict[str, float]:
+    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 3)}
 
 
 def _pruned_logits(model: Any, rows: Any) -> npt.NDArray[np.float64]:

@@ -149,23 +149,29 @@ class ClauseModel:
         self.thresholds: Vector = np.array(data["thresholds"], dtype=np.float64)
         if not all(len(v) == width for v in (self.bias, self.slope, self.intercept, self.thresholds)):
             raise ConfigError("clause model vectors do not match its indicator list")
-        self.weights: dict[str, Vector] = {}
-        for feature, sparse in data["weights"].items():
-            row = np.zeros(width)
+        # One row of weights per feature; a feature's row number comes from ``_rows``.
+        self._rows: dict[str, int] = {}
+        matrix = np.zeros((len(data["weights"]) + 1, width))
+        for number, (feature, sparse) in enumerate(data["weights"].items()):
+            self._rows[str(feature)] = number
             for index, weight in sparse:
-                row[int(index)] = float(weight)
-            self.weights[str(feature)] = row
+                matrix[number, int(index)] = float(weight)
+        self._matrix: npt.NDArray[np.float64] = matrix
         self.meta: dict[str, Any] = {k: v for k, v in data.items() if k not in ("weights",)}
         self._zero: Vector = np.zeros(width)
         self._tokens: dict[str, Vector] = {}
 
+    @property
+    def weights(self) -> dict[str, Vector]:
+        """Each feature's weights by indicator (for inspection; scoring reads the matrix)."""
+        return {feature: self._matrix[row] for feature, row in self._rows.items()}
+
     def _sum(self, features: Iterable[str]) -> Vector:
-        total = self._zero.copy()
-        weights = self.weights
-        for feature in features:
-            row = weights.get(feature)
-            if row is not None:
-                total += row
+        rows = self._rows
+        found = [row for row in map(rows.get, features) if row is not None]
+        if not found:
+            return self._zero
+        total: Vector = self._matrix[found].sum(axis=0)
         return total
 
     def _token(self, key: str) -> Vector:
@@ -180,9 +186,9 @@ class ClauseModel:
     def logits(self, clause: str) -> Vector:
         """The clause's raw per-indicator scores (bias included)."""
         keys = clause_tokens(clause)
-        total = self.bias + self._sum(pair_features(keys))
-        for key in keys:
-            total += self._token(key)
+        token = self._token
+        parts = [self.bias, self._sum(pair_features(keys)), *(token(key) for key in keys)]
+        total: Vector = np.add.reduce(parts)
         return total
 
     def probabilities(self, logits: Vector) -> Vector:
