@@ -14,7 +14,7 @@ commands over a file do not write).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from typer.testing import CliRunner
 
 from vigil.cli import app
 from vigil.demo import generate_corpus
+from vigil.contract import Analysis
 from vigil.documents import Document
 from vigil.engine import DaskEngine
 from vigil.engine.dask import WorkerPipeline
@@ -163,7 +164,7 @@ class _FailOn:
         self.pipeline = pipeline
         self.bad = bad
 
-    def __call__(self, document: Document) -> Mapping[str, Any]:
+    def __call__(self, document: Document) -> Analysis:
         if document.id in self.bad:
             raise ValueError(f"span 0:9 outside normalized text of length 8 ({document.id})")
         return self.pipeline(document)
