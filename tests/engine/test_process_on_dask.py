@@ -24,8 +24,8 @@ from distributed import Client, LocalCluster
 from typer.testing import CliRunner
 
 from vigil.cli import app
-from vigil.demo import generate_corpus
 from vigil.contract import Analysis
+from vigil.demo import generate_corpus
 from vigil.documents import Document
 from vigil.engine import DaskEngine
 from vigil.engine.dask import WorkerPipeline
