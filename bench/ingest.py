@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -67,16 +68,28 @@ SEARCH_INDEX_DDL = {
 
 
 def ingest_once(path: Path, data_dir: Path, url: str | None, search_index: bool = True) -> float:
+    return ingest_timed(path, data_dir, url, search_index)[0]
+
+
+def ingest_timed(path: Path, data_dir: Path, url: str | None, search_index: bool = True) -> tuple[float, float]:
+    """Wall and CPU seconds of one ingest (CPU of this process and of its finished children, the decoding pool)."""
     settings = load_settings(data_dir=data_dir, database_url=url or "")
     with Store.open(settings) as store:
         if not search_index:
             with store.engine.begin() as conn:
                 conn.execute(sa.text(SEARCH_INDEX_DDL[store.dialect]))
+        cpu_start = _cpu_seconds()
         start = time.perf_counter()
         report = ingest_input(store, path)
         elapsed = time.perf_counter() - start
+        cpu = _cpu_seconds() - cpu_start
     assert report.rejected == 0, report.errors[:3]
-    return elapsed
+    return elapsed, cpu
+
+
+def _cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def postgres_database(admin_url: str) -> tuple[str, sa.Engine, str]:
@@ -88,21 +101,31 @@ def postgres_database(admin_url: str) -> tuple[str, sa.Engine, str]:
     return url, admin, name
 
 
-def ingest_in_process(src: str | None, path: Path, data_dir: Path, url: str | None, search_index: bool) -> float:
-    """:func:`ingest_once` in a fresh interpreter importing ``vigil`` from ``src`` (None: this checkout)."""
+def ingest_in_process(
+    src: str | None, path: Path, data_dir: Path, url: str | None, search_index: bool
+) -> tuple[float, float]:
+    """Wall and CPU seconds (its workers included) of :func:`ingest_once` in a fresh interpreter.
+
+    ``vigil`` is imported from ``src`` (None: this checkout).
+    """
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = src
     command = [sys.executable, __file__, "--ingest-once", str(path), str(data_dir), url or "", str(int(search_index))]
     done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
-    return float(done.stdout.strip().splitlines()[-1])
+    wall, cpu = done.stdout.strip().splitlines()[-1].split()
+    return float(wall), float(cpu)
 
 
 def compare(args: argparse.Namespace) -> None:
-    """This checkout against ``--baseline``, interleaved per repeat; ratios to the parse floor, medians."""
+    """This checkout against ``--baseline``, interleaved: each ingest against the parse timed just before it.
+
+    Prints medians of seconds and of the ratios taken pair by pair, for wall time and for
+    CPU time (the ingesting process and its workers; not the PostgreSQL server's).
+    """
     variants = {"before": args.baseline, "after": None}
     targets = [("SQLite", None)] + ([("PostgreSQL", args.postgres)] if args.postgres else [])
-    times: dict[str, list[float]] = {}
+    rows: dict[str, list[tuple[float, float, float, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.jsonl"
         make_input(path, args.docs)
@@ -111,32 +134,38 @@ def compare(args: argparse.Namespace) -> None:
         for repeat in range(args.repeats):
             for target, admin_url in targets:
                 for variant, src in variants.items():
-                    times.setdefault("parse (json.loads)", []).append(parse_only(path))
+                    cpu_start = time.process_time()
+                    parse_wall = parse_only(path)
+                    parse_cpu = time.process_time() - cpu_start
+                    rows.setdefault("parse (json.loads)", []).append((parse_wall, parse_cpu, 1.0, 1.0))
                     label = f"{variant}: ingest into {target}"
                     if admin_url is None:
-                        data_dir = Path(tmp) / f"{variant}-{repeat}"
-                        elapsed = ingest_in_process(src, path, data_dir, None, True)
+                        wall, cpu = ingest_in_process(src, path, Path(tmp) / f"{variant}-{repeat}", None, True)
                     else:
                         url, admin, name = postgres_database(admin_url)
                         try:
-                            elapsed = ingest_in_process(src, path, Path(tmp) / "pg", url, True)
+                            wall, cpu = ingest_in_process(src, path, Path(tmp) / "pg", url, True)
                         finally:
                             with admin.connect() as conn:
                                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
                             admin.dispose()
-                    times.setdefault(label, []).append(elapsed)
-                    print(f"repeat {repeat + 1}: {label} {elapsed:.2f} s", file=sys.stderr)
-    parse = statistics.median(times["parse (json.loads)"])
-    print(f"{'stage':<40}{'seconds':>10}{'docs/s':>12}{'x parse':>10}")
-    for name, values in times.items():
-        seconds = statistics.median(values)
-        print(f"{name:<40}{seconds:>10.2f}{docs / seconds:>12,.0f}{seconds / parse:>10.1f}")
+                    rows.setdefault(label, []).append((wall, cpu, wall / parse_wall, cpu / parse_cpu))
+                    print(
+                        f"repeat {repeat + 1}: {label} {wall:.2f} s ({wall / parse_wall:.1f} x parse), "
+                        f"CPU {cpu:.2f} s ({cpu / parse_cpu:.1f} x parse)",
+                        file=sys.stderr,
+                    )
+    print(f"load average {' '.join(f'{v:.1f}' for v in os.getloadavg())}", file=sys.stderr)
+    print(f"{'stage':<36}{'wall s':>9}{'docs/s':>10}{'x parse':>9}{'CPU s':>8}{'x parse':>9}")
+    for name, values in rows.items():
+        wall, cpu, wall_ratio, cpu_ratio = (statistics.median(column) for column in zip(*values, strict=True))
+        print(f"{name:<36}{wall:>9.2f}{docs / wall:>10,.0f}{wall_ratio:>9.1f}{cpu:>8.2f}{cpu_ratio:>9.1f}")
 
 
 def main() -> None:
     if len(sys.argv) == 6 and sys.argv[1] == "--ingest-once":
         _flag, path, data_dir, url, indexed = sys.argv[1:]
-        print(ingest_once(Path(path), Path(data_dir), url or None, indexed == "1"))
+        print(*ingest_timed(Path(path), Path(data_dir), url or None, indexed == "1"))
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=100_000)
