@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from vigil.documents import Document
 from vigil.errors import StoreError
-from vigil.ingest.decoding import decoded_lines
+from vigil.ingest.decoding import DecodedLine, decoded_lines
 from vigil.ingest.readers import Capture, Format, Item, detect_format, open_input, read_items
 from vigil.ingest.runs import end_run, mark_abandoned_runs, start_run
 from vigil.store.bulk import DocumentValues, document_values, format_values, insert_document_values
@@ -275,18 +276,26 @@ def _write_jsonl(store: Store, path: Path, writer: _BatchWriter, on_item: Callab
             workers=settings.workers,
             partition_size=settings.partition_size,
         )
-        for line, doc_id_or_reason, values in lines:
-            if values is None:
-                writer.report.reject(line, doc_id_or_reason)
-            else:
-                writer.add_values(doc_id_or_reason, values)
-                if len(writer.pending) >= settings.ingest_batch_size:
-                    writer.flush()
-            if on_item is not None:
-                on_item(line)
+        # closed on the way out, so a stop mid-file ends the decoding pool here, not when the traceback goes
+        with closing(lines):
+            _take_lines(lines, writer, settings.ingest_batch_size, on_item)
     finally:
         if handle is not sys.stdin.buffer:
             handle.close()
+
+
+def _take_lines(
+    lines: Iterator[DecodedLine], writer: _BatchWriter, batch_size: int, on_item: Callable[[int], None] | None
+) -> None:
+    for line, doc_id_or_reason, values in lines:
+        if values is None:
+            writer.report.reject(line, doc_id_or_reason)
+        else:
+            writer.add_values(doc_id_or_reason, values)
+            if len(writer.pending) >= batch_size:
+                writer.flush()
+        if on_item is not None:
+            on_item(line)
 
 
 def _counts(report: IngestReport) -> dict[str, Any]:

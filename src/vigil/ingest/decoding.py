@@ -14,7 +14,7 @@ readers give.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from itertools import chain
 from typing import IO
@@ -46,7 +46,9 @@ class LineDecoder:
         return line, document.id, document_values(document, self.dialect)
 
 
-def decoded_lines(handle: IO[bytes], *, dialect: str, max_bytes: int, workers: int, partition_size: int) -> Iterator[DecodedLine]:
+def decoded_lines(
+    handle: IO[bytes], *, dialect: str, max_bytes: int, workers: int, partition_size: int
+) -> Generator[DecodedLine, None, None]:
     """Every non-blank line of ``handle`` decoded, in input order.
 
     ``workers`` processes (0: one per core) decode once the input holds more than one
