@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from vigil.scoring.jobtext import (
     tfidf_vector,
     weighted_terms,
 )
-from vigil.scoring.train import _fit, _predict, export_weights, train_job_model
+from vigil.scoring.models import JOB_TEXT_FILE, models_dir
+from vigil.scoring.train import _fit, _predict, export_weights, family_weights, train_job_model
 
 EMSCAD = Path(__file__).resolve().parents[3] / "shared" / "data" / "emscad"
 needs_emscad = pytest.mark.skipif(not EMSCAD.is_dir(), reason="EMSCAD copy not present next to the checkout")
@@ -67,9 +69,12 @@ def _tiny_examples() -> list[Example]:
     ]
 
 
-def test_python_inference_equals_scikit_learn() -> None:
+@pytest.mark.parametrize("weighed", [False, True])
+def test_python_inference_equals_scikit_learn(weighed: bool) -> None:
     examples = _tiny_examples() * 2
-    fitted = _fit(examples, c=10.0)
+    # with family weights, and structured facts scaled in the fit and multiplied back on export
+    groups = [0, 0, 0, 1, 2, 3] * 2 if weighed else None
+    fitted = _fit(examples, c=10.0, groups=groups)
     weights = export_weights(fitted)
     expected = _predict(fitted, examples)
     idf = {t: v[0] for t, v in weights["terms"].items()}
@@ -120,8 +125,16 @@ def test_unknown_meta_is_neither_yes_nor_no() -> None:
         ({"salary_range": "45000-45000"}, {"meta:salary_range:single"}, set()),
         # negatives: EMSCAD's "0-0" default, a reversed range and text are no stated shape
         ({"salary_range": "0-0"}, {"meta:salary_range=absent"}, {"meta:salary_range:single"}),
-        ({"salary_range": "60000-20000"}, {"meta:salary_range=given"}, {"meta:salary_range:wide", "meta:salary_range:narrow"}),
-        ({"salary_range": "Oct-15"}, set(), {"meta:salary_range:wide", "meta:salary_range:narrow", "meta:salary_range:single"}),
+        (
+            {"salary_range": "60000-20000"},
+            {"meta:salary_range=given"},
+            {"meta:salary_range:wide", "meta:salary_range:narrow"},
+        ),
+        (
+            {"salary_range": "Oct-15"},
+            set(),
+            {"meta:salary_range:wide", "meta:salary_range:narrow", "meta:salary_range:single"},
+        ),
         ({"has_company_profile": "1"}, {"meta:has_company_profile=yes"}, {"meta:has_company_profile=no"}),
         ({"has_company_profile": "0"}, {"meta:has_company_profile=no"}, {"meta:has_company_profile=yes"}),
         ({}, set(), {"meta:has_company_profile=no", "meta:has_company_profile=yes"}),
@@ -135,7 +148,10 @@ def test_structured_facts_beyond_text(meta: dict[str, str], expected: set[str], 
 
 @pytest.mark.parametrize(("profile", "flag"), [("We build bridges.", "1"), ("", "0"), ("   ", "0")])
 def test_row_mapping_records_whether_a_company_profile_was_given(profile: str, flag: str) -> None:
-    assert row_to_document({"company_profile": profile, "description": "D"}, "emscad-2").meta["has_company_profile"] == flag
+    assert (
+        row_to_document({"company_profile": profile, "description": "D"}, "emscad-2").meta["has_company_profile"]
+        == flag
+    )
 
 
 def test_row_mapping_joins_texts_with_blank_lines() -> None:
@@ -171,3 +187,48 @@ def test_training_is_reproducible() -> None:
     assert first == second
     assert first["training"]["rows"] == 30
     assert first["terms"] and first["structured"]
+
+
+@pytest.mark.parametrize(
+    ("groups", "expected"),
+    [
+        # a family of 4 weighs 1/2 per row against a singleton's 1, then the mean is brought to 1
+        ([0, 0, 0, 0, 1], [0.5 / 0.6, 0.5 / 0.6, 0.5 / 0.6, 0.5 / 0.6, 1 / 0.6]),
+        (
+            [3, 1, 3],
+            [(2**-0.5) / ((2 * 2**-0.5 + 1) / 3), 1 / ((2 * 2**-0.5 + 1) / 3), (2**-0.5) / ((2 * 2**-0.5 + 1) / 3)],
+        ),
+        # negatives: all singletons or one family leave every row at weight 1; no rows, no weights
+        ([0, 1, 2], [1.0, 1.0, 1.0]),
+        ([7, 7, 7], [1.0, 1.0, 1.0]),
+        ([], []),
+    ],
+)
+def test_family_weights(groups: list[int], expected: list[float]) -> None:
+    assert family_weights(groups).tolist() == pytest.approx(expected)
+
+
+def test_family_weights_change_the_fit() -> None:
+    examples = _tiny_examples() * 2
+    plain = export_weights(_fit(examples, c=10.0))
+    # the first copy of the three frauds is one family: frauds weigh less than legitimate ads
+    weighed = export_weights(_fit(examples, c=10.0, groups=[0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]))
+    assert weighed["intercept"] < plain["intercept"]
+
+
+def test_shipped_model_beats_the_previous_one_on_family_disjoint_cv() -> None:
+    """The rule for shipping a new version: the nested family-disjoint CV of the new model beats the old one's."""
+    shipped = json.loads((models_dir() / JOB_TEXT_FILE).read_text(encoding="utf-8"))
+    previous = json.loads((models_dir() / f"job-v{shipped['version'] - 1}.json").read_text(encoding="utf-8"))
+    old = previous["training"]["cv_by_c"][str(previous["training"]["c"])]["roc_auc"]
+    assert shipped["training"]["nested_cv"]["roc_auc"] > old
+    assert set(shipped["training"]["nested_cv"]["c_by_fold"]) <= {float(c) for c in shipped["training"]["cv_by_c"]}
+
+
+@needs_emscad
+def test_nested_cross_validation_picks_c_per_outer_fold() -> None:
+    model = train_job_model(EMSCAD, limit=15, c_grid=(1.0, 30.0))
+    nested = model["training"]["nested_cv"]
+    assert len(nested["c_by_fold"]) == 5
+    assert set(nested["c_by_fold"]) <= {1.0, 30.0}
+    assert 0.0 <= nested["roc_auc"] <= 1.0

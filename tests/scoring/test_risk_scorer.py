@@ -127,8 +127,8 @@ def test_job_model_per_language(scorer: Scorer, lang: str) -> None:
     assert lure["score"] > benign["score"]
     assert lure["level"] == "high"
     assert benign["level"] == "low"
-    # English job ads also go through the EMSCAD text model (job-v2); the name says which path scored.
-    assert lure["model"] == ("job-v2" if lang == "en" else "job-v1")
+    # English job ads also go through the EMSCAD text model (job-v3); the name says which path scored.
+    assert lure["model"] == ("job-v3" if lang == "en" else "job-v1")
 
 
 @pytest.mark.parametrize("lang", LANGS)

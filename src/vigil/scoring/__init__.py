@@ -3,7 +3,7 @@
     scorer = load_scorer(settings)
     risk = scorer.score(document, indicators, entities, lang)
 
-``risk`` has ``score`` in [0, 1], ``level`` (high, medium, low), ``model`` ("job-v2") and
+``risk`` has ``score`` in [0, 1], ``level`` (high, medium, low), ``model`` ("job-v3") and
 ``contributions`` (feature, log-odds contribution, source), largest first. Scores are
 leads for a person to review, never findings.
 """

@@ -18,7 +18,7 @@ import yaml
 from vigil.errors import ConfigError
 
 EVIDENCE_FILE: Final = "evidence-v1.yaml"
-JOB_TEXT_FILE: Final = "job-v2.json"
+JOB_TEXT_FILE: Final = "job-v3.json"
 LEVELS: Final = ("high", "medium", "low")
 
 
