@@ -194,7 +194,8 @@ def _fulltext_trigger(cursor: Any) -> str | None:
     return None if found is None else str(found[0])
 
 
-#: Per-transaction staging table for COPY; dropped at commit or rollback.
+#: Staging table for COPY, emptied at every commit and kept for the connection's next batch
+#: (creating and dropping it in every transaction cost a tenth of the batch's client time).
 _STAGING: Final = "vigil_documents_staging"
 
 
@@ -204,7 +205,7 @@ def _copy_postgresql(connection: sa.Connection, rows: list[DocumentValues]) -> i
     with raw.cursor() as cursor:  # type: ignore[union-attr]
         # COPY cannot skip conflicts; it fills a staging table shaped like the documents columns
         cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGING} ON COMMIT DROP AS "  # noqa: S608 - fixed names
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGING} ON COMMIT DELETE ROWS AS "  # noqa: S608 - fixed names
             f"SELECT {columns} FROM documents WITH NO DATA"
         )
         with cursor.copy(f"COPY {_STAGING} ({columns}) FROM STDIN") as copy:
@@ -215,5 +216,6 @@ def _copy_postgresql(connection: sa.Connection, rows: list[DocumentValues]) -> i
             "ON CONFLICT (source_id, doc_id) DO NOTHING"
         )
         inserted = cursor.rowcount
-        cursor.execute(f"TRUNCATE {_STAGING}")
+        # emptied now too: a second batch in the same transaction must not see this one's rows
+        cursor.execute(f"DELETE FROM {_STAGING}")  # noqa: S608 - fixed names
     return int(inserted)
