@@ -19,12 +19,14 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from vigil.documents import Document
+from vigil.documents import Document, parse_document
+from vigil.errors import DocumentError
 from vigil.ingest import ingest_input
 from vigil.ingest.decoding import LineDecoder, decoded_lines
 from vigil.ingest.readers import read_items
 from vigil.settings import Settings
 from vigil.store import Store
+from vigil.store.bulk import DOCUMENT_VALUE_COLUMNS, document_values, format_values
 from vigil.store.models import DocumentRow, IngestRun
 
 MAX_BYTES = 2000
@@ -245,3 +247,18 @@ def test_a_failed_write_keeps_the_batches_before_it_and_writes_none_after(
     assert kept == {f"ad-{n}" for n in range(30)}  # a prefix of the input: nothing after the failed batch
     assert (run.status, run.accepted) == ("failed", 30)
     assert "refused by the test" in run.errors[-1]["reason"]
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("line", [line for line in LINES if isinstance(line, str) and line.strip()])
+def test_document_values_match_the_generic_formatting(dialect: str, line: str) -> None:
+    """The field-by-field formatting ingest uses is the one :func:`format_values` gives every writer."""
+    try:
+        document = parse_document(json.loads(line))
+    except (DocumentError, ValueError):
+        return  # a rejected line has nothing to format
+    fields = (
+        document.id, document.text, document.title, document.kind, document.platform, document.url, document.lang,
+        document.posted_at, document.captured_at, document.location, list(document.images), document.meta, "ab" * 32,
+    )
+    assert document_values(document, dialect, "ab" * 32) == format_values(fields, dialect, DOCUMENT_VALUE_COLUMNS)

@@ -15,6 +15,7 @@ ingests of one source may run at once, and each counts only the rows it really i
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -51,6 +52,7 @@ _SQLITE_TIME_FORMAT: Final = "%Y-%m-%d %H:%M:%S.%f"
 #: PostgreSQL's COPY text format: NULL, and the characters a field must escape.
 _COPY_NULL: Final = "\\N"
 _COPY_ESCAPES: Final = (("\\", "\\\\"), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
+_COPY_SPECIAL: Final = re.compile(r"[\\\n\r\t]")
 
 #: One document's values in :data:`DOCUMENT_VALUE_COLUMNS` order, formatted for one dialect:
 #: SQLite parameters, or PostgreSQL COPY text fields (escaped, ``\\N`` for NULL).
@@ -69,19 +71,27 @@ def _copy_text(value: object) -> str:
     if value is None:
         return _COPY_NULL
     text = value.isoformat() if isinstance(value, datetime) else str(value)
+    if _COPY_SPECIAL.search(text) is None:
+        return text
     for char, escaped in _COPY_ESCAPES:
-        if char in text:
-            text = text.replace(char, escaped)
+        text = text.replace(char, escaped)
     return text
+
+
+#: Module-level encoders: ``json.dumps`` with an option builds a new encoder per call.
+_JSON_SQLITE: Final = json.JSONEncoder().encode
+_JSON_POSTGRESQL: Final = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def document_values(document: Document, dialect: str, evidence: str | None = None) -> DocumentValues:
     """``document``'s values as :func:`insert_document_values` writes them, formatted for ``dialect``.
 
     Pure and picklable, so the batch engine's workers format rows while the parent writes.
+    Written out field by field: ingest calls it once per document (the same values as
+    :func:`format_values`, which a test checks).
     """
-    return format_values(
-        (
+    if dialect == "sqlite":
+        return (
             document.id,
             document.text,
             document.title,
@@ -89,29 +99,42 @@ def document_values(document: Document, dialect: str, evidence: str | None = Non
             document.platform,
             document.url,
             document.lang,
-            document.posted_at,
-            document.captured_at,
+            _sqlite_time(document.posted_at),
+            _sqlite_time(document.captured_at),
             document.location,
-            list(document.images),
-            document.meta,
+            _JSON_SQLITE(list(document.images)),
+            _JSON_SQLITE(document.meta),
             evidence,
-        ),
-        dialect,
-        DOCUMENT_VALUE_COLUMNS,
-    )
+        )
+    if dialect == "postgresql":
+        return (
+            _copy_text(document.id),
+            _copy_text(document.text),
+            _copy_text(document.title),
+            _copy_text(document.kind),
+            _copy_text(document.platform),
+            _copy_text(document.url),
+            _copy_text(document.lang),
+            _copy_text(document.posted_at),
+            _copy_text(document.captured_at),
+            _copy_text(document.location),
+            _copy_text(_JSON_POSTGRESQL(list(document.images))),
+            _copy_text(_JSON_POSTGRESQL(document.meta)),
+            _copy_text(evidence),
+        )
+    raise StoreError(f"ingest does not support the {dialect} database")
 
 
 def format_values(values: Sequence[Any], dialect: str, columns: Sequence[str]) -> DocumentValues:
     """Python values of ``columns`` formatted exactly as :mod:`vigil.store.models` stores them."""
     if dialect == "sqlite":
         return tuple(
-            _sqlite_time(v) if c in _TIMESTAMP_COLUMNS else json.dumps(v) if c in _JSON_COLUMNS else v
+            _sqlite_time(v) if c in _TIMESTAMP_COLUMNS else _JSON_SQLITE(v) if c in _JSON_COLUMNS else v
             for c, v in zip(columns, values, strict=True)
         )
     if dialect == "postgresql":
         return tuple(
-            _copy_text(json.dumps(v, ensure_ascii=False) if c in _JSON_COLUMNS else v)
-            for c, v in zip(columns, values, strict=True)
+            _copy_text(_JSON_POSTGRESQL(v) if c in _JSON_COLUMNS else v) for c, v in zip(columns, values, strict=True)
         )
     raise StoreError(f"ingest does not support the {dialect} database")
 
