@@ -179,11 +179,16 @@ class QueryClassifier:
         self._decisions: dict[int, tuple[Category, str | None]] = {}
         self._names: dict[int, tuple[str, ...]] = {}
         self._queries: dict[str, Classification] = {}
-        self._emoji_re = (
-            re.compile("|".join(re.escape(e) for e in sorted(lexicons.emoji, key=len, reverse=True)))
-            if lexicons.emoji
-            else None
-        )
+        # The emoji, and a range holding the first character of each: a text with no
+        # character in the range holds no emoji, and a range is searched several times
+        # faster than the emoji themselves.
+        self._emoji_res: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+        if lexicons.emoji:
+            firsts = sorted(e[0] for e in lexicons.emoji)
+            self._emoji_res = (
+                re.compile(f"[{re.escape(firsts[0])}-{re.escape(firsts[-1])}]"),
+                re.compile("|".join(re.escape(e) for e in sorted(lexicons.emoji, key=len, reverse=True))),
+            )
         self._script_langs = {script: frozenset(langs) for script, langs in lexicons.script_langs.items()}
         self._minor_bit = CONCEPT_BIT["minor"]
         self._compound_heads = _names_mask(("origin", "refugee", "minor", "female", "sexual", "escort"), {})
@@ -217,10 +222,18 @@ class QueryClassifier:
 
     def _classify(self, query: str) -> Classification:
         text = query[:MAX_QUERY_CHARS].casefold()
-        if "'" in text or "`" in text or not text.isascii():
+        ascii_only = text.isascii()
+        if "'" in text or "`" in text or (not ascii_only and ("’" in text or "ʼ" in text)):
             text = _APOSTROPHE_RE.sub(" ", _CYRILLIC_APOSTROPHE_RE.sub("", text))
-            if self._emoji_re is not None:
-                text = self._emoji_re.sub(lambda m: self._lex.emoji[m.group(0)], text)
+        if not ascii_only and self._emoji_res is not None and self._emoji_res[0].search(text) is not None:
+            text = self._emoji_res[1].sub(lambda m: self._lex.emoji[m.group(0)], text)
+        # Tokens are runs of word characters (and @$|!): when every character but the
+        # spaces is a word character, they are the space-separated words, which split()
+        # finds several times faster than the pattern (str.isalnum is the pattern's \w).
+        raws = text.split()
+        words_only = "".join(raws).isalnum()
+        if not words_only:
+            raws = _TOKEN_RE.findall(text)
         tokens: list[str] = []
         infos: list[TokenInfo] = []
         votes: list[tuple[str, float]] = []
@@ -228,7 +241,7 @@ class QueryClassifier:
         phrases = False
         mask = 0
         known = self._raw_tokens.get
-        for raw in _TOKEN_RE.findall(text):
+        for raw in raws:
             found = known(raw)
             if found is None:
                 found = self._raw_token(raw)
@@ -250,7 +263,7 @@ class QueryClassifier:
             if mask & self._age_bit:
                 mask |= self._age_mask(tokens, masks)
         category, rule_id = self._decide(mask)
-        lang = self._language.guess_tokens(text, evidence, votes)
+        lang = self._language.guess_tokens(text, evidence, votes, words_only)
         names = self._names.get(mask)
         if names is None:
             names = self._names[mask] = concept_names(mask)

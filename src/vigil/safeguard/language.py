@@ -113,16 +113,22 @@ class LanguageGuesser:
         text: str,
         evidence: Iterable[TokenEvidence],
         token_votes: Iterable[tuple[str, float]],
+        words_only: bool = False,
     ) -> str:
         """:meth:`guess_flat` from the tokens' evidence (``token_evidence`` of each token of
         ``token_re`` in ``text``, in order) rather than from three more passes over the text.
 
         Every letter is inside a token, so the counts and hint letters are the same; a text
         with a hint mark or Cyrillic sign that is not a token character ("¿", "҂") is read
-        whole, as :meth:`guess_flat` does.
+        whole, as :meth:`guess_flat` does. ``words_only``: the caller knows that every
+        character of ``text`` but whitespace is a word character, so there is none.
         """
         ascii_only = text.isascii()
-        if ascii_only or self._outside_re is None or self._outside_re.search(text) is not None:
+        if (
+            ascii_only
+            or self._outside_re is None
+            or (not words_only and self._outside_re.search(text) is not None)
+        ):
             return self.guess_flat(text, token_votes)
         cyrillic_letters = letters = 0
         hints: list[tuple[str, float]] = []
@@ -156,20 +162,30 @@ class LanguageGuesser:
         cyrillic = cyrillic_letters > 0 and 2 * cyrillic_letters > letters
         # Summed in text order, hint letters first, then the tokens' votes (ties are exact).
         scores: dict[str, float] = {}
+        get = scores.get
         for lang, weight in hints:
-            scores[lang] = scores.get(lang, 0.0) + weight
+            scores[lang] = get(lang, 0.0) + weight
         for lang, weight in token_votes:
-            scores[lang] = scores.get(lang, 0.0) + weight
+            scores[lang] = get(lang, 0.0) + weight
         if cyrillic and self._cyrillic:
             scores = {lang: score for lang, score in scores.items() if lang in self._cyrillic}
         if scores:
             if len(scores) == 1:
                 return next(iter(scores))
-            best = max(scores.values())
-            tied = [lang for lang, score in scores.items() if score == best]
-            if len(tied) == 1:
-                return tied[0]
-            return min(tied, key=lambda lang: self._rank.get(lang, len(self._rank)))
+            # The highest score; among equal ones the first of the best rank, as
+            # min(tied, key=rank) would choose.
+            rank = self._rank
+            unranked = len(rank)
+            choice: str | None = None
+            choice_score, choice_rank = 0.0, unranked
+            for lang, score in scores.items():
+                if choice is None or score > choice_score:
+                    choice, choice_score, choice_rank = lang, score, rank.get(lang, unranked)
+                elif score == choice_score:
+                    lang_rank = rank.get(lang, unranked)
+                    if lang_rank < choice_rank:
+                        choice, choice_rank = lang, lang_rank
+            return str(choice)
         candidates = self._cyrillic if cyrillic and self._cyrillic else frozenset(self._langs)
         if ascii_only:
             # Plain ASCII with no lexicon evidence is most often English; character

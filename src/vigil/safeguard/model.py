@@ -39,8 +39,9 @@ MODEL_CLASSES: Final = ("exploitation", "at_risk", "neutral")
 
 Scores = tuple[float, float, float]
 _ZERO: Final[Scores] = (0.0, 0.0, 0.0)
-#: Marks a word pair not looked up yet (None is a pair with no weights).
-_NO_PAIR: Final[Scores] = (float("nan"),) * 3
+#: What the model keeps per token: its summed scores, its skeleton, the weights of the
+#: word pairs it starts (by the second skeleton), and whether it is a single letter.
+_Entry = tuple[Scores, str, "dict[str, Scores] | None", bool]
 
 
 def model_tokens(tokens: Sequence[str]) -> list[str]:
@@ -107,7 +108,18 @@ class QueryModel:
         self.meta: dict[str, Any] = {k: v for k, v in data.items() if k not in ("weights", "bias", "policy")}
         self._tokens: dict[str, Scores] = {}
         self._rules: dict[tuple[str | None, tuple[str, ...]], Scores] = {}
-        self._pairs: dict[tuple[str, str], Scores | None] = {}
+        #: Word-pair weights by first skeleton, then second ("b:ford escort" is
+        #: ["ford"]["escort"]): a skeleton has no spaces, so the split is the one the
+        #: feature name was built from, and a pair is two look-ups of strings already at
+        #: hand rather than a new feature name per pair.
+        self._pairs: dict[str, dict[str, Scores]] = {}
+        for name, weight in self.weights.items():
+            if name.startswith("b:"):
+                first, _, second = name[2:].partition(" ")
+                if first and second:
+                    self._pairs.setdefault(first, {})[second] = weight
+        #: Per token: its summed scores, its skeleton, and the pairs it may start.
+        self._entries: dict[str, _Entry] = {}
 
     def token_scores(self, token: str) -> Scores:
         """The sum of one token's feature weights (cached)."""
@@ -139,15 +151,19 @@ class QueryModel:
         return found
 
     def pair_weights(self, first: str, second: str) -> Scores | None:
-        """The weights of the feature of two adjacent tokens, or None (cached per pair)."""
-        pair = (first, second)
-        found = self._pairs.get(pair, _NO_PAIR)
-        if found is _NO_PAIR:
-            a, b = skeleton(first), skeleton(second)
-            found = self.weights.get(f"b:{a} {b}") if a and b else None
-            if len(self._pairs) >= TOKEN_CACHE_SIZE:
-                self._pairs.clear()
-            self._pairs[pair] = found
+        """The weights of the feature of two adjacent tokens, or None."""
+        a, b = skeleton(first), skeleton(second)
+        return self.weights.get(f"b:{a} {b}") if a and b else None
+
+    def _entry(self, token: str) -> _Entry:
+        """A token's scores, skeleton and the pairs it may start (cached)."""
+        found = self._entries.get(token)
+        if found is None:
+            key = skeleton(token)
+            found = (self.token_scores(token), key, self._pairs.get(key) if key else None, len(token) == 1)
+            if len(self._entries) >= TOKEN_CACHE_SIZE:
+                self._entries.clear()
+            self._entries[token] = found
         return found
 
     def scores(self, tokens: Sequence[str], rule: str | None = None, concepts: tuple[str, ...] = ()) -> Scores:
@@ -162,31 +178,31 @@ class QueryModel:
         e += found[0]
         a += found[1]
         n += found[2]
-        if len(tokens) > 1:
+        lookup = self._entries.get
+        entries = [lookup(token) or self._entry(token) for token in tokens]
+        if len(entries) > 1:
             pe = pa = pn = 0.0
-            pairs = self._pairs.get
-            for pair in pairwise(tokens):
-                weight = pairs(pair, _NO_PAIR)
-                if weight is _NO_PAIR:
-                    weight = self.pair_weights(*pair)
-                if weight is not None:
-                    pe += weight[0]
-                    pa += weight[1]
-                    pn += weight[2]
+            previous = entries[0]
+            for entry in entries[1:]:
+                follows = previous[2]
+                # An empty skeleton starts no pair, and ends none: no key of ``follows`` is "".
+                if follows is not None:
+                    weight = follows.get(entry[1])
+                    if weight is not None:
+                        pe += weight[0]
+                        pa += weight[1]
+                        pn += weight[2]
+                previous = entry
             e += pe
             a += pa
             n += pn
-        lookup = self._tokens.get
         letters = 0
-        for token in tokens:
-            cached = lookup(token)
-            if cached is None:
-                cached = self.token_scores(token)
+        for entry in entries:
+            cached = entry[0]
             e += cached[0]
             a += cached[1]
             n += cached[2]
-            if len(token) == 1:
-                letters += 1
+            letters += entry[3]
         if letters >= SPELLED_RUN_MIN:
             for extra in model_tokens(tokens)[len(tokens) :]:
                 spelled = self.token_scores(extra)
