@@ -63,7 +63,11 @@ class DigitReader:
         letter_class = "".join(re.escape(ch) for ch in self.tables.letters)
         self._mixed = re.compile(rf"(?<!{_LETTER})[\d{letter_class}]{{2,{_MAX_MIXED_TOKEN}}}(?!{_LETTER})")
         zero = "".join(re.escape(ch) for ch, d in self.tables.letters.items() if d == "0")
-        self._letters = re.compile(rf"\d[{letter_class}]|[{letter_class}]\d|\d[ \-.][{zero}]|[{zero}][ \-.]\d")
+        # A digit beside a digit-like letter ("5O1", "O5"), or an O one separator away
+        # ("501 O"). Anchored on the digit, so the scan skips ahead to digits.
+        self._letters = re.compile(
+            rf"\d(?:(?=[{letter_class}])|(?=[ \-.][{zero}])|(?<=[{letter_class}]\d)|(?<=[{zero}][ \-.]\d))"
+        )
         # A group of only O's between digit groups: "501 234 OOO".
         self._zero_group = re.compile(
             rf"(?<=\d[ \-.])[{zero}]{{1,4}}(?!{_LETTER})|(?<!{_LETTER})[{zero}]{{1,4}}(?=[ \-.]\d)"

@@ -48,6 +48,13 @@ _MIXED: Final = re.compile(
     rf"|[{_LATIN_CLASS}][{_GREEK_CLASS}]|[{_GREEK_CLASS}][{_LATIN_CLASS}]"
 )
 _CYRILLIC_RE: Final = re.compile(f"[{_CYRILLIC_CLASS}]")
+#: Whether ``_LEET`` matches anywhere: a whole run of leet characters between two letters.
+#: The scan skips ahead to a leet character (``_LEET``'s look-behind is tried at every place);
+#: inside a run the look-behind fails at once, and the run is never backtracked into, so a
+#: long run costs its length, not its square.
+_LEET_ANY: Final = re.compile(rf"[0-9$](?<={_LETTER}[0-9$])[0-9$]*+(?={_LETTER})")
+#: Every mixed-script pair holds a Greek or Cyrillic letter: text without one has none.
+_GREEK_OR_CYRILLIC: Final = re.compile(f"[{_GREEK_CLASS}{_CYRILLIC_CLASS}]")
 
 
 Offsets = npt.NDArray[np.int64]
@@ -326,9 +333,9 @@ class Normalizer:
 
     def _fold_words(self, light: str) -> str:
         folded = light
-        if _LEET.search(folded):
+        if _LEET_ANY.search(folded):
             folded = _LEET.sub(self._leet, folded)
-        if _MIXED.search(folded):
+        if _GREEK_OR_CYRILLIC.search(folded) and _MIXED.search(folded):
             folded = self._fold_mixed_words(folded)
         return folded
 

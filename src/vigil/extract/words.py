@@ -11,11 +11,32 @@ import ahocorasick
 V = TypeVar("V")
 
 _NON_LETTERS: Final = re.compile(r"[\W\d_]")
+#: Characters whose letters-only form is remembered (a few scripts' worth; hostile text
+#: with more distinct characters is still translated, the rest just not remembered).
+LETTERS_TABLE_SIZE: Final = 65_536
+
+
+class _LettersTable(dict[int, str]):
+    """``str.translate`` table: a letter to itself, any other character to a space.
+
+    Filled on demand from ``_NON_LETTERS`` (one character at a time, so the same decision as
+    a substitution); translating is about a third faster than substituting every non-letter.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        value = " " if _NON_LETTERS.match(char) else char
+        if len(self) < LETTERS_TABLE_SIZE:
+            self[code] = value
+        return value
+
+
+_LETTERS_TABLE: Final = _LettersTable()
 
 
 def letters_only(text: str) -> str:
     """``text`` with every non-letter replaced by a space (same length, same offsets)."""
-    return _NON_LETTERS.sub(" ", text)
+    return text.translate(_LETTERS_TABLE)
 
 
 class WordIndex(Generic[V]):

@@ -32,7 +32,9 @@ from vigil.extract.resources import load_yaml
 LOOK_BEFORE: Final = 24
 #: Characters looked at before an age for the person it belongs to ("Julia aus Odessa, 25").
 PERSON_BEFORE: Final = 48
-_NUMBER: Final = re.compile(r"(?<![\d.,])\d{2}(?!\d)")
+#: Two digits, no digit, dot or comma before them (the look-behind follows the first digit
+#: so the scan skips ahead to digits).
+_NUMBER: Final = re.compile(r"\d(?<![\d.,]\d)\d(?!\d)")
 _RANGE_AFTER: Final = re.compile(
     rf"\s?(?:[-\u2013\u2014+]\s?\d|(?:to|до|do|bis|až|a|à|al|tot|ile)\s\d|\+(?!\s?{LETTER}+\s\d))"
 )

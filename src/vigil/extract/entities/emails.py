@@ -7,6 +7,8 @@ import re
 from collections.abc import Collection
 from typing import Any, Final
 
+import ahocorasick
+
 from vigil.extract.entities.base import SpanSet, word_alternation
 from vigil.extract.resources import load_yaml
 
@@ -36,12 +38,16 @@ class EmailFinder:
             w: tuple(f"{lead}{w}{tail}" for lead, tail in ((" ", " "), ("(", ""), ("[", ""), ("{", ""), ("<", "")))
             for w in self.at_words
         }
+        # Every marker holds its word, so "a marker is in the text" is the whole pre-check:
+        # one pass over the text for all of them.
+        self._markers = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+        for marker in ("@", *(m for markers in self.at_markers.values() for m in markers)):
+            self._markers.add_word(marker, marker)
+        self._markers.make_automaton()
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, address)`` in ``text`` coordinates, in order."""
-        if "@" not in text and not any(
-            w in text and any(marker in text for marker in self.at_markers[w]) for w in self.at_words
-        ):
+        if next(self._markers.iter(text), None) is None:
             return []
         found: list[tuple[int, int, str]] = []
         if "@" in text:

@@ -10,12 +10,22 @@ from typing import Any, Final
 from vigil.extract.entities.base import LETTER, Price, word_alternation
 from vigil.extract.resources import load_yaml
 
-_AMOUNT: Final = r"(?<!\d)(?<!\d[ .,])(?:\d{1,3}(?:[ .,'\u2019]\d{3}){1,2}(?:[.,]\d{1,2})?(?!\d)|\d{1,7}(?:[.,]\d{1,2})?(?!\d))"
+#: No digit, and no digit and a separator, before the amount ("1 500" is one amount, not
+#: "500"). The look-behinds follow the first digit so the scan skips ahead to digits.
+_AMOUNT: Final = (
+    r"\d(?<!\d\d)(?<!\d[ .,]\d)"
+    r"(?:\d{0,2}(?:[ .,'\u2019]\d{3}){1,2}(?:[.,]\d{1,2})?(?!\d)|\d{0,6}(?:[.,]\d{1,2})?(?!\d))"
+)
 _AMOUNT_RE: Final = re.compile(_AMOUNT)
 #: Amounts looked at per text (bounds the work on hostile text).
 MAX_AMOUNTS: Final = 5000
 #: Characters before an amount searched for a currency sign or word ("€ 150", "EUR 150").
 CURRENCY_BEFORE: Final = 12
+#: Characters next to an amount that may hold the nearest character of a currency or
+#: multiplier written after it (one space between) or of a currency before it (a space, or a
+#: line end, or both).
+_NEAR_AFTER: Final = 2
+_NEAR_BEFORE: Final = 3
 _THOUSANDS: Final = re.compile(r"(\d{1,3})((?:[ .,'\u2019]\d{3}){1,2})(?:[.,](\d{1,2}))?")
 
 
@@ -46,16 +56,23 @@ class PriceFinder:
         self._after = re.compile(rf"\s?(?:(?P<multiplier>{multiplier})\s?)?(?P<currency>{currency})")
         self._before = re.compile(rf"(?P<currency>{currency})\s?$")
         self._multiplier_after = re.compile(rf"\s?(?P<multiplier>{multiplier})")
+        # Most amounts are no price (phone digits, times, counts): a currency or multiplier
+        # can only be next to one whose neighbours hold its first or last character, which a
+        # set lookup rules out before the currency patterns are tried.
+        self._first_chars = frozenset(w[0] for w in (*self.currency_of, *self.multiplier_of) if w)
+        self._last_chars = frozenset(w[-1] for w in self.currency_of if w)
 
     def find(self, text: str) -> list[tuple[int, int, Price]]:
         found: list[tuple[int, int, Price]] = []
         for m in islice(_AMOUNT_RE.finditer(text), MAX_AMOUNTS):
             start, end = m.span()
             multiplier_text = None
-            after = self._after.match(text, end)
+            after = self._after.match(text, end) if self._first_chars.intersection(text[end : end + _NEAR_AFTER]) else None
             if after is not None:
                 currency_text, multiplier_text, end = after.group("currency"), after.group("multiplier"), after.end()
             else:
+                if not self._last_chars.intersection(text[max(0, start - _NEAR_BEFORE) : start]):
+                    continue
                 before = self._before.search(text, max(0, start - CURRENCY_BEFORE), start)
                 if before is None:
                     continue

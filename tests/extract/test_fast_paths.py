@@ -1,0 +1,154 @@
+"""Fast paths of normalization and the entity finders answer exactly like the plain patterns
+they stand for (a speed-up must not change a single analysis)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from vigil.extract import normalize as normalize_module
+from vigil.extract.digits import DigitReader
+from vigil.extract.entities.ages import _NUMBER
+from vigil.extract.entities.emails import EmailFinder
+from vigil.extract.entities.prices import _AMOUNT_RE, PriceFinder
+from vigil.extract.words import LETTERS_TABLE_SIZE, letters_only
+
+#: The plain patterns: what each fast path must agree with.
+PLAIN_NON_LETTERS = re.compile(r"[\W\d_]")
+PLAIN_AMOUNT = re.compile(
+    r"(?<!\d)(?<!\d[ .,])(?:\d{1,3}(?:[ .,'\u2019]\d{3}){1,2}(?:[.,]\d{1,2})?(?!\d)|\d{1,7}(?:[.,]\d{1,2})?(?!\d))"
+)
+PLAIN_TWO_DIGITS = re.compile(r"(?<![\d.,])\d{2}(?!\d)")
+#: CPU seconds for a 300,000-character run (linear work takes milliseconds).
+LONG_RUN_BUDGET = 1.0
+
+TEXTS = [
+    "",
+    "a",
+    "Anna 19, new in town! Call +48 501 234 567",
+    "Оплата 1 500 грн, 19 років; ok_ok 5O1 O77O",
+    "h3ll0 w0rld $5 a$b 12ab ab12 a1b2c",
+    "e\u0301\u0336 n\u200bn ²³ ½ ٣٤ x٣y 𝐀𝐍𝐍𝐀 🔥",
+    "19.5 19,5 1.19 ,19 .19 119 19 2019 1 500,50 12’000 €",
+    "aаa ρa аρ αβγ мамa",
+    "\ud800x\udfff _ __ 5_5",
+    "501 o 5 o o 5 5-о ο.5 5з l5 5i і5",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_letters_only_is_the_substitution(text: str) -> None:
+    assert letters_only(text) == PLAIN_NON_LETTERS.sub(" ", text)
+
+
+def test_letters_only_beyond_the_remembered_characters() -> None:
+    codes = [*range(0x20, 0xD800), *range(0xE000, 0x30000)]
+    assert len(codes) > LETTERS_TABLE_SIZE
+    text = "".join(map(chr, codes))
+    assert letters_only(text) == PLAIN_NON_LETTERS.sub(" ", text)
+    assert letters_only(text) == PLAIN_NON_LETTERS.sub(" ", text)  # remembered or not, the same
+
+
+@pytest.mark.parametrize(
+    ("text", "leet"),
+    [
+        ("h3ll0 w0rld", True),
+        ("a$b", True),
+        ("ab12", False),
+        ("12ab", False),
+        ("a 1 b", False),
+        ("a_1b", False),
+        ("a1_b", False),
+        ("x٣y", False),
+        ("я3я", True),
+        ("", False),
+    ],
+)
+def test_leet_check_is_the_leet_pattern(text: str, leet: bool) -> None:
+    assert bool(normalize_module._LEET_ANY.search(text)) is leet
+    assert bool(normalize_module._LEET.search(text)) is leet
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_mixed_script_gate_never_hides_a_mixed_word(text: str) -> None:
+    if normalize_module._MIXED.search(text):
+        assert normalize_module._GREEK_OR_CYRILLIC.search(text)
+
+
+@pytest.mark.parametrize("text", ["5" * 300_000, "a" + "5" * 300_000, "5" * 300_000 + "a", "a1" * 150_000])
+def test_leet_check_is_linear_on_long_runs(text: str) -> None:
+    started = time.process_time()
+    normalize_module._LEET_ANY.search(text)
+    assert time.process_time() - started < LONG_RUN_BUDGET
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_amounts_and_two_digit_numbers_are_the_plain_ones(text: str) -> None:
+    assert [m.span() for m in _AMOUNT_RE.finditer(text)] == [m.span() for m in PLAIN_AMOUNT.finditer(text)]
+    assert [m.span() for m in _NUMBER.finditer(text)] == [m.span() for m in PLAIN_TWO_DIGITS.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        ("150 €", [(0, 5, 150, "EUR")]),
+        ("€ \n150", [(0, 6, 150, "EUR")]),
+        ("€\n150", [(0, 5, 150, "EUR")]),
+        ("eur 150", [(0, 7, 150, "EUR")]),
+        ("150 tys. zł", [(0, 11, 150_000, "PLN")]),
+        ("zł 3 tys.", [(0, 9, 3000, "PLN")]),
+        ("150\n€", [(0, 5, 150, "EUR")]),
+        ("150  €", []),
+        ("€   150", []),
+        ("call 150 now", []),
+        ("+48 5 9 6 2 1", []),
+    ],
+)
+def test_prices_around_the_amount(text: str, prices: list[tuple[int, int, int, str]]) -> None:
+    found = PriceFinder().find(text)
+    assert [(s, e, p.amount, p.currency) for s, e, p in found] == prices
+
+
+@pytest.mark.parametrize(
+    ("text", "mixed"),
+    [
+        ("5O1", False),  # capital O: the normalized views are casefolded
+        ("5o1", True),
+        ("o5", True),
+        ("501 o", True),
+        ("о 5", True),
+        ("5з", True),
+        ("5 l", False),
+        ("l 5", False),
+        ("5-ο", True),
+        ("55 55", False),
+        ("", False),
+    ],
+)
+def test_digit_like_letter_check(text: str, mixed: bool) -> None:
+    reader = DigitReader()
+    letters = "".join(re.escape(ch) for ch in reader.tables.letters)
+    zero = "".join(re.escape(ch) for ch, digit in reader.tables.letters.items() if digit == "0")
+    plain = re.compile(rf"\d[{letters}]|[{letters}]\d|\d[ \-.][{zero}]|[{zero}][ \-.]\d")
+    assert bool(reader._letters.search(text)) is mixed
+    assert bool(plain.search(text)) is mixed
+
+
+@pytest.mark.parametrize(
+    ("text", "addresses"),
+    [
+        ("anna@mail.pl", ["anna@mail.pl"]),
+        ("anna (at) mail dot pl", ["anna@mail.pl"]),
+        ("anna at gmail dot com", ["anna@gmail.com"]),
+        ("anna [małpa] wp.pl", ["anna@wp.pl"]),
+        ("anna собака ukr крапка net", ["anna@ukr.net"]),
+        ("anna mail dot pl", []),
+        ("at the station", []),
+        ("that cat", []),
+        ("", []),
+    ],
+)
+def test_email_pre_check_lets_every_address_through(text: str, addresses: list[str]) -> None:
+    assert [address for _, _, address in EmailFinder().find(text)] == addresses
