@@ -92,13 +92,18 @@ class AnalysisResult:
         Extended by ``phone_alternates`` (``{e164: [other readings, best first]}``) when a
         phone written without its country code is valid in several countries.
         """
+        return self._contract([i.to_contract() for i in self.indicators], entities_contract(self.entities))
+
+    def _contract(self, indicators: list[IndicatorHit], entities: Entities) -> Analysis:
+        """:meth:`to_contract` from the indicators' and entities' JSON already made (the
+        pipeline makes them once for the scorer and hands them on)."""
         out: Analysis = {
             "id": self.document.id,
             "lang": self.lang,
             "kind": self.document.kind,
             "risk": self.risk,
-            "indicators": [i.to_contract() for i in self.indicators],
-            "entities": entities_contract(self.entities),
+            "indicators": indicators,
+            "entities": entities,
         }
         alternates = {
             str(span.value): list(span.alternates)
@@ -133,10 +138,16 @@ class Pipeline:
         return (shared_pipeline, (self.settings,))
 
     def __call__(self, document: Document | Mapping[str, Any]) -> Analysis:
-        return self.run(document).to_contract()
+        result, indicators, entities = self._analyse(document)
+        return result._contract(indicators, entities)
 
     def run(self, document: Document | Mapping[str, Any]) -> AnalysisResult:
         """Analyse one document (a :class:`Document` or a mapping in the document contract)."""
+        return self._analyse(document)[0]
+
+    def _analyse(self, document: Document | Mapping[str, Any]) -> tuple[AnalysisResult, list[IndicatorHit], Entities]:
+        """The result and its indicators' and entities' JSON, made once for the scorer and
+        the contract (nothing reads them in between, so sharing them changes nothing)."""
         doc = document if isinstance(document, Document) else parse_document(document)
         text = self.normalizer(doc.text)
         title = self.normalizer(doc.title) if doc.title else None
@@ -150,10 +161,12 @@ class Pipeline:
             entities.extend(self.extractor.extract(nt, lang, field=name, location=doc.location, hosts=hosts))
             if self.recognizers is not None:
                 indicators.extend(IndicatorSpan(hit, name) for hit in self.recognizers.find(nt, lang, doc.kind))
+        indicators_json = [i.to_contract() for i in indicators]
+        entities_json = entities_contract(entities)
         risk = None
         if self.scorer is not None:
-            risk = self.scorer.score(doc, [i.to_contract() for i in indicators], entities_contract(entities), lang)
-        return AnalysisResult(doc, lang, text, title, entities, indicators, risk)
+            risk = self.scorer.score(doc, indicators_json, entities_json, lang)
+        return AnalysisResult(doc, lang, text, title, entities, indicators, risk), indicators_json, entities_json
 
 
 def _host(url: str | None) -> str | None:
