@@ -53,6 +53,8 @@ QUERY_CACHE_SIZE: Final = 100_000
 #: Concepts of protective intent (blocking, reporting, law, help, hosting, awareness):
 #: a query carrying one is never classed as exploitation, whatever the model says.
 PROTECTIVE_CONCEPTS: Final = ("awareness", "protective")
+#: A bit above every concept's: a phrase may start at the raw token.
+PHRASE_START: Final = 1 << len(CONCEPTS)
 
 _TOKEN_RE = re.compile(r"[\w@$|!]+")
 _CYRILLIC_CHAR_RE = re.compile(r"[\u0400-\u04ff]")
@@ -74,6 +76,9 @@ class TokenInfo:
     slot_set: frozenset[tuple[int, int]] = frozenset()
     #: Phrases that may start at this token.
     phrase_starts: tuple[int, ...] = ()
+    #: Phrases whose second word this token may be (a phrase starting just before it
+    #: can only match if its id is here).
+    phrase_seconds: frozenset[int] = frozenset()
 
 
 class RawToken(NamedTuple):
@@ -82,8 +87,8 @@ class RawToken(NamedTuple):
 
     tokens: tuple[str, ...]
     infos: tuple[TokenInfo, ...]
-    mask: int
-    starts_phrase: bool
+    #: The tokens' concepts, and ``PHRASE_START`` if a phrase may start at one of them.
+    bits: int
     #: The tokens' language votes in token order (summed in that order, as before).
     votes: tuple[tuple[str, float], ...]
     #: What the raw token's letters say about the language.
@@ -103,6 +108,19 @@ class Rule:
         if mask & self.none:
             return False
         return all(mask & group for group in self.groups)
+
+
+class Decision(NamedTuple):
+    """What the rules make of one concept set (memoised: there are few distinct ones)."""
+
+    category: Category
+    rule: str | None
+    concepts: tuple[str, ...]
+    #: The query is protective (see ``PROTECTIVE_CONCEPTS``).
+    protective: bool
+    #: The model's starting scores (bias and the rules' view), or None when the model is
+    #: not consulted (no model, or a final rule on a query that is not protective).
+    model_start: Scores | None
 
 
 class Classification(NamedTuple):
@@ -176,8 +194,7 @@ class QueryClassifier:
         self._language = LanguageGuesser(lexicons, default_lang, _TOKEN_RE)
         self._tokens: dict[str, TokenInfo] = {}
         self._raw_tokens: dict[str, RawToken] = {}
-        self._decisions: dict[int, tuple[Category, str | None]] = {}
-        self._names: dict[int, tuple[str, ...]] = {}
+        self._decisions: dict[int, Decision] = {}
         self._queries: dict[str, Classification] = {}
         # The emoji, and a range holding the first character of each: a text with no
         # character in the range holds no emoji, and a range is searched several times
@@ -235,53 +252,49 @@ class QueryClassifier:
         if not words_only:
             raws = _TOKEN_RE.findall(text)
         tokens: list[str] = []
-        infos: list[TokenInfo] = []
         votes: list[tuple[str, float]] = []
-        evidence: list[TokenEvidence] = []
-        phrases = False
-        mask = 0
+        found_all: list[RawToken] = []
+        bits = 0
         known = self._raw_tokens.get
         for raw in raws:
             found = known(raw)
             if found is None:
                 found = self._raw_token(raw)
-            evidence.append(found.evidence)
+            found_all.append(found)
             tokens += found.tokens
-            infos += found.infos
-            mask |= found.mask
-            if found.votes:
-                votes += found.votes
-            if found.starts_phrase:
-                phrases = True
-        if phrases or mask & self._age_bit:
+            bits |= found.bits
+            votes += found.votes
+        mask = bits & ~PHRASE_START
+        if bits & PHRASE_START or mask & self._age_bit:
+            infos = [info for found in found_all for info in found.infos]
             masks = [info.mask for info in infos]
-            if phrases:
-                self._apply_phrases(infos, masks)
+            if bits & PHRASE_START and self._apply_phrases(infos, masks):
                 mask = 0
                 for value in masks:
                     mask |= value
             if mask & self._age_bit:
                 mask |= self._age_mask(tokens, masks)
-        category, rule_id = self._decide(mask)
+        decision = self._decisions.get(mask) or self._decide(mask)
+        evidence = [found.evidence for found in found_all] if not ascii_only else []
         lang = self._language.guess_tokens(text, evidence, votes, words_only)
-        names = self._names.get(mask)
-        if names is None:
-            names = self._names[mask] = concept_names(mask)
-        if self.model is None or (rule_id in self._final and not mask & self._protective):
-            return Classification(query, category, lang, rule_id, names, "rule", None, tuple(tokens))
-        scores = self.model.scores(tokens, rule_id, names)
-        final, decided_by = self._combine(category, rule_id, scores, mask)
-        return Classification(query, final, lang, rule_id, names, decided_by, scores, tuple(tokens))
+        start = decision.model_start
+        if start is None or self.model is None:
+            return Classification(
+                query, decision.category, lang, decision.rule, decision.concepts, "rule", None, tuple(tokens)
+            )
+        scores = self.model.scores_from(start, tokens)
+        final, decided_by = self._combine(decision, scores)
+        return Classification(query, final, lang, decision.rule, decision.concepts, decided_by, scores, tuple(tokens))
 
-    def _combine(self, category: Category, rule_id: str | None, scores: Scores, mask: int) -> tuple[Category, str]:
+    def _combine(self, decision: Decision, scores: Scores) -> tuple[Category, str]:
         """Rules and model together (docs/safeguarding.md, "Rules and model"): the rule's
         class gets ``rule_weight`` added to its logit, neutral gets ``neutral_bias``, the
         highest wins; protective intent removes exploitation from the choice, and, if the
         policy says so, a rule's at-risk decision stands unless the query is protective."""
+        category, rule_id, protective = decision.category, decision.rule, decision.protective
         adjusted = [scores[0], scores[1] + self._at_risk_bias, scores[2] + self._neutral_bias]
         if rule_id is not None:
             adjusted[MODEL_CLASSES.index(category)] += self._rule_weight
-        protective = bool(mask & self._protective)
         start = 1 if protective else 0
         # A rule's at-risk decision may stand (unless the query is protective): a safety
         # message is cheap, and a model raising "housing for refugees" to exploitation
@@ -300,17 +313,23 @@ class QueryClassifier:
             return chosen, "rule+model"
         return chosen, "model"
 
-    def _decide(self, mask: int) -> tuple[Category, str | None]:
-        """First matching rule; memoised per concept set (there are few distinct ones)."""
+    def _decide(self, mask: int) -> Decision:
+        """First matching rule, and what the model starts from; memoised per concept set."""
         cached = self._decisions.get(mask)
         if cached is not None:
             return cached
-        decided: tuple[Category, str | None] = ("neutral", None)
+        category: Category = "neutral"
+        rule_id: str | None = None
         for rule in self._rules:
             if rule.matches(mask):
-                decided = (rule.category, rule.id)
+                category, rule_id = rule.category, rule.id
                 break
-        self._decisions[mask] = decided
+        names = concept_names(mask)
+        protective = bool(mask & self._protective)
+        start: Scores | None = None
+        if self.model is not None and (rule_id not in self._final or protective):
+            start = self.model.start_scores(rule_id, names)
+        decided = self._decisions[mask] = Decision(category, rule_id, names, protective, start)
         return decided
 
     def _raw_token(self, raw: str) -> RawToken:
@@ -320,14 +339,13 @@ class QueryClassifier:
             parts = split_age(raw)
             tokens = (parts[0], deleet(parts[1])) if parts is not None else (deleet(raw),)
             infos = tuple(self._token(token) for token in tokens)
-            mask = 0
+            bits = 0
             for info in infos:
-                mask |= info.mask
+                bits |= info.mask | (PHRASE_START if info.starts_phrase else 0)
             found = RawToken(
                 tokens,
                 infos,
-                mask,
-                any(info.starts_phrase for info in infos),
+                bits,
                 tuple(vote for info in infos for vote in info.votes),
                 self._language.token_evidence(raw),
             )
@@ -346,11 +364,15 @@ class QueryClassifier:
                 return self._minor_bit
         return 0
 
-    def _apply_phrases(self, infos: list[TokenInfo], masks: list[int]) -> None:
+    def _apply_phrases(self, infos: list[TokenInfo], masks: list[int]) -> bool:
+        """Give the tokens of each phrase found the phrase's concepts; whether any was found."""
         phrases = self._lex.phrases
         count = len(infos)
+        applied = False
         for start, info in enumerate(infos):
-            if not info.phrase_starts:
+            if not info.phrase_starts or start + 1 == count:
+                continue
+            if infos[start + 1].phrase_seconds.isdisjoint(info.phrase_starts):
                 continue
             for phrase_id in info.phrase_starts:
                 size = len(phrases[phrase_id].keys)
@@ -363,6 +385,8 @@ class QueryClassifier:
                     for j in range(start, start + size):
                         masks[j] = 0
                     masks[start] = phrases[phrase_id].mask
+                    applied = True
+        return applied
 
     def _token(self, token: str) -> TokenInfo:
         info = self._tokens.get(token)
@@ -423,6 +447,7 @@ class QueryClassifier:
             self._language.votes(ordered, bool(spelled)),
             frozenset(slots),
             starts,
+            frozenset(phrase for phrase, position in slots if position == 1),
         )
 
     def _compound_tail(self, key: str) -> list[Any]:

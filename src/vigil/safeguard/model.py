@@ -166,18 +166,23 @@ class QueryModel:
             self._entries[token] = found
         return found
 
+    def start_scores(self, rule: str | None, concepts: tuple[str, ...]) -> Scores:
+        """The bias plus the rules' view: where :meth:`scores_from` starts."""
+        found = self.rule_scores(rule, concepts)
+        return (self.bias[0] + found[0], self.bias[1] + found[1], self.bias[2] + found[2])
+
     def scores(self, tokens: Sequence[str], rule: str | None = None, concepts: tuple[str, ...] = ()) -> Scores:
-        """Per-class scores (logits) of a query from the classifier's tokens, rule and concepts.
+        """Per-class scores (logits) of a query from the classifier's tokens, rule and concepts."""
+        return self.scores_from(self.start_scores(rule, concepts), tokens)
+
+    def scores_from(self, start: Scores, tokens: Sequence[str]) -> Scores:
+        """:meth:`scores` from :meth:`start_scores` (the same for every query of a concept set).
 
         The sums are taken in the order of :func:`query_features` (bias, rules' view, word
         pairs, tokens, spelled words), so a query's scores are the same to the last bit
         whatever is cached.
         """
-        e, a, n = self.bias
-        found = self.rule_scores(rule, concepts)
-        e += found[0]
-        a += found[1]
-        n += found[2]
+        e, a, n = start
         lookup = self._entries.get
         entries = [lookup(token) or self._entry(token) for token in tokens]
         if len(entries) > 1:
