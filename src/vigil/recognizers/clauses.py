@@ -51,6 +51,8 @@ _CLAUSE_BREAK: Final = re.compile(r"[.!?;\n\r•·|▪►✔✅❗☎️]+|\s[-�
 _TOKEN: Final = re.compile(r"[^\W_]+", re.UNICODE)
 
 Vector = npt.NDArray[np.float64]
+#: A word that begins no known pair feature.
+_NO_PAIRS: Final[dict[str, int]] = {}
 
 
 def clause_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -157,9 +159,19 @@ class ClauseModel:
             for index, weight in sparse:
                 matrix[number, int(index)] = float(weight)
         self._matrix: npt.NDArray[np.float64] = matrix
+        # The pair features' rows by first word, then second ("b:no fee" at [no][fee]):
+        # looked up without building the feature's string.
+        self._pairs: dict[str, dict[str, int]] = {}
+        for feature, row in self._rows.items():
+            if feature.startswith("b:") and " " in feature:
+                first, second = feature[2:].split(" ", 1)
+                self._pairs.setdefault(first, {})[second] = row
         self.meta: dict[str, Any] = {k: v for k, v in data.items() if k not in ("weights",)}
         self._zero: Vector = np.zeros(width)
-        self._tokens: dict[str, Vector] = {}
+        # Each word skeleton's summed feature weights, a row of ``_token_matrix`` (grown
+        # as words arrive), so a text's words are gathered in one indexing operation.
+        self._token_rows: dict[str, int] = {}
+        self._token_matrix: npt.NDArray[np.float64] = np.zeros((1024, width))
 
     @property
     def weights(self) -> dict[str, Vector]:
@@ -174,21 +186,70 @@ class ClauseModel:
         total: Vector = self._matrix[found].sum(axis=0)
         return total
 
-    def _token(self, key: str) -> Vector:
-        found = self._tokens.get(key)
-        if found is None:
-            found = self._sum(token_features(key))
-            if len(self._tokens) >= TOKEN_CACHE_SIZE:
-                self._tokens.clear()
-            self._tokens[key] = found
-        return found
+    def _token_row(self, key: str) -> int:
+        """The row of ``key``'s summed weights in the token matrix (computed on first sight)."""
+        row = self._token_rows.get(key)
+        if row is None:
+            row = len(self._token_rows)
+            if row == len(self._token_matrix):
+                grown = np.zeros((2 * row, self._token_matrix.shape[1]))
+                grown[:row] = self._token_matrix
+                self._token_matrix = grown
+            self._token_matrix[row] = self._sum(token_features(key))
+            self._token_rows[key] = row
+        return row
 
     def logits(self, clause: str) -> Vector:
         """The clause's raw per-indicator scores (bias included)."""
-        keys = clause_tokens(clause)
-        token = self._token
-        parts = [self.bias, self._sum(pair_features(keys)), *(token(key) for key in keys)]
-        total: Vector = np.add.reduce(parts)
+        total: Vector = self._logits([clause_tokens(clause)])[0]
+        return total
+
+    def _logits(self, clauses: Sequence[Sequence[str]]) -> npt.NDArray[np.float64]:
+        """Logits of many clauses (their word skeletons) at once, one row per clause.
+
+        A clause's logit is ``bias + pairs + word_1 + ... + word_n`` added left to right
+        (``pairs`` being its pair features' rows added in order), the order of a per-clause
+        sum over axis 0. Here every clause's terms sit in one zero-padded block of shape
+        (clauses, terms, indicators) summed over its middle axis: numpy adds whole rows in
+        order along a non-contiguous axis, and the padding adds zeros at the end, so each
+        clause gets the same additions in the same order, hence the same bits.
+        """
+        if len(self._token_rows) + sum(map(len, clauses)) > TOKEN_CACHE_SIZE:
+            # Emptied between texts, never while a text's rows are gathered.
+            self._token_rows.clear()
+        pairs_of = self._pairs
+        token_rows = self._token_rows
+        pair_clause: list[int] = []
+        pair_place: list[int] = []
+        pair_rows: list[int] = []
+        word_clause: list[int] = []
+        word_place: list[int] = []
+        word_rows: list[int] = []
+        most_pairs = most_words = 0
+        for number, keys in enumerate(clauses):
+            found = 0
+            for first, second in pairwise(keys):
+                row = pairs_of.get(first, _NO_PAIRS).get(second)
+                if row is not None:
+                    pair_rows.append(row)
+                    pair_place.append(found)
+                    found += 1
+            if found:
+                pair_clause += [number] * found
+                most_pairs = max(most_pairs, found)
+            count = len(keys)
+            word_clause += [number] * count
+            word_place += range(2, count + 2)
+            word_rows += [token_rows.get(key) or self._token_row(key) for key in keys]
+            most_words = max(most_words, count)
+        terms = np.zeros((len(clauses), most_words + 2, len(self.bias)))
+        terms[:, 0] = self.bias
+        if pair_rows:
+            pairs = np.zeros((len(clauses), most_pairs, len(self.bias)))
+            pairs[pair_clause, pair_place] = self._matrix[pair_rows]
+            terms[:, 1] = pairs.sum(axis=1)
+        terms[word_clause, word_place] = self._token_matrix[word_rows]
+        total: npt.NDArray[np.float64] = terms.sum(axis=1)
         return total
 
     def probabilities(self, logits: Vector) -> Vector:
@@ -214,7 +275,8 @@ class ClauseModel:
             return []
         # All clauses of a text in one array: the same element-wise arithmetic as
         # ``scores`` (so the same probabilities), without numpy's per-call cost per clause.
-        probabilities = self.probabilities(np.array([self.logits(nt.text[s:e]) for s, e in spans]))
+        text = nt.text
+        probabilities = self.probabilities(self._logits([clause_tokens(text[s:e]) for s, e in spans]))
         rows, columns = np.nonzero(allowed & (probabilities >= self.thresholds))
         hits: list[IndicatorHit] = []
         for row, index in zip(rows.tolist(), columns.tolist(), strict=True):
