@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 
@@ -91,3 +92,51 @@ def test_layout_mismatch_is_refused(store: Store) -> None:
     StoredLinks(store, LinkConfig()).add([features("a", "one two three")])
     with pytest.raises(ConfigError):
         StoredLinks(store, LinkConfig(shingle_size=2)).add([features("b", "four five six")])
+
+
+def _stored_against_full_recluster(store: Store) -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """Each stored document's cluster, and the one a union-find over every stored link gives."""
+    from vigil.link.graph import union_find
+
+    with store.session() as session:
+        docs = session.execute(
+            sa.select(LinkDocument.idx, LinkDocument.doc_id, LinkDocument.cluster).order_by(LinkDocument.idx)
+        ).all()
+        edges = session.execute(sa.select(LinkEdge.left, LinkEdge.right)).all()
+        sizes = dict(session.execute(sa.select(LinkCluster.cluster, LinkCluster.size)).all())
+    roots = union_find(
+        len(docs),
+        np.asarray([e[0] for e in edges], dtype=np.int64),
+        np.asarray([e[1] for e in edges], dtype=np.int64),
+    )
+    full = dict(zip((d.doc_id for d in docs), cluster_ids([d.doc_id for d in docs], roots), strict=True))
+    stored = {d.doc_id: d.cluster for d in docs}
+    members: dict[str, int] = {}
+    for cluster in stored.values():
+        if cluster is not None:
+            members[cluster] = members.get(cluster, 0) + 1
+    assert sizes == members  # one summary per cluster, none left behind, sizes current
+    return stored, full
+
+
+@pytest.mark.parametrize(
+    ("size", "batch", "config"),
+    [
+        (120, 1, LinkConfig()),
+        (400, 7, LinkConfig()),
+        (400, 60, LinkConfig()),
+        (400, 60, LinkConfig(max_identifier_docs=3)),  # identifiers turn common: links are removed
+        (400, 400, EXACT),
+    ],
+)
+def test_batches_recluster_only_what_they_reach_yet_match_a_full_recluster(
+    store: Store, size: int, batch: int, config: LinkConfig
+) -> None:
+    docs, _ = _planted(size, seed=21)
+    links = StoredLinks(store, config)
+    for start in range(0, len(docs), batch):
+        returned = links.add(docs[start : start + batch])
+        stored, full = _stored_against_full_recluster(store)
+        assert stored == full
+        assert returned == [full[d.id] for d in docs[start : start + batch]]
+    assert sum(c is not None for c in full.values()) > size // 10

@@ -44,7 +44,11 @@ class LinkIdentifier(Base):
 
 class LinkEdge(Base):
     __tablename__ = "link_edges"
-    __table_args__ = (sa.Index("ix_link_edges_key", "key"),)
+    __table_args__ = (
+        sa.Index("ix_link_edges_key", "key"),
+        sa.Index("ix_link_edges_left", "left"),
+        sa.Index("ix_link_edges_right", "right"),
+    )
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     left: Mapped[int] = mapped_column(sa.Integer)

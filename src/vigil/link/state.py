@@ -4,7 +4,8 @@ A new batch asks the store only for what it touches (its identifiers, its LSH bu
 signatures of those buckets' representatives), links against them with the same
 :func:`~vigil.link.core.link_batch` as a one-shot run, and writes back the changes. Cluster
 membership is then re-derived by union-find over the stored links, which is linear in the
-number of links and needs no text, and only clusters that changed get a new summary.
+number of links the batch can reach and needs no text, and only clusters that changed get
+a new summary.
 
 The store process links every partition, so its reads and writes go as plain rows: reads
 as column tuples (no ORM objects), writes as one ``executemany`` of tuples per table
@@ -168,9 +169,14 @@ class StoredLinks:
             if fresh:
                 state = _SessionState(session)
                 delta = link_batch(state, fresh, self.config)
-                self._apply(session, delta, state.shingle_sketch(), pk_of)
-                changed, clusters = self._recluster(session)
+                unlinked = self._apply(session, delta, state.shingle_sketch(), pk_of)
+                seeds = set(range(delta.first_index, delta.first_index + len(delta.features)))
+                seeds.update(delta.edges.left.tolist())
+                seeds.update(delta.edges.right.tolist())
+                seeds.update(unlinked)
+                changed, reassigned = self._recluster(session, seeds)
                 self._refresh_summaries(session, changed)
+                clusters = {**known, **reassigned}
             else:
                 clusters = known
         return [clusters.get(f.id) for f in features]
@@ -191,8 +197,13 @@ class StoredLinks:
                 found[doc_id] = cluster
         return found
 
-    def _apply(self, session: Session, delta: LinkDelta, sketch: U32 | None, pk_of: Mapping[str, int]) -> None:
+    def _apply(
+        self, session: Session, delta: LinkDelta, sketch: U32 | None, pk_of: Mapping[str, int]
+    ) -> set[int]:
+        """Write the batch's documents, identifiers, links and buckets; returns the documents
+        that lost a link (their identifier became too common to link on)."""
         connection = session.connection()
+        unlinked: set[int] = set()
         linked_at = timestamp(connection, LinkDocument.__table__.c.linked_at, utcnow())
         insert_rows(
             connection,
@@ -214,7 +225,10 @@ class StoredLinks:
         )
         self._upsert_identifiers(connection, delta.identifiers)
         if delta.newly_common:
+            ends = sa.select(LinkEdge.left, LinkEdge.right).where(LinkEdge.key.in_(_values()))
             for chunk in _chunks(sorted(delta.newly_common)):
+                for left, right in session.execute(ends, {"values": list(chunk)}):
+                    unlinked.update((int(left), int(right)))
                 session.execute(sa.delete(LinkEdge).where(LinkEdge.key.in_(_values())), {"values": list(chunk)})
         edges = delta.edges
         insert_rows(
@@ -236,6 +250,7 @@ class StoredLinks:
         if delta.sketch_increment is not None:
             total = (sketch if sketch is not None else empty_sketch()) + delta.sketch_increment
             session.merge(LinkMeta(name=META_SKETCH, value=zlib.compress(total.tobytes(), 1)))
+        return unlinked
 
     @staticmethod
     def _upsert_identifiers(connection: sa.Connection, infos: Mapping[str, IdentifierInfo]) -> None:
@@ -259,24 +274,64 @@ class StoredLinks:
         insert_rows(connection, "link_buckets", ("band", "key", "idx"), rows)
 
     @staticmethod
-    def _recluster(session: Session) -> tuple[set[str], dict[str, str | None]]:
-        """Cluster ids from all stored links; returns the ids of clusters whose membership changed, and every document's."""
-        docs = session.execute(
-            sa.select(LinkDocument.idx, LinkDocument.doc_id, LinkDocument.cluster).order_by(LinkDocument.idx)
-        ).all()
-        pairs = session.execute(sa.select(LinkEdge.left, LinkEdge.right)).all()
-        left = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=len(pairs))
-        right = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
-        roots = union_find(len(docs), left, right)
-        new_ids = cluster_ids([d.doc_id for d in docs], roots)
+    def _recluster(session: Session, seeds: Iterable[int]) -> tuple[set[str], dict[str, str | None]]:
+        """Cluster ids of the documents whose cluster may have changed; returns the ids of
+        clusters whose membership changed, and the new cluster of every document looked at.
+
+        Only links touching ``seeds`` (new documents, ends of new or removed links) can change
+        a cluster, so union-find runs over the seeds, the members of their stored clusters and
+        whatever their links reach, not over the whole index: the cost of a batch stays the
+        same as the index grows. Every cluster id is the one a union-find over all stored links
+        would give (a cluster is named after its smallest document id, see
+        :func:`~vigil.link.clusters.cluster_ids`).
+        """
+        rows: dict[int, tuple[str, str | None]] = {}
+        seen_clusters: set[str] = set()
+        pairs: set[tuple[int, int]] = set()
+        doc_query = sa.select(LinkDocument.idx, LinkDocument.doc_id, LinkDocument.cluster)
+        by_idx = doc_query.where(LinkDocument.idx.in_(_values()))
+        by_cluster = doc_query.where(LinkDocument.cluster.in_(_values()))
+        edge_query = sa.select(LinkEdge.left, LinkEdge.right)
+        from_left = edge_query.where(LinkEdge.left.in_(_values()))
+        from_right = edge_query.where(LinkEdge.right.in_(_values()))
+        frontier = sorted(set(seeds))
+        while frontier:
+            new_docs: list[int] = []
+            for chunk in _chunks(frontier):
+                for idx, doc_id, cluster in session.execute(by_idx, {"values": list(chunk)}):
+                    if idx not in rows:
+                        rows[idx] = (doc_id, cluster)
+                        new_docs.append(idx)
+            names = sorted({c for i in new_docs if (c := rows[i][1]) is not None} - seen_clusters)
+            seen_clusters.update(names)
+            for group in _chunks(names):
+                for idx, doc_id, cluster in session.execute(by_cluster, {"values": list(group)}):
+                    if idx not in rows:
+                        rows[idx] = (doc_id, cluster)
+                        new_docs.append(idx)
+            reached: set[int] = set()
+            for part in _chunks(sorted(new_docs)):
+                for query in (from_left, from_right):
+                    for left, right in session.execute(query, {"values": list(part)}):
+                        pairs.add((int(left), int(right)))
+                        reached.update((int(left), int(right)))
+            frontier = sorted(reached - rows.keys())
+        order = sorted(rows)
+        local = {idx: i for i, idx in enumerate(order)}
+        links = [(local[a], local[b]) for a, b in pairs if a in local and b in local]
+        left = np.fromiter((a for a, _ in links), dtype=np.int64, count=len(links))
+        right = np.fromiter((b for _, b in links), dtype=np.int64, count=len(links))
+        roots = union_find(len(order), left, right)
+        new_ids = cluster_ids([rows[idx][0] for idx in order], roots)
         changed: set[str] = set()
         updates = []
-        for doc, cluster in zip(docs, new_ids, strict=True):
-            if doc.cluster != cluster:
-                updates.append((cluster, doc.idx))
-                changed.update(c for c in (doc.cluster, cluster) if c)
+        for idx, cluster in zip(order, new_ids, strict=True):
+            old = rows[idx][1]
+            if old != cluster:
+                updates.append((cluster, idx))
+                changed.update(c for c in (old, cluster) if c)
         update_rows(session.connection(), "link_documents", ("cluster",), "idx", updates)
-        return changed, {doc.doc_id: cluster for doc, cluster in zip(docs, new_ids, strict=True)}
+        return changed, {rows[idx][0]: cluster for idx, cluster in zip(order, new_ids, strict=True)}
 
     def _refresh_summaries(self, session: Session, changed: Iterable[str]) -> None:
         names = sorted(changed)
