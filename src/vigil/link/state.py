@@ -117,12 +117,12 @@ class _SessionState:
         return self._sketch
 
 
-def _features_from_row(row: LinkDocument) -> LinkFeatures:
-    facts = row.facts or {}
+def _features_from_row(doc_id: str, text: str, facts: Mapping[str, Any] | None) -> LinkFeatures:
+    facts = facts or {}
     posted = facts.get("posted_at")
     return LinkFeatures(
-        id=row.doc_id,
-        text=row.text,
+        id=doc_id,
+        text=text,
         identifiers=tuple(facts.get("identifiers", ())),
         names=tuple(facts.get("names", ())),
         ages=tuple(int(a) for a in facts.get("ages", ())),
@@ -353,33 +353,40 @@ class StoredLinks:
 
     @staticmethod
     def _cluster_inputs(session: Session, names: Sequence[str]) -> list[ClusterInput]:
-        """Members and links of the named clusters, read in a few queries for all of them."""
-        rows = list(
-            session.scalars(
-                sa.select(LinkDocument).where(LinkDocument.cluster.in_(names)).order_by(LinkDocument.idx)
-            )
-        )
-        members: dict[str, list[LinkDocument]] = {}
-        for row in rows:
-            members.setdefault(str(row.cluster), []).append(row)
-        cluster_of = {row.idx: str(row.cluster) for row in rows}
-        edges: dict[str, list[LinkEdge]] = {}
+        """Members and links of the named clusters, read as plain rows in a few queries for all of them."""
+        rows = session.execute(
+            sa.select(LinkDocument.idx, LinkDocument.doc_id, LinkDocument.text, LinkDocument.facts, LinkDocument.cluster)
+            .where(LinkDocument.cluster.in_(_values()))
+            .order_by(LinkDocument.idx),
+            {"values": list(names)},
+        ).all()
+        members: dict[str, list[LinkFeatures]] = {}
+        local: dict[int, int] = {}
+        cluster_of: dict[int, str] = {}
+        for idx, doc_id, text, facts, cluster in rows:
+            group = members.setdefault(str(cluster), [])
+            local[idx] = len(group)
+            cluster_of[idx] = str(cluster)
+            group.append(_features_from_row(doc_id, text, facts))
+        edges: dict[str, list[tuple[int, int, int, float, str | None]]] = {}
+        query = sa.select(LinkEdge.left, LinkEdge.right, LinkEdge.kind, LinkEdge.score, LinkEdge.key).where(
+            LinkEdge.left.in_(_values())
+        ).order_by(LinkEdge.id)
         for chunk in _chunks(list(cluster_of)):
-            for edge in session.scalars(sa.select(LinkEdge).where(LinkEdge.left.in_(chunk))):
-                edges.setdefault(cluster_of[edge.left], []).append(edge)
+            for left, right, kind, score, key in session.execute(query, {"values": list(chunk)}):
+                edges.setdefault(cluster_of[left], []).append((left, right, kind, score, key))
         out: list[ClusterInput] = []
-        for name, docs in members.items():
-            local = {row.idx: i for i, row in enumerate(docs)}
+        for name, features in members.items():
             found = edges.get(name, [])
             out.append(ClusterInput(
                 name,
-                [_features_from_row(r) for r in docs],
+                features,
                 Edges(
-                    np.asarray([local[e.left] for e in found], dtype=np.int64),
-                    np.asarray([local[e.right] for e in found], dtype=np.int64),
-                    np.asarray([e.kind for e in found], dtype=np.int8),
-                    np.asarray([e.score for e in found], dtype=np.float32),
-                    [e.key for e in found],
+                    np.asarray([local[e[0]] for e in found], dtype=np.int64),
+                    np.asarray([local[e[1]] for e in found], dtype=np.int64),
+                    np.asarray([e[2] for e in found], dtype=np.int8),
+                    np.asarray([e[3] for e in found], dtype=np.float32),
+                    [e[4] for e in found],
                 ),
             ))
         return out
