@@ -53,8 +53,9 @@ QUERY_CACHE_SIZE: Final = 100_000
 #: Concepts of protective intent (blocking, reporting, law, help, hosting, awareness):
 #: a query carrying one is never classed as exploitation, whatever the model says.
 PROTECTIVE_CONCEPTS: Final = ("awareness", "protective")
-#: A bit above every concept's: a phrase may start at the raw token.
+#: Bits above every concept's: a phrase may start at the raw token, and go on inside it.
 PHRASE_START: Final = 1 << len(CONCEPTS)
+PHRASE_INSIDE: Final = PHRASE_START << 1
 
 _TOKEN_RE = re.compile(r"[\w@$|!]+")
 _CYRILLIC_CHAR_RE = re.compile(r"[\u0400-\u04ff]")
@@ -87,8 +88,13 @@ class RawToken(NamedTuple):
 
     tokens: tuple[str, ...]
     infos: tuple[TokenInfo, ...]
-    #: The tokens' concepts, and ``PHRASE_START`` if a phrase may start at one of them.
+    #: The tokens' concepts, ``PHRASE_START`` if a phrase may start at one of them, and
+    #: ``PHRASE_INSIDE`` if it may also go on inside the raw token ("16yo" is two tokens).
     bits: int
+    #: Phrases that may start at the last token, and whose second word the first may be:
+    #: a phrase across two raw tokens needs one in both.
+    phrase_starts: tuple[int, ...]
+    phrase_seconds: frozenset[int]
     #: The tokens' language votes in token order (summed in that order, as before).
     votes: tuple[tuple[str, float], ...]
     #: What the raw token's letters say about the language.
@@ -264,11 +270,12 @@ class QueryClassifier:
             tokens += found.tokens
             bits |= found.bits
             votes += found.votes
-        mask = bits & ~PHRASE_START
-        if bits & PHRASE_START or mask & self._age_bit:
+        mask = bits & ~(PHRASE_START | PHRASE_INSIDE)
+        phrases = bool(bits & PHRASE_START) and _phrase_may_match(found_all, bits)
+        if phrases or mask & self._age_bit:
             infos = [info for found in found_all for info in found.infos]
             masks = [info.mask for info in infos]
-            if bits & PHRASE_START and self._apply_phrases(infos, masks):
+            if phrases and self._apply_phrases(infos, masks):
                 mask = 0
                 for value in masks:
                     mask |= value
@@ -292,16 +299,16 @@ class QueryClassifier:
         highest wins; protective intent removes exploitation from the choice, and, if the
         policy says so, a rule's at-risk decision stands unless the query is protective."""
         category, rule_id, protective = decision.category, decision.rule, decision.protective
-        adjusted = [scores[0], scores[1] + self._at_risk_bias, scores[2] + self._neutral_bias]
-        if rule_id is not None:
-            adjusted[MODEL_CLASSES.index(category)] += self._rule_weight
-        start = 1 if protective else 0
         # A rule's at-risk decision may stand (unless the query is protective): a safety
         # message is cheap, and a model raising "housing for refugees" to exploitation
         # would suppress the very results a displaced person needs. The model file's policy
         # says whether it stands (docs/model-card-queries.md).
         if self._at_risk_stands and category == "at_risk" and rule_id is not None and not protective:
             return category, "rule"
+        adjusted = [scores[0], scores[1] + self._at_risk_bias, scores[2] + self._neutral_bias]
+        if rule_id is not None:
+            adjusted[MODEL_CLASSES.index(category)] += self._rule_weight
+        start = 1 if protective else 0
         best = start  # the first of the highest, as max() would choose
         for i in range(start + 1, 3):
             if adjusted[i] > adjusted[best]:
@@ -342,10 +349,14 @@ class QueryClassifier:
             bits = 0
             for info in infos:
                 bits |= info.mask | (PHRASE_START if info.starts_phrase else 0)
+            if len(infos) > 1 and bits & PHRASE_START:
+                bits |= PHRASE_INSIDE
             found = RawToken(
                 tokens,
                 infos,
                 bits,
+                infos[-1].phrase_starts,
+                infos[0].phrase_seconds,
                 tuple(vote for info in infos for vote in info.votes),
                 self._language.token_evidence(raw),
             )
@@ -485,6 +496,18 @@ class QueryClassifier:
                     if usable and _osa_le1(probe, term.key):
                         found.append(term)
         return found
+
+
+def _phrase_may_match(found: Sequence[RawToken], bits: int) -> bool:
+    """Whether a phrase may match: one that starts at a raw token goes on in the next one
+    (or inside it); few queries with a phrase's first word hold its second after it."""
+    if bits & PHRASE_INSIDE:
+        return True
+    for i in range(len(found) - 1):
+        starts = found[i].phrase_starts
+        if starts and not found[i + 1].phrase_seconds.isdisjoint(starts):
+            return True
+    return False
 
 
 def _osa_le1(a: str, b: str) -> bool:
