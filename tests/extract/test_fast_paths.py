@@ -10,10 +10,12 @@ import pytest
 
 from vigil.extract import normalize as normalize_module
 from vigil.extract.digits import DigitReader
+from vigil.extract.entities import EntityExtractor
 from vigil.extract.entities.ages import _NUMBER
 from vigil.extract.entities.emails import EmailFinder
 from vigil.extract.entities.prices import _AMOUNT_RE, PriceFinder
-from vigil.extract.words import LETTERS_TABLE_SIZE, letters_only
+from vigil.extract.normalize import normalize
+from vigil.extract.words import LETTERS_TABLE_SIZE, WordIndex, WordScan, letters_only, pad
 
 #: The plain patterns: what each fast path must agree with.
 PLAIN_NON_LETTERS = re.compile(r"[\W\d_]")
@@ -152,3 +154,39 @@ def test_digit_like_letter_check(text: str, mixed: bool) -> None:
 )
 def test_email_pre_check_lets_every_address_through(text: str, addresses: list[str]) -> None:
     assert [address for _, _, address in EmailFinder().find(text)] == addresses
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Telegram anna, my name is Anna, 19 lat, five zero one, UK number",
+        "Мене звати Оксана, двадцять два роки, пʼять нуль один, вайбер",
+        "seven seven seventeen dwadzieścia dwa jestem Ola, WhatsApp/Viber: +48 501",
+        "anna anna anna annabel an na",
+    ],
+)
+def test_one_word_scan_finds_what_each_word_list_finds(text: str) -> None:
+    first = WordIndex([("anna", 1), ("anna anna", 2), ("na", 3), ("five", 4)])
+    second = WordIndex([("anna", "a"), ("annabel", "b"), ("zero", "z")])
+    apart = WordIndex([("an", True)])
+    padded = pad(normalize(text).text)
+    found = WordScan([first, second]).find(padded)
+    assert found.of(first) == first.find(padded)
+    assert found.of(second) == second.find(padded)
+    assert found.of(apart) == apart.find(padded)  # outside the scan: looked up on demand
+
+
+def test_the_extractor_word_scan_is_its_word_lists(extractor: EntityExtractor) -> None:
+    indexes = [
+        extractor.digits._words,
+        extractor.ages._spelled,
+        extractor._number_words,
+        extractor.handles._messenger,
+        extractor.names._phrases,
+        extractor.names._known,
+    ]
+    for text in (*TEXTS, "Telegram anna, jestem Ola, dwadzieścia dwa lata, seven zero one, UK number"):
+        padded = pad(normalize(text).text)
+        found = extractor._word_scan.find(padded)
+        assert [found.of(index) for index in indexes] == [index.find(padded) for index in indexes]

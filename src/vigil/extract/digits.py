@@ -20,7 +20,7 @@ import numpy as np
 from vigil.errors import ConfigError
 from vigil.extract.normalize import NormalizedText, Offsets
 from vigil.extract.resources import load_yaml
-from vigil.extract.words import WordIndex, pad
+from vigil.extract.words import WordHits, WordIndex, pad
 
 _LETTER: Final = r"[^\W\d_]"
 #: Separators that may sit between the tokens of one spelled-out number.
@@ -76,10 +76,14 @@ class DigitReader:
     def __reduce__(self) -> tuple[type[DigitReader], tuple[DigitTables]]:
         return (DigitReader, (self.tables,))
 
-    def __call__(self, nt: NormalizedText, padded: str | None = None) -> NormalizedText:
-        """The digits view of ``nt``; ``padded`` is ``pad(nt.text)`` when the caller has it."""
+    def __call__(self, nt: NormalizedText, padded: str | None = None, words_found: WordHits | None = None) -> NormalizedText:
+        """The digits view of ``nt``; ``padded`` is ``pad(nt.text)`` when the caller has it,
+        ``words_found`` a word scan of it that may hold this reader's number words."""
         base = nt.light
-        words = self._words.find(padded if padded is not None else pad(nt.text))
+        if words_found is not None:
+            words = words_found.of(self._words)
+        else:
+            words = self._words.find(padded if padded is not None else pad(nt.text))
         has_words = bool(words)
         has_mixed = self._letters.search(base) is not None
         if not has_words and not has_mixed:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Final, Generic, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import Any, Final, Generic, TypeVar, cast
 
 import ahocorasick
 
@@ -59,6 +59,57 @@ class WordIndex(Generic[V]):
     def find(self, padded: str) -> list[tuple[int, int, V]]:
         """``(start, end, value)`` in the original text, given ``pad(text)``."""
         return [(last - length - 1, last - 1, value) for last, (length, value) in self._automaton.iter(padded)]
+
+
+class WordScan:
+    """Several :class:`WordIndex` lookups in one pass over a text: one automaton holds every
+    index's phrases, each phrase with the indexes it belongs to.
+
+    The entity finders of one document field look up six word lists in the same padded
+    text; one pass instead of six is a sixth of the scanning and of the calls.
+    """
+
+    def __init__(self, indexes: Sequence[WordIndex[Any]]) -> None:
+        merged: dict[str, list[tuple[int, int, Any]]] = {}
+        for number, index in enumerate(indexes):
+            for key, (length, value) in index._automaton.items():
+                merged.setdefault(key, []).append((number, length, value))
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+        for key, entries in merged.items():
+            automaton.add_word(key, tuple(entries))
+        automaton.make_automaton()
+        self._automaton = automaton
+        self._positions = {id(index): number for number, index in enumerate(indexes)}
+
+    def find(self, padded: str) -> WordHits:
+        """Every index's hits in ``padded`` (``pad(text)``), as its own ``find`` gives them.
+
+        Both passes report the phrases ending at one place longest first, so each index's
+        hits come in the same order.
+        """
+        found: list[list[tuple[int, int, Any]]] = [[] for _ in self._positions]
+        for last, entries in self._automaton.iter(padded):
+            for number, length, value in entries:
+                found[number].append((last - length - 1, last - 1, value))
+        return WordHits(padded, found, self._positions)
+
+
+class WordHits:
+    """The hits of one :meth:`WordScan.find`; an index outside the scan is looked up on demand."""
+
+    __slots__ = ("_found", "_positions", "padded")
+
+    def __init__(self, padded: str, found: list[list[tuple[int, int, Any]]], positions: dict[int, int]) -> None:
+        self.padded = padded
+        self._found = found
+        self._positions = positions
+
+    def of(self, index: WordIndex[V]) -> list[tuple[int, int, V]]:
+        """``index.find(self.padded)`` (the same list for every call: do not change it)."""
+        number = self._positions.get(id(index))
+        if number is None:
+            return index.find(self.padded)
+        return cast(list[tuple[int, int, V]], self._found[number])
 
 
 def pad(text: str) -> str:

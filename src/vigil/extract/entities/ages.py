@@ -27,6 +27,7 @@ from typing import Any, Final
 
 from vigil.extract.entities.base import LETTER, WordIndex, pad, word_alternation
 from vigil.extract.resources import load_yaml
+from vigil.extract.words import WordHits
 
 #: Characters looked at before an age for a requirement word or a range.
 LOOK_BEFORE: Final = 24
@@ -146,10 +147,12 @@ class AgeFinder:
         """Whether a casefolded word names a person: a first name or a person word ("girls")."""
         return word in self._first_names or word.startswith(self._person_stems)
 
-    def find(self, text: str, padded: str | None = None) -> list[tuple[int, int, int]]:
-        """``(start, end, age)`` of each stated age; ``padded`` is ``pad(text)`` if known."""
+    def find(self, text: str, padded: str | None = None, words: WordHits | None = None) -> list[tuple[int, int, int]]:
+        """``(start, end, age)`` of each stated age; ``padded`` is ``pad(text)`` if known,
+        ``words`` a word scan of it that may hold the spelled numbers."""
         found: list[tuple[int, int, int]] = []
-        for group in self._lists(self._numbers(text, padded), text):
+        spelled = words.of(self._spelled) if words is not None else self._spelled.find(padded or pad(text))
+        for group in self._lists(self._numbers(text, spelled), text):
             span = self._stated(text, group)
             if span is not None:
                 start, end = span
@@ -159,7 +162,7 @@ class AgeFinder:
                 )
         return found
 
-    def _numbers(self, text: str, padded: str | None) -> list[_Number]:
+    def _numbers(self, text: str, spelled: list[tuple[int, int, int]]) -> list[_Number]:
         numbers = [
             _Number(m.start(), m.end(), int(m.group()), False)
             for m in islice(_NUMBER.finditer(text), MAX_NUMBERS)
@@ -167,7 +170,7 @@ class AgeFinder:
         ]
         # Longest spelled number first at each place ("dwadzieścia dwa", not "dwadzieścia").
         taken = -1
-        for start, end, value in sorted(self._spelled.find(padded or pad(text)), key=lambda h: (h[0], -h[1])):
+        for start, end, value in sorted(spelled, key=lambda h: (h[0], -h[1])):
             if start >= taken and self.min_age <= value <= self.max_age:
                 numbers.append(_Number(start, end, value, True))
                 taken = end

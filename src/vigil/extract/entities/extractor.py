@@ -21,6 +21,7 @@ from vigil.extract.entities.prices import PriceFinder
 from vigil.extract.entities.urls import UrlFinder
 from vigil.extract.normalize import NormalizedText
 from vigil.extract.resources import load_yaml
+from vigil.extract.words import WordHits, WordScan
 
 _PHONE_PUNCTUATION: Final = frozenset("0123456789+()-./ \u2013\u2014")
 #: Confidence of a phone that is possible but held by no operator (a drama or test range).
@@ -63,6 +64,18 @@ class EntityExtractor:
         )
         # Documents of one source repeat a few location values; a lookup per value is enough.
         self._location_cache: dict[str, list[str]] = {}
+        # The word lists every field is searched for, in one pass (the country words are only
+        # looked for beside a number word, so they stay apart).
+        self._word_scan = WordScan(
+            [
+                self.digits._words,
+                self.ages._spelled,
+                self._number_words,
+                self.handles._messenger,
+                self.names._phrases,
+                self.names._known,
+            ]
+        )
 
     def _location_regions(self, location: str) -> list[str]:
         regions = self._location_cache.get(location)
@@ -104,13 +117,13 @@ class EntityExtractor:
         regions.extend(stated)
         return [r for r in dict.fromkeys(regions) if r in _REGIONS]
 
-    def _stated_regions(self, text: str, padded: str) -> list[str]:
+    def _stated_regions(self, text: str, padded: str, words: WordHits | None = None) -> list[str]:
         """Countries stated for a phone number ("UK number", "Польський номер", "numer: polski").
 
         Only a space or a colon may stand between the words, so "I am Ukrainian, number ..."
         states no country (a nationality is never a hint).
         """
-        numbers = self._number_words.find(padded)
+        numbers = words.of(self._number_words) if words is not None else self._number_words.find(padded)
         if not numbers:
             return []
         starts = {start for start, _, _ in numbers}
@@ -151,8 +164,10 @@ class EntityExtractor:
         """Every entity in one normalized field, in order of appearance."""
         spans: list[EntitySpan] = []
         light, text = nt.light, nt.text
-        # One letters-only copy serves every word list (the views share offsets).
+        # One letters-only copy serves every word list (the views share offsets), and one
+        # pass over it finds them all.
         padded = pad(text)
+        words = self._word_scan.find(padded)
 
         def add(kind: str, value: Any, start: int, end: int, view: NormalizedText | None = None, note: str = "") -> None:
             s, e = (view or nt).span(start, end)
@@ -170,20 +185,21 @@ class EntityExtractor:
         for start, end, url in self.urls.find_disguised(light, contacts, padded):
             add("urls", url, start, end, note="obfuscated")
             contacts.add(start, end)
-        for start, end, value in self.handles.find(light, email_spans, padded):
+        for start, end, value in self.handles.find(light, email_spans, padded, words):
             add("handles", value, start, end)
             contacts.add(start, end)
 
         places = [p for p in self.locations.find(text, padded) if not contacts.overlaps(p[0], p[1])]
         for start, end, place in places:
             add("locations", place.canonical, start, end)
-        stated = self._stated_regions(text, padded)
+        stated = self._stated_regions(text, padded, words)
         explicit = self.explicit_regions(location, hosts, stated)
         hinted, origins, origin_countries = self._split_places(text, places) if places else ([], [], [])
         regions = self._hints(lang, explicit, hinted)
 
-        digits = self.digits(nt, padded)
-        digits_padded = padded if len(digits.text) == len(text) else pad(digits.text)
+        digits = self.digits(nt, padded, words)
+        same_length = len(digits.text) == len(text)
+        digits_padded = padded if same_length else pad(digits.text)
         # The language's country counts strongly unless the ad names that country as where
         # someone comes from ("Дівчата з України" with a Romanian 0721 number); a city of
         # origin there ("moved from Sievierodonetsk") leaves it strong.
@@ -198,15 +214,17 @@ class EntityExtractor:
             if hit.unallocated:
                 note, confidence = "unallocated", UNALLOCATED_CONFIDENCE
             spans.append(EntitySpan("phones", hit.e164, s, e, written, field, note, hit.alternates, confidence))
-        for start, end, value in self.handles.phone_handles(digits.text, phone_hits, digits_padded):
+        for start, end, value in self.handles.phone_handles(
+            digits.text, phone_hits, digits_padded, words if same_length else None
+        ):
             add("handles", value, start, end, digits)
-        for start, end, age in self.ages.find(text, padded):
+        for start, end, age in self.ages.find(text, padded, words):
             add("ages", age, start, end)
         phone_spans = SpanSet((p.start, p.end) for p in spans if p.kind == "phones")
         for start, end, price in self.prices.find(text):
             if not phone_spans.overlaps(*nt.span(start, end)):
                 add("prices", price, start, end)
-        for start, end, name in self.names.find(nt, padded):
+        for start, end, name in self.names.find(nt, padded, words):
             spans.append(EntitySpan("names", name, start, end, nt.original[start:end], field))
         spans.sort(key=lambda sp: (sp.start, sp.end))
         return spans

@@ -16,6 +16,7 @@ from typing import Any, Final
 from vigil.extract.entities.base import LETTER, SpanSet, WordIndex, pad, word_alternation
 from vigil.extract.entities.phones import PhoneHit, _valid_e164
 from vigil.extract.resources import load_yaml
+from vigil.extract.words import WordHits
 
 DEFAULT_MESSENGER: Final = "telegram"
 #: Characters looked at around an ``@name`` or a phone number for the messenger's name.
@@ -65,11 +66,14 @@ class HandleFinder:
         between = [*data["connectives"], *words, *(w for ws in data["phone_context"].values() for w in ws)]
         self._connectives = re.compile(rf"(?:[\W\d_]|(?<!{LETTER})(?:{word_alternation(str(w).casefold() for w in between)})(?!{LETTER}))*")
 
-    def mentions(self, text: str, padded: str | None = None) -> list[tuple[int, int, str]]:
-        """``(start, end, platform)`` of every messenger name in ``text`` (``padded``: ``pad(text)``)."""
-        return sorted(self._messenger.find(padded or pad(text)))
+    def mentions(self, text: str, padded: str | None = None, words: WordHits | None = None) -> list[tuple[int, int, str]]:
+        """``(start, end, platform)`` of every messenger name in ``text`` (``padded``: ``pad(text)``;
+        ``words``: a word scan of it that may hold the messenger names)."""
+        return sorted(words.of(self._messenger) if words is not None else self._messenger.find(padded or pad(text)))
 
-    def find(self, text: str, taken: SpanSet | None = None, padded: str | None = None) -> list[tuple[int, int, str]]:
+    def find(
+        self, text: str, taken: SpanSet | None = None, padded: str | None = None, words: WordHits | None = None
+    ) -> list[tuple[int, int, str]]:
         """Handles from links, ``@name`` and "Messenger: name" in the light view."""
         found: list[tuple[int, int, str]] = []
         links = "/" in text
@@ -89,7 +93,7 @@ class HandleFinder:
                     found.append((m.start(), m.end(), f"{platform}:{e164}"))
         blocked = SpanSet((a, b) for a, b, _ in found)
         emails = taken if taken is not None else SpanSet()
-        mentions = self.mentions(text, padded)
+        mentions = self.mentions(text, padded, words)
         if "@" in text:
             for m in _AT_NAME.finditer(text):
                 name = m.group(1)
@@ -116,9 +120,11 @@ class HandleFinder:
             return mentions[i][2]
         return mentions[0][2] if mentions else DEFAULT_MESSENGER
 
-    def phone_handles(self, text: str, phones: Iterable[PhoneHit], padded: str | None = None) -> list[tuple[int, int, str]]:
+    def phone_handles(
+        self, text: str, phones: Iterable[PhoneHit], padded: str | None = None, words: WordHits | None = None
+    ) -> list[tuple[int, int, str]]:
         """``platform:+E164`` for phones a messenger is named right before or after."""
-        mentions = self.mentions(text, padded)
+        mentions = self.mentions(text, padded, words)
         if not mentions:
             return []
         ends = [m[1] for m in mentions]

@@ -18,6 +18,7 @@ from vigil.extract.entities.ages import written_forms
 from vigil.extract.entities.base import LETTER, WordIndex, pad
 from vigil.extract.normalize import NormalizedText
 from vigil.extract.resources import load_yaml, read_data_text
+from vigil.extract.words import WordHits
 
 _NAME: Final = rf"(?P<name>{LETTER}{{2,20}}(?:-{LETTER}{{2,20}})?)"
 #: What may follow an introducing phrase before the name itself.
@@ -66,10 +67,13 @@ class NameFinder:
             if line and not line.startswith("#")
         )
 
-    def find(self, nt: NormalizedText, padded: str | None = None) -> list[tuple[int, int, str]]:
-        """``(start, end, name)`` with original offsets; ``padded`` is ``pad(nt.text)`` if known."""
+    def find(self, nt: NormalizedText, padded: str | None = None, words: WordHits | None = None) -> list[tuple[int, int, str]]:
+        """``(start, end, name)`` with original offsets; ``padded`` is ``pad(nt.text)`` if known,
+        ``words`` a word scan of it that may hold the phrases and first names."""
         found: dict[int, tuple[int, int, str]] = {}
-        hits = sorted(self._phrases.find(padded or pad(nt.text)), key=lambda h: (not h[2][0], h[0]))
+        if words is None:
+            words = WordHits(padded or pad(nt.text), [], {})
+        hits = sorted(words.of(self._phrases), key=lambda h: (not h[2][0], h[0]))
         for _start, end, (strong, needs_colon) in hits:
             m = _AFTER_PHRASE.match(nt.text, end)
             if m is None or (needs_colon and not m.group("colon")):
@@ -87,7 +91,7 @@ class NameFinder:
             if not written.replace("-", "").isalpha():
                 continue
             found[start] = (start, end, _folded_name(m.group("name")))
-        for start, end, _ in self._known.find(padded or pad(nt.text)):
+        for start, end, _ in words.of(self._known):
             self._add_known(nt, start, end, found)
         for comma in _COMMA_AGE.finditer(nt.text):
             m = _OPENING_NAME.search(nt.text, max(0, comma.start() - OPENING_BEFORE), comma.start())
