@@ -147,10 +147,18 @@ class Recognizer:
         return frozenset({lang, COMMON_LEXICON})
 
     def build_hits(
-        self, nt: NormalizedTextLike, matches: Iterable[RawMatch], langs: frozenset[str] | None, kind: str = ""
+        self,
+        nt: NormalizedTextLike,
+        matches: Iterable[RawMatch],
+        langs: frozenset[str] | None,
+        kind: str = "",
+        *,
+        patterns: bool = True,
     ) -> list[IndicatorHit]:
+        """Hits from the phrase ``matches`` and, unless ``patterns`` is False (the caller
+        knows none of them matches the text), this recognizer's regular expressions."""
         text = nt.text
-        pattern_lexicons = self._pattern_lexicons_for(langs)
+        pattern_lexicons = self.pattern_lexicons_for(langs) if patterns else ()
         if not pattern_lexicons and isinstance(matches, list) and not matches:
             return []  # most recognizers on most texts: nothing to build
         terms: list[tuple[int, int, float, str, Lexicon]] = []
@@ -200,7 +208,7 @@ class Recognizer:
             taken.append((start, end))
         return kept
 
-    def _pattern_lexicons_for(self, langs: frozenset[str] | None) -> tuple[Lexicon, ...]:
+    def pattern_lexicons_for(self, langs: frozenset[str] | None) -> tuple[Lexicon, ...]:
         """The lexicons with regular expressions in ``langs`` (all when None), per language set."""
         found = self._patterns_by_langs.get(langs)
         if found is None:

@@ -10,14 +10,18 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from types import ModuleType
 from typing import Final
+
+import regex
 
 from vigil.errors import ConfigError
 from vigil.recognizers.base import (
     DEFAULT_REGEX_TIMEOUT,
     LEXICON_ROOT,
+    MAX_PATTERN_TEXT_CHARS,
     REPORTING_KINDS,
     IndicatorHit,
     NormalizedTextLike,
@@ -64,6 +68,58 @@ def _the_recognizer(module: ModuleType, name: str) -> type[Recognizer]:
     return classes[0]
 
 
+#: Regular-expression syntax whose meaning changes when patterns are joined into one
+#: alternation (group numbers, backreferences, recursion): such patterns get no gate.
+_NOT_JOINABLE: Final = regex.compile(r"\\[1-9]|\\g<|\(\?P[=>]|\(\?R|\(\?[0-9+-]|\(\?&")
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The recognizers one document kind and language set runs, and one gate over all their
+    regular expressions: a single search that, when it finds nothing, spares running each."""
+
+    active: tuple[Recognizer, ...]
+    owners: frozenset[int]
+    with_patterns: frozenset[int]
+    gate: regex.Pattern[str] | None
+    timeout: float
+
+    @staticmethod
+    def of(recognizers: Iterable[Recognizer], kind: str, langs: frozenset[str] | None) -> _Plan:
+        active = tuple(rec for rec in recognizers if rec.applies_to(kind))
+        patterned = [(rec, rec.pattern_lexicons_for(langs)) for rec in active]
+        texts = [p.text for _, lexicons in patterned for lexicon in lexicons for p in lexicon.patterns]
+        gate = None
+        if texts and not any(_NOT_JOINABLE.search(text) for text in texts):
+            try:
+                # The flags every lexicon pattern is compiled with (lexicon.py).
+                gate = regex.compile("|".join(f"(?:{text})" for text in texts), regex.IGNORECASE | regex.VERSION1)
+            except regex.error:
+                gate = None
+        return _Plan(
+            active=active,
+            owners=frozenset(rec.owner for rec in active),
+            with_patterns=frozenset(rec.owner for rec, lexicons in patterned if lexicons),
+            gate=gate,
+            timeout=max((rec.regex_timeout for rec in active), default=DEFAULT_REGEX_TIMEOUT),
+        )
+
+    def patterns_may_match(self, text: str) -> bool:
+        """False only when no pattern of the plan matches anywhere in the text the patterns read.
+
+        One pattern matching at a position makes the alternation match there too, so a
+        search that finds nothing means every pattern's own scan would find nothing.
+        """
+        if not self.with_patterns:
+            return False
+        if self.gate is None:
+            return True
+        try:
+            return self.gate.search(text, 0, MAX_PATTERN_TEXT_CHARS, timeout=self.timeout) is not None
+        except TimeoutError:
+            return True  # each pattern then runs under its own time limit, as without the gate
+
+
 def _fold(text: str, normalize: Callable[[str], NormalizedTextLike]) -> str:
     return normalize(text).text
 
@@ -97,6 +153,8 @@ class RecognizerSet:
         self._by_lang = {
             lang: PhraseIndex(e for e in entries if e.lexicon.lang in (lang, COMMON_LEXICON)) for lang in self.languages
         }
+        # What find() runs for a document kind and language set, worked out on first use.
+        self._plans: dict[tuple[str, frozenset[str] | None], _Plan] = {}
 
     @property
     def indicator_ids(self) -> tuple[str, ...]:
@@ -104,19 +162,30 @@ class RecognizerSet:
 
     def find(self, nt: NormalizedTextLike, lang: str | None, kind: str) -> list[IndicatorHit]:
         """Indicator hits in ``nt`` for a document of ``kind``; offsets are into the original text."""
-        active = [rec for rec in self.recognizers if rec.applies_to(kind)]
-        if not active or not nt.text:
-            return []
         langs = None if lang is None or lang not in self.languages else frozenset({lang, COMMON_LEXICON})
-        by_owner: dict[int, list[RawMatch]] = {rec.owner: [] for rec in active}
+        plan = self._plans.get((kind, langs))
+        if plan is None:
+            plan = self._plans[kind, langs] = _Plan.of(self.recognizers, kind, langs)
+        if not plan.active or not nt.text:
+            return []
+        by_owner: dict[int, list[RawMatch]] = {}
         index = self._all if langs is None else self._by_lang[lang or ""]
+        owners = plan.owners
         for match in index.scan(nt.text, None):
-            bucket = by_owner.get(match.entry.owner)
-            if bucket is not None:
-                bucket.append(match)
+            owner = match.entry.owner
+            if owner in owners:
+                found = by_owner.get(owner)
+                if found is None:
+                    by_owner[owner] = [match]
+                else:
+                    found.append(match)
+        patterns = plan.patterns_may_match(nt.text)
         hits: list[IndicatorHit] = []
-        for rec in active:
-            hits.extend(rec.build_hits(nt, by_owner[rec.owner], langs, kind))
+        for rec in plan.active:
+            # A recognizer without phrase matches yields hits only from its patterns.
+            matches = by_owner.get(rec.owner)
+            if matches is not None or (patterns and rec.owner in plan.with_patterns):
+                hits.extend(rec.build_hits(nt, matches or [], langs, kind, patterns=patterns))
         if self.clause_model is not None and self.clause_model.applies_to(kind):
             hits = merge_hits(hits, self.clause_model.find(nt, kind, lang or ""))
         if hits and kind in REPORTING_KINDS and self.is_reporting(nt.text, langs):
