@@ -126,6 +126,19 @@ def _match_words(window: _Window, words: tuple[Word, ...], i: int, j: int, end: 
     return _match_words(window, words, i + 1, j + 1, token[1])
 
 
+def _match_gap_then(window: _Window, last: Word) -> int | None:
+    """``_match_words`` for the words ``[first, ~, last]`` from word 1: the end of the first of
+    the next GAP_WORDS+1 tokens that ``last`` matches (the near pairs, most of the phrases
+    tried), without a call per token and word."""
+    for skip in range(GAP_WORDS + 1):
+        token = window.get(skip)
+        if token is None:
+            return None
+        if _word_matches(last, token[0]):
+            return token[1]
+    return None
+
+
 def _starts_token(text: str, start: int) -> bool:
     """True when a token begins at ``start`` (mid-word hits are not phrase hits)."""
     if start == 0:
@@ -162,12 +175,20 @@ def match_phrase_at(text: str, start: int, phrase: Phrase) -> int | None:
 _WHOLE_TOKEN: Final = frozenset({WordKind.EXACT, WordKind.FORMS})
 
 
+def _near_pair_last(words: tuple[Word, ...]) -> Word | None:
+    """The last word of a phrase ``[first, ~, last]``, else None."""
+    if len(words) == 3 and words[1].kind is WordKind.GAP and words[2].kind is not WordKind.GAP:
+        return words[2]
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class _Bucket:
     """Entries sharing a first word, split by their second word so most are never looked at."""
 
     by_second: dict[str, tuple[Entry, ...]]
-    rest: tuple[Entry, ...]
+    #: The other entries, each with its last word when it is a near pair ``[first, ~, last]``.
+    rest: tuple[tuple[Entry, Word | None], ...]
     size: int
 
     @staticmethod
@@ -190,7 +211,7 @@ class _Bucket:
             for form in word.forms if word.kind is WordKind.FORMS else (word.literal,):
                 known = by_second.get(form)
                 by_second[form] = shared if known is None else known + shared
-        return _Bucket(by_second, tuple(rest), len(entries))
+        return _Bucket(by_second, tuple((entry, _near_pair_last(entry.phrase.words)) for entry in rest), len(entries))
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +294,7 @@ class PhraseIndex:
                 checks += bucket.size
                 if checks > MAX_ENTRY_CHECKS:
                     return
-                for entry in bucket.rest:
+                for entry, near_last in bucket.rest:
                     # (the same checks as below, for entries whose next word is word 1)
                     if langs is not None and entry.lexicon.lang not in langs:
                         continue
@@ -285,7 +306,10 @@ class PhraseIndex:
                     attempts[entry.owner] = spent + 1
                     words = entry.phrase.words
                     # A one-word phrase has matched already: no call to verify nothing.
-                    end = token_end if len(words) == 1 else _match_words(window, words, 1, 0, token_end)
+                    if near_last is not None:
+                        end = _match_gap_then(window, near_last)
+                    else:
+                        end = token_end if len(words) == 1 else _match_words(window, words, 1, 0, token_end)
                     if end is None:
                         continue
                     hit_start = start if at_token else _word_start(text, start)
