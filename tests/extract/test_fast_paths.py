@@ -190,3 +190,22 @@ def test_the_extractor_word_scan_is_its_word_lists(extractor: EntityExtractor) -
         padded = pad(normalize(text).text)
         found = extractor._word_scan.find(padded)
         assert [found.of(index) for index in indexes] == [index.find(padded) for index in indexes]
+
+
+@pytest.mark.parametrize(
+    ("location", "hosts", "stated", "regions"),
+    [
+        ("Warszawa", ("citynights.example", "jobs.pl"), (), ["PL"]),
+        ("Warszawa", ("citynights.example", "jobs.pl"), ("GB",), ["PL", "GB"]),
+        (None, ("praca.cz",), (), ["CZ"]),
+        ("Kharkiv", (None, "t.ua"), ("UA", "PL"), ["UA", "PL"]),
+        (None, (), (), []),
+    ],
+)
+def test_explicit_regions_remembered_or_not(
+    extractor: EntityExtractor, location: str | None, hosts: tuple[str | None, ...], stated: tuple[str, ...], regions: list[str]
+) -> None:
+    for _ in range(2):  # the second call may come from the remembered regions
+        found = extractor.explicit_regions(location, iter(hosts), iter(stated))
+        assert found == regions
+        found.append("XX")  # the caller's copy: changing it changes nothing remembered

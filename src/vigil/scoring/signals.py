@@ -87,13 +87,16 @@ def obscured_phone(document: Document, phones: Iterable[Any]) -> bool:
     (spelled out, split by emoji), or the text has a phone-like run with letters for digits.
     """
     text = f"{document.title or ''}\n{document.text}"
-    phones = [p for p in phones if isinstance(p, str)]
-    plain = _PLAIN_SEPARATORS.sub("", text) if phones else ""
+    plain: str | None = None  # made only when needed: a run of digits in the text stays whole in it
     for phone in phones:
         if not isinstance(phone, str):
             continue
         digits = _NON_DIGITS.sub("", phone)
-        if len(digits) >= _VISIBLE_DIGITS and digits[-_VISIBLE_DIGITS:] not in plain:
+        if len(digits) < _VISIBLE_DIGITS or digits[-_VISIBLE_DIGITS:] in text:
+            continue
+        if plain is None:
+            plain = _PLAIN_SEPARATORS.sub("", text)
+        if digits[-_VISIBLE_DIGITS:] not in plain:
             return True
     if not _LETTER_BY_DIGIT.search(text):
         return False

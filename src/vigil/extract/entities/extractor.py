@@ -64,6 +64,8 @@ class EntityExtractor:
         )
         # Documents of one source repeat a few location values; a lookup per value is enough.
         self._location_cache: dict[str, list[str]] = {}
+        # ... and a few (location, platform, site) triples: their regions are remembered too.
+        self._explicit_cache: dict[tuple[str | None, tuple[str | None, ...]], tuple[str, ...]] = {}
         # The word lists every field is searched for, in one pass (the country words are only
         # looked for beside a number word, so they stay apart).
         self._word_scan = WordScan(
@@ -107,15 +109,24 @@ class EntityExtractor:
         self, location: str | None = None, hosts: Iterable[str | None] = (), stated: Iterable[str] = ()
     ) -> list[str]:
         """Regions the document states: its location, its platform's or URL's country, "UK number"."""
+        stated = list(stated)
+        key = (location, tuple(hosts))
+        if not stated:
+            known = self._explicit_cache.get(key)
+            if known is not None:
+                return list(known)
         regions: list[str] = []
         if location:
             regions.extend(self._location_regions(location))
-        for host in hosts:
+        for host in key[1]:
             if host:
                 tld = host.casefold().rstrip("/").split("/")[0].rsplit(".", 1)[-1]
                 regions.append(self.tld_regions.get(tld, tld.upper()))
         regions.extend(stated)
-        return [r for r in dict.fromkeys(regions) if r in _REGIONS]
+        explicit = [r for r in dict.fromkeys(regions) if r in _REGIONS]
+        if not stated and len(self._explicit_cache) < LOCATION_CACHE:
+            self._explicit_cache[key] = tuple(explicit)
+        return explicit
 
     def _stated_regions(self, text: str, padded: str, words: WordHits | None = None) -> list[str]:
         """Countries stated for a phone number ("UK number", "Польський номер", "numer: polski").
