@@ -131,6 +131,7 @@ def compare(args: argparse.Namespace) -> None:
         make_input(path, args.docs)
         docs = sum(1 for _ in path.open("rb"))
         print(f"input: {docs} synthetic documents, {path.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
+        print(f"load average at the start {' '.join(f'{v:.1f}' for v in os.getloadavg())}", file=sys.stderr)
         for repeat in range(args.repeats):
             for target, admin_url in targets:
                 for variant, src in variants.items():
@@ -155,7 +156,7 @@ def compare(args: argparse.Namespace) -> None:
                         f"CPU {cpu:.2f} s ({cpu / parse_cpu:.1f} x parse)",
                         file=sys.stderr,
                     )
-    print(f"load average {' '.join(f'{v:.1f}' for v in os.getloadavg())}", file=sys.stderr)
+    print(f"load average at the end {' '.join(f'{v:.1f}' for v in os.getloadavg())}", file=sys.stderr)
     print(f"{'stage':<36}{'wall s':>9}{'docs/s':>10}{'x parse':>9}{'CPU s':>8}{'x parse':>9}")
     for name, values in rows.items():
         wall, cpu, wall_ratio, cpu_ratio = (statistics.median(column) for column in zip(*values, strict=True))

@@ -1,10 +1,11 @@
 """Cheaper ingest on SQLite: FTS5 prefix indexes for 3 and 4 letters only, instead of 3 to 6.
 
 Every prefix length stores one more entry per word of the text, so the four lengths of
-``search_0002`` made keeping the index current 2.5 times the cost of the words alone (about
-half of the ingest writer's database time). A ``stem*`` of 5 or more letters matches few enough
+``search_0002`` made keeping the index current 2.6 times the cost of the words alone (more
+than half of the ingest writer's database time); the 5- and 6-letter ones were 0.45 of its 1.56
+CPU seconds per 50,000 ads. A ``stem*`` of 5 or more letters matches few enough
 words that FTS5 merges their lists as fast as it reads a prefix list (measured at 300,000
-documents: 5 and 6 letters, p50 34 to 48 ms with or without their indexes), while 3 and 4 letters
+documents: 5 and 6 letters, p50 33 to 48 ms with or without their indexes), while 3 and 4 letters
 match hundreds of words and keep their indexes. Prefix indexes only speed a query up: every search
 finds the same documents in the same order with any set of them.
 
