@@ -165,8 +165,8 @@ def compare(args: argparse.Namespace) -> None:
 
 def main() -> None:
     if len(sys.argv) == 6 and sys.argv[1] == "--ingest-once":
-        _flag, path, data_dir, url, indexed = sys.argv[1:]
-        print(*ingest_timed(Path(path), Path(data_dir), url or None, indexed == "1"))
+        _flag, input_arg, data_dir_arg, url_arg, indexed_arg = sys.argv[1:]
+        print(*ingest_timed(Path(input_arg), Path(data_dir_arg), url_arg or None, indexed_arg == "1"))
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=100_000)
