@@ -185,8 +185,9 @@ def test_the_extractor_word_scan_is_its_word_lists(extractor: EntityExtractor) -
         extractor.handles._messenger,
         extractor.names._phrases,
         extractor.names._known,
+        extractor.urls._dot_words,
     ]
-    for text in (*TEXTS, "Telegram anna, jestem Ola, dwadzieścia dwa lata, seven zero one, UK number"):
+    for text in (*TEXTS, "Telegram anna, jestem Ola, dwadzieścia dwa lata, seven zero one, UK number, anna kropka pl"):
         padded = pad(normalize(text).text)
         found = extractor._word_scan.find(padded)
         assert [found.of(index) for index in indexes] == [index.find(padded) for index in indexes]

@@ -65,8 +65,8 @@ class WordScan:
     """Several :class:`WordIndex` lookups in one pass over a text: one automaton holds every
     index's phrases, each phrase with the indexes it belongs to.
 
-    The entity finders of one document field look up six word lists in the same padded
-    text; one pass instead of six is a sixth of the scanning and of the calls.
+    The entity finders of one document field look up several word lists in the same
+    padded text; one pass serves them all.
     """
 
     def __init__(self, indexes: Sequence[WordIndex[Any]]) -> None:

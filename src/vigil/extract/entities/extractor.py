@@ -76,6 +76,7 @@ class EntityExtractor:
                 self.handles._messenger,
                 self.names._phrases,
                 self.names._known,
+                self.urls._dot_words,
             ]
         )
 
@@ -193,7 +194,7 @@ class EntityExtractor:
             s, e = nt.span(start, end)
             spans.append(EntitySpan("urls", nt.original[s:e], s, e, nt.original[s:e], field))
             contacts.add(start, end)
-        for start, end, url in self.urls.find_disguised(light, contacts, padded):
+        for start, end, url in self.urls.find_disguised(light, contacts, padded, words):
             add("urls", url, start, end, note="obfuscated")
             contacts.add(start, end)
         for start, end, value in self.handles.find(light, email_spans, padded, words):

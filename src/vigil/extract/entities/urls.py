@@ -9,6 +9,7 @@ from typing import Any, Final
 
 from vigil.extract.entities.base import SpanSet, WordIndex, pad, word_alternation
 from vigil.extract.resources import load_yaml
+from vigil.extract.words import WordHits
 
 _URL: Final = re.compile(r"(?:https?://|www\.)[^\s<>\"'\[\]{}|\\^`]{2,2000}")
 _TRAILING: Final = ".,;:!?)»\"'"
@@ -61,12 +62,17 @@ class UrlFinder:
                 spans.append((start, end))
         return sorted(spans)
 
-    def find_disguised(self, text: str, taken: SpanSet | None = None, padded: str | None = None) -> list[tuple[int, int, str]]:
+    def find_disguised(
+        self, text: str, taken: SpanSet | None = None, padded: str | None = None, words: WordHits | None = None
+    ) -> list[tuple[int, int, str]]:
         """``(start, end, url)`` of domains written with disguised dots; ``url`` is written plainly.
 
-        ``padded`` is ``pad`` of the text (or of a same-length view of it) when the caller has it.
+        ``padded`` is ``pad`` of the text (or of a same-length view of it) when the caller has it,
+        ``words`` a word scan of it that may hold the dot words.
         """
-        if not any(mark in text for mark in _DOT_MARKS) and not self._dot_words.find(padded or pad(text)):
+        if not any(mark in text for mark in _DOT_MARKS) and not (
+            words.of(self._dot_words) if words is not None else self._dot_words.find(padded or pad(text))
+        ):
             return []
         taken = taken if taken is not None else SpanSet()
         found: list[tuple[int, int, str]] = []
