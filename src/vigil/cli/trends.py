@@ -25,13 +25,17 @@ from vigil.errors import ConfigError, InputError
 from vigil.settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from vigil.documents import Document
+
     # The trend modules load SciPy and Matplotlib: imported when the command runs, so that
     # starting `vigil` stays cheap.
     from vigil.trends.detect import DetectionParams
-    from vigil.trends.distributed import TrendCounts
     from vigil.trends.periods import Freq
     from vigil.trends.report import Analyzer, TrendReport
     from vigil.trends.series import SeriesTable
+    from vigil.trends.stored import TrendCounts
 
 
 def detection_params(settings: Settings, window: int | None) -> DetectionParams:
@@ -46,6 +50,17 @@ def _analyzer(enabled: bool, settings: Settings) -> Analyzer | None:
     from vigil.pipeline import shared_pipeline
 
     return shared_pipeline(settings)
+
+
+def _stored_analyzer(settings: Settings) -> Analyzer:
+    """The process's pipeline, loaded only when a stored document without an analysis is met."""
+
+    def analyze(document: Document) -> Mapping[str, Any]:
+        from vigil.pipeline import shared_pipeline
+
+        return shared_pipeline(settings)(document)
+
+    return analyze
 
 
 def _write_plots(report: TrendReport, rows: list[dict[str, Any]], directory: Path, plot_all: bool) -> int:
@@ -195,19 +210,21 @@ class _Counted:
 
 
 def _count(settings: Settings, spec: InputSpec | None, store: Any, analyze: bool, period: Freq) -> _Counted:
-    """Count by segment and period: the store or the file in this process, or the file on Dask."""
-    from vigil.trends.report import collect_pairs, collect_records, store_pairs
+    """Count by segment and period: the store's kept counts, the file in this process, or the file on Dask."""
+    from vigil.trends.report import collect_records
     from vigil.trends.segments import build_segmenter
+    from vigil.trends.stored import stored_counts
 
-    if store is None and settings.engine == "dask":
+    summed: TrendCounts | None = None
+    if store is not None:
+        summed = stored_counts(store, build_segmenter, _stored_analyzer(settings) if analyze else None)
+    elif settings.engine == "dask":
         assert spec is not None
         summed = _count_on_dask(settings, spec, analyze)
+    if summed is not None:
         return _Counted(summed.table(period), summed.read, summed.rejected, summed.undated, summed.counted, summed.errors)
-    if store is not None:
-        collected = collect_pairs(store_pairs(store), build_segmenter(), _analyzer(analyze, settings))
-    else:
-        assert spec is not None
-        collected = collect_records(spec.records(), build_segmenter(), _analyzer(analyze, settings))
+    assert spec is not None
+    collected = collect_records(spec.records(), build_segmenter(), _analyzer(analyze, settings))
     return _Counted(
         collected.builder.build(period),
         collected.read,

@@ -127,6 +127,12 @@ def counts_agree(connection: Connection) -> bool:
 def rebuild_counts(connection: Connection, page: int = 5000) -> None:
     """Count every trend row again from scratch (after documents were removed behind the counts' back)."""
     connection.execute(sa.delete(TREND_COUNTS))
+    add_counts(connection, count_trend_rows(connection, page))
+
+
+def count_trend_rows(connection: Connection, page: int = 5000) -> Counter[tuple[int, str]]:
+    """The (day, segment) counts of the trend rows themselves, counted here (the counts are not read)."""
+    counted: Counter[tuple[int, str]] = Counter()
     last = -1
     while True:
         rows = connection.execute(
@@ -136,11 +142,9 @@ def rebuild_counts(connection: Connection, page: int = 5000) -> None:
             .limit(page)
         ).all()
         if not rows:
-            return
-        deltas: Counter[tuple[int, str]] = Counter()
+            return counted
         for _, day, segments in rows:
-            _count(deltas, (day, _names(segments)), 1)
-        add_counts(connection, deltas)
+            _count(counted, (day, _names(segments)), 1)
         last = rows[-1][0]
 
 

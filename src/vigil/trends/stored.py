@@ -10,35 +10,90 @@ computed in the worker that analysed it. The trends step then only:
 2. **reads** the (day, segment) counts into a :class:`~vigil.trends.series.SeriesTable`
    with the same rows, columns and values as :func:`vigil.trends.report.collect_pairs`
    over the whole store would give.
+
+Readers that must not write (``vigil trends --store``, the web trend pages) use
+:func:`stored_counts`: the same counts, with the documents a catch-up would segment
+segmented in memory instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import json
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
 
 import numpy as np
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from vigil.documents import Document
 from vigil.errors import InputError
 from vigil.failures import RecordFailure, guarded
 from vigil.store import Store
-from vigil.store.models import DocumentRow
+from vigil.store.models import AnalysisRow, DocumentIndicator, DocumentRow
 from vigil.store.segment_counts import (
     ALL_DOCUMENTS,
     TREND_DOCUMENTS,
     TrendRow,
+    count_trend_rows,
     counts_agree,
     read_counts,
     rebuild_counts,
     replace_trend_rows,
     undated_documents,
 )
-from vigil.trends.periods import Freq, period_of_days
-from vigil.trends.report import STORE_BATCH, stored_analyses
+from vigil.trends.periods import Freq, period_of_days, period_start_day
+from vigil.trends.report import MAX_KEPT_ERRORS, STORE_BATCH, Analyzer, Collected, collect_pairs, stored_analyses
 from vigil.trends.segments import Segmenter, document_day
 from vigil.trends.series import ALL, MAX_CELLS, SeriesTable
+
+#: The period a worker counts by: days, so that any period can be built from the sum.
+COUNTED_BY: Final = Freq.DAY
+
+
+@dataclass
+class TrendCounts:
+    """Documents per (day, segment), with :data:`ALL_DOCUMENTS` for every dated document, and what was read."""
+
+    counts: Counter[tuple[int, str]] = field(default_factory=Counter)
+    read: int = 0
+    rejected: int = 0
+    undated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, collected: Collected) -> TrendCounts:
+        """The counts of one partition's :class:`Collected` (from its daily table)."""
+        table = collected.builder.build(COUNTED_BY)
+        counts: Counter[tuple[int, str]] = Counter()
+        if table.n_periods:
+            days = period_start_day(np.arange(table.n_periods, dtype=np.int64) + table.first_period, COUNTED_BY)
+            rows, cols = np.nonzero(table.values[:-1])  # the last row is the total, kept below
+            for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
+                counts[int(days[col]), table.segments[row]] = int(table.values[row, col])
+            for col in np.nonzero(table.totals)[0].tolist():
+                counts[int(days[col]), ALL_DOCUMENTS] = int(table.totals[col])
+        return cls(counts, collected.read, collected.rejected, collected.undated, list(collected.errors))
+
+    def add(self, other: TrendCounts) -> None:
+        """Sum another partition's counts into these (partitions in input order keep the first errors)."""
+        self.counts.update(other.counts)
+        self.read += other.read
+        self.rejected += other.rejected
+        self.undated += other.undated
+        self.errors.extend(other.errors[: MAX_KEPT_ERRORS - len(self.errors)])
+
+    @property
+    def counted(self) -> int:
+        """Dated documents counted."""
+        return sum(n for (_, segment), n in self.counts.items() if segment == ALL_DOCUMENTS)
+
+    def table(self, freq: Freq) -> SeriesTable:
+        """The series table of everything summed, as one pass over all the records builds it."""
+        rows = [(day, segment, n) for (day, segment), n in sorted(self.counts.items()) if n > 0]
+        return table_from_counts(rows, freq, undated=self.undated)
 
 
 def trend_row(segmenter: Segmenter, document: Document, analysis: Mapping[str, Any] | None) -> TrendRow:
@@ -78,6 +133,71 @@ def _save(store: Store, rows: dict[int, TrendRow]) -> int:
         with store.session() as session:
             replace_trend_rows(session.connection(), list(rows), rows)
     return len(rows)
+
+
+#: Stored documents with neither an analysis nor indicator rows: a full pass hands them to its analyzer.
+#: (Correlated on the document only: the readers' own queries join the analyses too.)
+_UNANALYSED: Final = ~(
+    sa.select(AnalysisRow.document_pk).where(AnalysisRow.document_pk == DocumentRow.pk).correlate_except(AnalysisRow).exists()
+) & ~(
+    sa.select(DocumentIndicator.document_pk)
+    .where(DocumentIndicator.document_pk == DocumentRow.pk)
+    .correlate_except(DocumentIndicator)
+    .exists()
+)
+_WITHOUT_ROW: Final = ~sa.exists().where(TREND_DOCUMENTS.c.document_pk == DocumentRow.pk)
+
+
+def stored_counts(store: Store, segmenter: Callable[[], Segmenter], analyzer: Analyzer | None = None) -> TrendCounts:
+    """What :func:`~vigil.trends.report.collect_pairs` over every stored document counts, without writing.
+
+    The kept counts are read (or, when they disagree with the trend rows, the rows are
+    counted here); only documents without a trend row are segmented, from their stored
+    analysis. With ``analyzer``, documents without a stored analysis are analysed and
+    segmented here in place of their row, as a full pass with that analyzer does.
+    ``segmenter`` is called only when a document has to be segmented.
+    """
+    with store.session() as session:
+        connection = session.connection()
+        counts = (
+            Counter({(day, segment): n for day, segment, n in read_counts(connection)})
+            if counts_agree(connection)
+            else count_trend_rows(connection)
+        )
+        with_row = int(session.scalar(sa.select(sa.func.count()).select_from(TREND_DOCUMENTS)) or 0)
+        undated = undated_documents(connection)
+        documents = int(session.scalar(sa.select(sa.func.count()).select_from(DocumentRow)) or 0)
+        redo: sa.ColumnElement[bool] | None = _WITHOUT_ROW if documents != with_row else None
+        if analyzer is not None:
+            replaced = _rows_of_unanalysed(connection)
+            for row in replaced:
+                _uncount(counts, row)
+            with_row -= len(replaced)
+            undated -= sum(1 for day, _ in replaced if day is None)
+            if replaced:
+                redo = _WITHOUT_ROW | _UNANALYSED
+    total = TrendCounts(counts, with_row, undated=undated)
+    if redo is not None:
+        pairs = ((document, analysis) for _, document, analysis in stored_analyses(store, redo))
+        total.add(TrendCounts.of(collect_pairs(pairs, segmenter(), analyzer)))
+    return total
+
+
+def _rows_of_unanalysed(connection: Connection) -> list[TrendRow]:
+    found = connection.execute(
+        sa.select(TREND_DOCUMENTS.c.day, TREND_DOCUMENTS.c.segments)
+        .join(DocumentRow, DocumentRow.pk == TREND_DOCUMENTS.c.document_pk)
+        .where(_UNANALYSED)
+    ).tuples()
+    return [(day, tuple(json.loads(segments)) if segments else ()) for day, segments in found]
+
+
+def _uncount(counts: Counter[tuple[int, str]], row: TrendRow) -> None:
+    day, segments = row
+    if day is not None:
+        counts[day, ALL_DOCUMENTS] -= 1
+        for segment in segments:
+            counts[day, segment] -= 1
 
 
 def stored_table(store: Store, freq: Freq) -> SeriesTable:

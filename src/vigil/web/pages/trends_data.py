@@ -1,8 +1,8 @@
 """Trend series and alerts as the pages show them.
 
-Alerts are read from the stored ``trend_alerts``. Series are not stored: they are counted
-from the stored documents and analyses with the trends module's own functions, then kept
-for :data:`SERIES_TTL_SECONDS` per frequency, so charts do not recount the store on every view.
+Alerts are read from the stored ``trend_alerts``. Series are built from the store's kept
+(day, segment) counts (:func:`vigil.trends.stored.stored_counts`; only documents without a
+trend row are segmented here), then kept for :data:`SERIES_TTL_SECONDS` per frequency.
 """
 
 from __future__ import annotations
@@ -136,16 +136,16 @@ def _segmenter() -> Segmenter:
 
 
 def compute_series(store: Store, freq: str) -> TrendSeries:
-    """Count every segment of the stored documents per period and run spike detection."""
+    """Every segment's counts per period, from the store's kept counts, and spike detection on them."""
     # Detection pulls in SciPy: imported on first use so the app (and every worker) starts fast.
     from vigil.trends.detect import DetectionParams
     from vigil.trends.periods import parse_freq
-    from vigil.trends.report import build_table, collect_pairs, run_detection, series_rows, store_pairs
+    from vigil.trends.report import run_detection, series_rows
+    from vigil.trends.stored import stored_counts
 
     settings = store.settings
     params = DetectionParams.from_settings(settings)
-    collected = collect_pairs(store_pairs(store), _segmenter())
-    report = run_detection(build_table(collected, parse_freq(freq)), params)
+    report = run_detection(stored_counts(store, _segmenter).table(parse_freq(freq)), params)
     rows_by_segment: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in series_rows(report):
         rows_by_segment[row["segment"]].append(row)
