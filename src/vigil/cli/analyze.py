@@ -22,6 +22,8 @@ from vigil.cli.common import (
     FormatOption,
     InputSpec,
     MappingOption,
+    PartitionSizeOption,
+    engine_option,
     get_settings,
     open_output,
     progress,
@@ -114,19 +116,8 @@ def analyze(
             "--workers", "-w", min=0, help="Worker processes; 1 analyses in this process, 0 one per core. [env: VIGIL_WORKERS]"
         ),
     ] = None,
-    partition_size: Annotated[
-        int | None,
-        typer.Option(
-            "--partition-size", min=1, help="Documents per partition sent to a worker. [env: VIGIL_PARTITION_SIZE]"
-        ),
-    ] = None,
-    engine: Annotated[
-        str | None,
-        typer.Option(
-            "--engine",
-            help="'local' (this process or a process pool) or 'dask' (distributed: VIGIL_DASK_SCHEDULER or a local cluster). [env: VIGIL_ENGINE]",
-        ),
-    ] = None,
+    partition_size: PartitionSizeOption = None,
+    engine: Annotated[str | None, engine_option("distributed: VIGIL_DASK_SCHEDULER or a local cluster")] = None,
 ) -> None:
     """Analyse documents: language, entities, indicators with evidence, and risk (one JSON line each).
 

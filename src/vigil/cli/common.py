@@ -1,4 +1,4 @@
-"""Shared plumbing of the command modules: settings, input records, output, progress."""
+"""Shared plumbing of the command modules: settings, input records, engine options, output, progress."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from vigil.errors import DocumentError, FormatError, InputError
+from vigil.errors import ConfigError, DocumentError, FormatError, InputError
 from vigil.ingest.readers import FORMATS, Format, detect_format, open_input, parse_mapping, read_records
 from vigil.settings import Settings, load_settings
 
@@ -79,6 +79,53 @@ MappingOption: TypeAlias = Annotated[
     str | None,
     typer.Option("--map", help="CSV column mapping FIELD=COLUMN,..., e.g. text=description,title=headline."),
 ]
+
+
+def engine_option(on_dask: str) -> Any:
+    """``--engine`` of a command whose Dask run does ``on_dask`` (said in its help)."""
+    return typer.Option("--engine", help=f"'local' (this process or a process pool) or 'dask' ({on_dask}). [env: VIGIL_ENGINE]")
+
+
+#: ``--engine``, ``--scheduler``, ``--workers`` and ``--partition-size`` of the commands that run
+#: on the batch engine (``vigil process``, ``ingest``, ``link``, ``trends``): they override the settings.
+EngineOption: TypeAlias = Annotated[str | None, engine_option("the analysis partitions run on a Dask cluster")]
+SchedulerOption: TypeAlias = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Dask scheduler address (tcp://host:8786); without one a LocalCluster of --workers starts. "
+        "[env: VIGIL_DASK_SCHEDULER]",
+    ),
+]
+WorkersOption: TypeAlias = Annotated[
+    int | None,
+    typer.Option("--workers", "-w", min=0, help="Worker processes; 0 one per core. [env: VIGIL_WORKERS]"),
+]
+PartitionSizeOption: TypeAlias = Annotated[
+    int | None,
+    typer.Option("--partition-size", min=1, help="Documents per partition sent to a worker. [env: VIGIL_PARTITION_SIZE]"),
+]
+
+
+def with_engine(
+    settings: Settings,
+    engine: str | None,
+    scheduler: str | None,
+    workers: int | None,
+    partition_size: int | None = None,
+) -> Settings:
+    """The settings with the command line's engine options in place of the configured ones."""
+    if engine is not None and engine not in ("local", "dask"):
+        raise ConfigError(f"unknown engine {engine!r}; use 'local' or 'dask'")
+    given = {"engine": engine, "dask_scheduler": scheduler, "workers": workers, "partition_size": partition_size}
+    return settings.model_copy(update={k: v for k, v in given.items() if v is not None})
+
+
+def announce_engine(settings: Settings) -> None:
+    """Say on stderr where the analysis runs, when it is not this machine's engine."""
+    if settings.engine == "dask":
+        where = settings.dask_scheduler or f"a local cluster of {settings.workers or 'one per core'} workers"
+        print(f"engine: dask on {where}", file=sys.stderr)
 
 
 @dataclass(frozen=True, slots=True)

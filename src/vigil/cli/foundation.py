@@ -10,18 +10,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from vigil.cli.common import get_settings, progress, stderr_console
-from vigil.cli.groups import db_app
-from vigil.cli.process import (
+from vigil.cli.common import (
     EngineOption,
     SchedulerOption,
     WorkersOption,
     announce_engine,
-    announce_store,
-    print_process_report,
-    run_processing,
+    get_settings,
+    progress,
+    stderr_console,
     with_engine,
 )
+from vigil.cli.groups import db_app
+from vigil.cli.process import announce_store, print_process_report, run_processing
 from vigil.ingest import ingest_inputs
 from vigil.ingest.readers import FORMATS, parse_mapping
 from vigil.ingest.runs import mark_abandoned_runs

@@ -15,13 +15,17 @@ from vigil.cli.common import (
     FormatOption,
     InputSpec,
     MappingOption,
+    PartitionSizeOption,
+    SchedulerOption,
+    WorkersOption,
+    engine_option,
     get_settings,
     open_output,
     progress,
+    with_engine,
     write_jsonl,
 )
 from vigil.engine import DaskEngine, create_engine
-from vigil.errors import ConfigError
 from vigil.link.clusters import cluster_ids, split_clusters, summarize_cluster
 from vigil.link.config import LinkConfig
 from vigil.link.core import link_documents
@@ -89,35 +93,18 @@ def link(
     ] = False,
     engine: Annotated[
         str | None,
-        typer.Option(
-            "--engine",
-            help="'local' (this process or a process pool) or 'dask' (linking spread over a Dask cluster; "
-            "--clusters and --store prepare on Dask and link here). [env: VIGIL_ENGINE]",
-        ),
+        engine_option("linking spread over a Dask cluster; --clusters and --store prepare on Dask and link here"),
     ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler",
-            help="Dask scheduler address (tcp://host:8786); without one a LocalCluster of --workers starts. "
-            "[env: VIGIL_DASK_SCHEDULER]",
-        ),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option("--workers", "-w", min=0, help="Worker processes; 0 one per core. [env: VIGIL_WORKERS]"),
-    ] = None,
-    partition_size: Annotated[
-        int | None,
-        typer.Option("--partition-size", min=1, help="Documents per partition sent to a worker. [env: VIGIL_PARTITION_SIZE]"),
-    ] = None,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    partition_size: PartitionSizeOption = None,
 ) -> None:
     """Link documents into networks by shared identifiers and re-used text templates.
 
     Writes one line per input document, in input order: {"id": ..., "cluster": ...}, with
     null for a document linked to nothing. Exit status 1 when a record was rejected.
     """
-    settings = _with_options(get_settings(ctx), engine, scheduler, workers, partition_size)
+    settings = with_engine(get_settings(ctx), engine, scheduler, workers, partition_size)
     config = LinkConfig.from_settings(settings)
     spec = InputSpec.of(path, fmt, mapping, settings)
     if settings.engine == "dask" and not (clusters or store):
@@ -137,15 +124,6 @@ def link(
     _report_rejected(rejected)
     if rejected:
         raise typer.Exit(1)
-
-
-def _with_options(
-    settings: Settings, engine: str | None, scheduler: str | None, workers: int | None, partition_size: int | None
-) -> Settings:
-    if engine is not None and engine not in ("local", "dask"):
-        raise ConfigError(f"unknown engine {engine!r}; use 'local' or 'dask'")
-    given = {"engine": engine, "dask_scheduler": scheduler, "workers": workers, "partition_size": partition_size}
-    return settings.model_copy(update={k: v for k, v in given.items() if v is not None})
 
 
 def _link_on_dask(settings: Settings, config: LinkConfig, spec: InputSpec, output: Path | None) -> list[Rejected]:

@@ -11,8 +11,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 import sqlalchemy as sa
 import typer
 
-from vigil.cli.common import get_settings, progress, stderr_console
-from vigil.errors import ConfigError, InputError, NotFoundError
+from vigil.cli.common import (
+    EngineOption,
+    SchedulerOption,
+    WorkersOption,
+    announce_engine,
+    get_settings,
+    progress,
+    stderr_console,
+    with_engine,
+)
+from vigil.errors import InputError, NotFoundError
 from vigil.settings import Settings
 from vigil.store import Store
 
@@ -20,38 +29,6 @@ if TYPE_CHECKING:
     from vigil.processing import ProcessReport
 
 Progress = Callable[[str, int, int | None], None]
-
-#: ``--engine``, ``--scheduler`` and ``--workers`` of the commands that analyse the store
-#: (``vigil process``, ``vigil ingest``) or count trends over a file: they override the settings.
-EngineOption = Annotated[
-    str | None,
-    typer.Option(
-        "--engine",
-        help="'local' (this process or a process pool) or 'dask' (the analysis partitions run on a Dask cluster). "
-        "[env: VIGIL_ENGINE]",
-    ),
-]
-SchedulerOption = Annotated[
-    str | None,
-    typer.Option(
-        "--scheduler",
-        help="Dask scheduler address (tcp://host:8786); without one a LocalCluster of --workers starts. "
-        "[env: VIGIL_DASK_SCHEDULER]",
-    ),
-]
-WorkersOption = Annotated[
-    int | None,
-    typer.Option("--workers", "-w", min=0, help="Worker processes; 0 one per core. [env: VIGIL_WORKERS]"),
-]
-
-
-def with_engine(settings: Settings, engine: str | None, scheduler: str | None, workers: int | None) -> Settings:
-    """The settings with the command line's engine options in place of the configured ones."""
-    if engine is not None and engine not in ("local", "dask"):
-        raise ConfigError(f"unknown engine {engine!r}; use 'local' or 'dask'")
-    given = {"engine": engine, "dask_scheduler": scheduler, "workers": workers}
-    return settings.model_copy(update={k: v for k, v in given.items() if v is not None})
-
 
 @contextmanager
 def progress_reporter() -> Iterator[Progress]:
@@ -71,13 +48,6 @@ def announce_store(settings: Settings) -> None:
     """Say on stderr which store a writing command uses (no password shown)."""
     url = sa.engine.make_url(settings.resolved_database_url).render_as_string(hide_password=True)
     print(f"store: {url}", file=sys.stderr)
-
-
-def announce_engine(settings: Settings) -> None:
-    """Say on stderr where the analysis runs, when it is not this machine's engine."""
-    if settings.engine == "dask":
-        where = settings.dask_scheduler or f"a local cluster of {settings.workers or 'one per core'} workers"
-        print(f"engine: dask on {where}", file=sys.stderr)
 
 
 def print_process_report(report: ProcessReport) -> None:

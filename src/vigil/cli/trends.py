@@ -11,16 +11,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from vigil.cli.common import (
+    EngineOption,
     FormatOption,
     InputSpec,
     MappingOption,
+    PartitionSizeOption,
+    SchedulerOption,
+    WorkersOption,
+    announce_engine,
     get_settings,
     open_output,
     progress,
     stderr_console,
+    with_engine,
     write_jsonl,
 )
-from vigil.cli.process import EngineOption, SchedulerOption, WorkersOption, announce_engine, with_engine
 from vigil.errors import ConfigError, InputError
 from vigil.settings import Settings
 
@@ -123,10 +128,7 @@ def trends(
     engine: EngineOption = None,
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
-    partition_size: Annotated[
-        int | None,
-        typer.Option("--partition-size", min=1, help="Documents per partition sent to a worker. [env: VIGIL_PARTITION_SIZE]"),
-    ] = None,
+    partition_size: PartitionSizeOption = None,
 ) -> None:
     """Count documents by segment per week or day, and report rises and falls beyond each segment's own history.
 
@@ -139,9 +141,7 @@ def trends(
     from vigil.trends.periods import parse_freq
     from vigil.trends.report import run_detection, series_rows
 
-    settings = with_engine(get_settings(ctx), engine, scheduler, workers)
-    if partition_size is not None:
-        settings = settings.model_copy(update={"partition_size": partition_size})
+    settings = with_engine(get_settings(ctx), engine, scheduler, workers, partition_size)
     try:
         period = parse_freq(freq)
     except ValueError as exc:
