@@ -38,7 +38,7 @@ from vigil.link.quality import pairwise
 from vigil.pipeline import build_pipeline
 from vigil.settings import Settings
 
-DEFAULT = Path("bench/data/ads_fresh/test.jsonl")
+DEFAULT = [Path("bench/data/ads_fresh/test2_a.jsonl"), Path("bench/data/ads_fresh/test2_b.jsonl")]
 KIND_INDICATORS = {
     "sex_ad": frozenset(
         {
@@ -204,7 +204,7 @@ def _print(report: Mapping[str, Any]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, action="append", help=f"labelled JSONL (repeatable); default {DEFAULT}")
+    parser.add_argument("--corpus", type=Path, action="append", help=f"labelled JSONL (repeatable); default the held-out test set {' '.join(map(str, DEFAULT))}")
     parser.add_argument(
         "--errors", type=int, default=0, help="list up to N ads whose indicators differ from the labels"
     )
@@ -219,7 +219,7 @@ def main() -> None:
     args = parser.parse_args()
     overrides = dict(item.split("=", 1) for item in args.set)
     settings = Settings(**overrides) if overrides else Settings()
-    report = evaluate(_read(args.corpus or [DEFAULT]), settings, args.errors)
+    report = evaluate(_read(args.corpus or DEFAULT), settings, args.errors)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
