@@ -11,6 +11,7 @@ import pytest
 from vigil.extract import normalize as normalize_module
 from vigil.extract.digits import DigitReader
 from vigil.extract.entities import EntityExtractor
+from vigil.extract.entities import emails as emails_module
 from vigil.extract.entities.ages import _NUMBER
 from vigil.extract.entities.emails import EmailFinder
 from vigil.extract.entities.prices import _AMOUNT_RE, PriceFinder
@@ -210,3 +211,24 @@ def test_explicit_regions_remembered_or_not(
         found = extractor.explicit_regions(location, iter(hosts), iter(stated))
         assert found == regions
         found.append("XX")  # the caller's copy: changing it changes nothing remembered
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "write anna.v+ads@mail.pl or anna (at) mail dot pl",
+        "anna at gmail dot com, ola@ wp.pl, ira @ ukr.net",
+        "a" * 64 + "@mail.pl " + "b" * 65 + "@mail.pl",
+        "x-y.z [@] host [.] com; jobs at work-abroad.eu",
+        "anna собака ukr крапка net",
+        "no address here, at all",
+    ],
+)
+def test_email_patterns_are_the_backtracking_ones(text: str) -> None:
+    """The possessive local part finds what the plain one finds, group for group."""
+    finder = EmailFinder()
+    plain_local = r"[\w.+\-]{1,64}"
+    for fast in (emails_module._PLAIN, finder._disguised):
+        plain = re.compile(fast.pattern.replace(emails_module._LOCAL, plain_local))
+        assert plain.pattern != fast.pattern
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [(m.span(), m.groups()) for m in plain.finditer(text)]

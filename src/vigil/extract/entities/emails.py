@@ -12,7 +12,10 @@ import ahocorasick
 from vigil.extract.entities.base import SpanSet, word_alternation
 from vigil.extract.resources import load_yaml
 
-_LOCAL: Final = r"[\w.+\-]{1,64}"
+#: Possessive: what follows a local part (``@``, a space, a bracket) is never one of its
+#: characters, so only the whole run can be the local part; giving characters back would
+#: only retry the "at" patterns at every shorter split, in every word of the text.
+_LOCAL: Final = r"[\w.+\-]{1,64}+"
 _LABEL: Final = r"[\w\-]{1,63}"
 _PLAIN: Final = re.compile(rf"(?<![\w.+\-])({_LOCAL})@({_LABEL}(?:\.{_LABEL}){{1,4}})")
 #: Most labels a spelled-out domain may have ("mail dot co dot uk").
