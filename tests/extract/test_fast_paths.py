@@ -12,9 +12,11 @@ from vigil.extract import normalize as normalize_module
 from vigil.extract.digits import DigitReader
 from vigil.extract.entities import EntityExtractor
 from vigil.extract.entities import emails as emails_module
+from vigil.extract.entities import urls as urls_module
 from vigil.extract.entities.ages import _NUMBER
 from vigil.extract.entities.emails import EmailFinder
 from vigil.extract.entities.prices import _AMOUNT_RE, PriceFinder
+from vigil.extract.entities.urls import UrlFinder
 from vigil.extract.normalize import normalize
 from vigil.extract.words import LETTERS_TABLE_SIZE, WordIndex, WordScan, letters_only, pad
 
@@ -232,3 +234,19 @@ def test_email_patterns_are_the_backtracking_ones(text: str) -> None:
         plain = re.compile(fast.pattern.replace(emails_module._LOCAL, plain_local))
         assert plain.pattern != fast.pattern
         assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see anna-vip.cz/gallery and www.example.pl, not ab-.pl or a..pl",
+        "x.co.uk/a mail.example.com a-b-c.de -a.pl a-.eu 1.ua",
+        "a" * 62 + ".pl " + "b" * 63 + ".pl " + "c" * 61 + "-.pl",
+        "anna@mail.pl, t.me/anna_vip, no domain here.",
+    ],
+)
+def test_domain_pattern_is_the_backtracking_one(text: str) -> None:
+    fast = UrlFinder()._domain
+    plain = re.compile(fast.pattern.replace(urls_module._LABEL_BEFORE_DOT, r"[^\W_](?:[\w\-]{0,61}[^\W_])?"))
+    assert plain.pattern != fast.pattern
+    assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [(m.span(), m.groups()) for m in plain.finditer(text)]

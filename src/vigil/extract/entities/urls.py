@@ -17,6 +17,8 @@ _TRAILING: Final = ".,;:!?)»\"'"
 _DOTTED: Final = re.compile(r"[^\W_]\.[^\W\d_]")
 
 
+#: One label of a domain, as ``[^\W_](?:[\w\-]{0,61}[^\W_])?`` where a dot follows it.
+_LABEL_BEFORE_DOT: Final = r"[^\W_](?:[\w\-]{0,62}+(?<=[^\W_]))?"
 #: Dots written apart or in brackets ("www . example", "example[.]com").
 _DOT_MARKS: Final = (" . ", "[.", "(.", "{.", "<.", "[ .", "( .")
 #: Labels of a disguised domain before its top-level domain ("www", "mail", "example").
@@ -29,8 +31,11 @@ class UrlFinder:
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         data = config if config is not None else load_yaml("web.yaml")
         tlds = word_alternation(str(t).casefold() for t in data["tlds"])
+        # A label is the whole run of word characters and hyphens before its dot (a dot is
+        # never one of them), ending in a letter or digit: taken possessively and checked
+        # once, instead of given back a character at a time in every word of the text.
         self._domain = re.compile(
-            rf"(?<![\w@.\-/])(?:[^\W_](?:[\w\-]{{0,61}}[^\W_])?\.){{1,4}}(?:{tlds})(?![\w\-@])(?:/[^\s<>\"']{{0,300}})?"
+            rf"(?<![\w@.\-/])(?:{_LABEL_BEFORE_DOT}\.){{1,4}}(?:{tlds})(?![\w\-@])(?:/[^\s<>\"']{{0,300}})?"
         )
         dot_words = word_alternation(str(w).casefold() for w in data["dot_words"])
         # A dot written so a filter misses it: spaced, bracketed or spelled in some language.
