@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 
 T = TypeVar("T")
 _LOCK = threading.Lock()
@@ -15,8 +15,13 @@ _LOCK = threading.Lock()
 
 def cached(request: Request, key: str, ttl_seconds: float, compute: Callable[[], T]) -> T:
     """``compute()``, reused for ``ttl_seconds`` by every request to the same app."""
-    state: dict[str, tuple[float, Any]] = getattr(request.app.state, "page_cache", None) or {}
-    request.app.state.page_cache = state
+    return cached_on(request.app, key, ttl_seconds, compute)
+
+
+def cached_on(app: FastAPI, key: str, ttl_seconds: float, compute: Callable[[], T]) -> T:
+    """:func:`cached` for ``app`` itself (its start-up fills what the first request would compute)."""
+    state: dict[str, tuple[float, Any]] = getattr(app.state, "page_cache", None) or {}
+    app.state.page_cache = state
     now = time.monotonic()
     with _LOCK:
         found = state.get(key)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Final, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -19,7 +19,7 @@ from vigil.platforms.ranking import Comparison, RankedPlatform, compare, rank_pl
 from vigil.store import Store
 from vigil.web.app import MAX_ROW_ID, NavItem, RowId, render
 from vigil.web.i18n import N_
-from vigil.web.pages.cache import cached
+from vigil.web.pages.cache import cached, cached_on
 from vigil.web.permissions import Principal, require
 
 router = APIRouter()
@@ -28,6 +28,7 @@ nav = (NavItem("/platforms", N_("Platforms"), "platforms:read", order=450),)
 READ: Final = "platforms:read"
 #: Seconds a computed rank is reused by every request (it reads the whole store).
 RANK_TTL_SECONDS: Final = 30.0
+RANK_KEY: Final = "platforms:rank"
 #: Sites not yet on the map that the map page lists.
 UNMATCHED_SHOWN: Final = 20
 SortKey = Literal["rank", "name", "category", "documents", "flagged", "high_risk", "networks", "alerts", "safety", "monitoring"]
@@ -63,7 +64,13 @@ def _rank_now(store: Store) -> tuple[list[RankedPlatform], list[tuple[str, int]]
 
 async def _ranked(request: Request) -> tuple[list[RankedPlatform], list[tuple[str, int]]]:
     store = _store(request)
-    return await run_in_threadpool(cached, request, "platforms:rank", RANK_TTL_SECONDS, lambda: _rank_now(store))
+    return await run_in_threadpool(cached, request, RANK_KEY, RANK_TTL_SECONDS, lambda: _rank_now(store))
+
+
+def warm_up(app: FastAPI) -> None:
+    """The map ranked once as the app starts (its category and checklist tables load with it)."""
+    store: Store = app.state.store
+    cached_on(app, RANK_KEY, RANK_TTL_SECONDS, lambda: _rank_now(store))
 
 
 def _by_id(ranked: list[RankedPlatform], platform_id: int) -> RankedPlatform:

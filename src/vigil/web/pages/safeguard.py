@@ -371,6 +371,17 @@ def _spec_json(spec: campaign_store.CampaignSpec) -> dict[str, Any]:
     }
 
 
+#: A query the start-up check runs once, so the classifier's first real query finds everything loaded.
+WARM_UP_QUERY: Final = "work abroad"
+
+
+def warm_up(app: FastAPI) -> None:
+    """The classifier's language model loaded, and one query checked, as the app starts."""
+    checker: QueryChecker = app.state.safeguard_checker
+    checker.classifier.warm()
+    checker.check(WARM_UP_QUERY)
+
+
 def configure_app(app: FastAPI) -> None:
     """Called by the app factory: state for counting, and the analyst templates."""
     app.state.safeguard_checker = QueryChecker()

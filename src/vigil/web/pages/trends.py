@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -14,7 +14,7 @@ from vigil.errors import NotFoundError
 from vigil.store import Store
 from vigil.web.app import NavItem, render
 from vigil.web.i18n import N_
-from vigil.web.pages.trends_data import SeriesCache, TrendSeries, chart_data, newest_alerts
+from vigil.web.pages.trends_data import SeriesCache, TrendSeries, chart_data, load_segmenter, newest_alerts
 from vigil.web.permissions import Principal, require
 
 router = APIRouter()
@@ -35,12 +35,22 @@ def _store(request: Request) -> Store:
     return store
 
 
-async def _series(request: Request, freq: str) -> TrendSeries:
-    cache: SeriesCache | None = getattr(request.app.state, "trend_series", None)
+def _series_cache(app: FastAPI) -> SeriesCache:
+    cache: SeriesCache | None = getattr(app.state, "trend_series", None)
     if cache is None:
         cache = SeriesCache()
-        request.app.state.trend_series = cache
-    return await run_in_threadpool(cache.get, _store(request), freq)
+        app.state.trend_series = cache
+    return cache
+
+
+async def _series(request: Request, freq: str) -> TrendSeries:
+    return await run_in_threadpool(_series_cache(request.app).get, _store(request), freq)
+
+
+def warm_up(app: FastAPI) -> None:
+    """The segmenter loaded and the weekly series (the pages' default) counted as the app starts."""
+    load_segmenter()
+    _series_cache(app).get(app.state.store, "W")
 
 
 @router.get("/trends", include_in_schema=False)

@@ -110,6 +110,10 @@ class TrendSeries:
         return sorted(out, key=lambda s: (-s[2], -s[1], s[0]))
 
 
+def _is_fresh(series: TrendSeries) -> bool:
+    return time.monotonic() - series.computed_at < SERIES_TTL_SECONDS
+
+
 class SeriesCache:
     """Series per frequency, recomputed at most every :data:`SERIES_TTL_SECONDS`."""
 
@@ -117,10 +121,16 @@ class SeriesCache:
         self._lock = threading.Lock()
         self._cached: dict[str, TrendSeries] = {}
 
+    def fresh(self, freq: str) -> TrendSeries | None:
+        """The series kept for ``freq`` while still fresh, without computing them."""
+        with self._lock:
+            found = self._cached.get(freq)
+        return found if found is not None and _is_fresh(found) else None
+
     def get(self, store: Store, freq: str) -> TrendSeries:
         with self._lock:
             found = self._cached.get(freq)
-            if found is not None and time.monotonic() - found.computed_at < SERIES_TTL_SECONDS:
+            if found is not None and _is_fresh(found):
                 return found
             made = compute_series(store, freq)
             self._cached[freq] = made
@@ -133,6 +143,11 @@ def _segmenter() -> Segmenter:
     from vigil.trends.segments import build_segmenter
 
     return build_segmenter()
+
+
+def load_segmenter() -> Segmenter:
+    """The pages' segmenter, loaded now if it is not yet (the app's start-up does it)."""
+    return _segmenter()
 
 
 def compute_series(store: Store, freq: str) -> TrendSeries:
