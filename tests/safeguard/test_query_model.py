@@ -84,3 +84,22 @@ def test_training_is_reproducible_byte_for_byte() -> None:
     second = model_json(train_query_model([DATA / "queries_labelled.jsonl"]))
     assert first == second
     assert '"weights": {' in first
+
+
+@pytest.mark.parametrize(
+    ("query", "category", "decided_by"),
+    [
+        # A host's query shares a displaced person's words; the model reads it as neutral.
+        ("how to host a ukrainian refugee family at home", "neutral", "model"),
+        # A displaced person's need keeps its safety message.
+        ("housing for ukrainian refugees in berlin", "at_risk", "rule"),
+        ("жильё для беженцев из украины", "at_risk", "rule"),
+        # A risky job offer's rule always stands, whatever the model reads.
+        ("escort job abroad", "at_risk", "rule"),
+    ],
+)
+def test_model_overrules_only_displaced_needs(query: str, category: str, decided_by: str) -> None:
+    classifier = default_classifier()
+    assert classifier.model is not None and "at_risk_overrule" in classifier.model.policy
+    result = classifier.classify(query)
+    assert (result.category, result.decided_by) == (category, decided_by), result

@@ -53,6 +53,10 @@ QUERY_CACHE_SIZE: Final = 100_000
 #: Concepts of protective intent (blocking, reporting, law, help, hosting, awareness):
 #: a query carrying one is never classed as exploitation, whatever the model says.
 PROTECTIVE_CONCEPTS: Final = ("awareness", "protective")
+#: At-risk rules whose decision the model may overrule (policy ``at_risk_overrule``):
+#: displaced people's needs, where hosts' and helpers' queries ("host a refugee family")
+#: share the seekers' words. Risky-job rules ("escort job abroad") always stand.
+OVERRULABLE_RULES: Final = frozenset({"displaced_needs"})
 #: Bits above every concept's: a phrase may start at the raw token, and go on inside it.
 PHRASE_START: Final = 1 << len(CONCEPTS)
 PHRASE_INSIDE: Final = PHRASE_START << 1
@@ -197,6 +201,9 @@ class QueryClassifier:
         #: Added to at-risk's logit; and whether a rule's at-risk decision stands unweighed.
         self._at_risk_bias = policy.get("at_risk_bias", 0.0)
         self._at_risk_stands = bool(policy.get("at_risk_rule_stands", 1.0))
+        #: The margin by which the model's neutral logit must beat its at-risk logit to
+        #: overrule a standing at-risk rule (calibrated by cross-validation; absent: never).
+        self._at_risk_overrule = policy.get("at_risk_overrule", float("inf"))
         self._language = LanguageGuesser(lexicons, default_lang, _TOKEN_RE)
         self._tokens: dict[str, TokenInfo] = {}
         self._raw_tokens: dict[str, RawToken] = {}
@@ -304,6 +311,8 @@ class QueryClassifier:
         # would suppress the very results a displaced person needs. The model file's policy
         # says whether it stands (docs/model-card-queries.md).
         if self._at_risk_stands and category == "at_risk" and rule_id is not None and not protective:
+            if rule_id in OVERRULABLE_RULES and scores[2] - scores[1] > self._at_risk_overrule:
+                return "neutral", "model"
             return category, "rule"
         adjusted = [scores[0], scores[1] + self._at_risk_bias, scores[2] + self._neutral_bias]
         if rule_id is not None:

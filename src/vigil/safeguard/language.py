@@ -124,11 +124,7 @@ class LanguageGuesser:
         character of ``text`` but whitespace is a word character, so there is none.
         """
         ascii_only = text.isascii()
-        if (
-            ascii_only
-            or self._outside_re is None
-            or (not words_only and self._outside_re.search(text) is not None)
-        ):
+        if ascii_only or self._outside_re is None or (not words_only and self._outside_re.search(text) is not None):
             return self.guess_flat(text, token_votes)
         cyrillic_letters = letters = 0
         hints: list[tuple[str, float]] = []

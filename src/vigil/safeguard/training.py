@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from vigil.safeguard.classifier import CATEGORIES, QueryClassifier, rules_only_classifier
+from vigil.safeguard.classifier import CATEGORIES, OVERRULABLE_RULES, QueryClassifier, rules_only_classifier
 from vigil.safeguard.evaluation import read_labelled
 from vigil.safeguard.model import FEATURE_VERSION, MODEL_CLASSES, NGRAM_MAX, NGRAM_MIN, query_features
 from vigil.safeguard.overlap import too_close
@@ -46,7 +46,7 @@ DIGITS: Final = 4
 #: to the results). Holding touched to 1% too cost a third of at-risk recall in
 #: cross-validation, so the policy allows 3% there (docs/model-card-queries.md).
 NEUTRAL_AS_EXPLOITATION_MAX: Final = 0.01
-NEUTRAL_TOUCHED_MAX: Final = 0.03
+NEUTRAL_TOUCHED_MAX: Final = 0.01
 RULE_WEIGHTS: Final = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
 #: Neutral's bias starts at 4.0, the previous model's: trained on the fresh files, the model
 #: reads a nationality adjective alone ("chansons ukrainiennes", "oekraïense keuken") as
@@ -59,6 +59,19 @@ AT_RISK_BIASES: Final = (-1.0, 0.0, 1.0, 2.0)
 #: it drops the project's convention that housing and jobs for refugees get a safety
 #: message (held-out set at-risk recall 0.67), so only standing is searched.
 AT_RISK_RULE_STANDS: Final = (True,)
+#: The model's neutral-over-at-risk margin above which it overrules a standing at-risk
+#: rule (None: never). Most neutral queries touched in cross-validation were a rule's
+#: at-risk decision on hosting, job-checking or massage queries that the model read as
+#: neutral. Margins under 3 were measured too (down to -2: 1.9 % touched) but overrule
+#: the refugees seeking housing that the project's held-out set labels at-risk (its
+#: at-risk recall 0.885 at 2, 0.65 at -1; the writers of the fresh files label hosts'
+#: housing queries neutral): docs/model-card-queries.md.
+AT_RISK_OVERRULES: Final = (None, 6.0, 5.0, 4.0, 3.0)
+#: When no policy touches at most ``NEUTRAL_TOUCHED_MAX`` of neutral queries, the one that
+#: touches the fewest is kept among those whose exploitation plus at-risk recall is within
+#: this much of the best (all within the exploitation limit): a few recall points buy
+#: most of the drop in touched (docs/model-card-queries.md).
+RECALL_SLACK: Final = 0.02
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,8 @@ class Prepared:
     label: int
     rule_class: int | None
     protective: bool
+    #: The rule that fired may be overruled by the model (``OVERRULABLE_RULES``).
+    overrulable: bool = False
 
 
 def prepare(classifier: QueryClassifier, rows: Sequence[Mapping[str, Any]]) -> list[Prepared]:
@@ -84,6 +99,7 @@ def prepare(classifier: QueryClassifier, rows: Sequence[Mapping[str, Any]]) -> l
                 CATEGORIES.index(row["category"]),
                 -1 if final else rule_class,
                 protective,
+                result.rule in OVERRULABLE_RULES,
             )
         )
     return prepared
@@ -125,14 +141,29 @@ class Policy:
     neutral_bias: float
     at_risk_bias: float = 0.0
     at_risk_rule_stands: bool = True
+    at_risk_overrule: float | None = None
 
     def as_dict(self) -> dict[str, float]:
-        return {
+        found = {
             "rule_weight": self.rule_weight,
             "neutral_bias": self.neutral_bias,
             "at_risk_bias": self.at_risk_bias,
             "at_risk_rule_stands": 1.0 if self.at_risk_rule_stands else 0.0,
         }
+        if self.at_risk_overrule is not None:
+            found["at_risk_overrule"] = self.at_risk_overrule
+        return found
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Policy:
+        overrule = data.get("at_risk_overrule")
+        return cls(
+            float(data["rule_weight"]),
+            float(data["neutral_bias"]),
+            float(data.get("at_risk_bias", 0.0)),
+            bool(data.get("at_risk_rule_stands", 1.0)),
+            None if overrule is None else float(overrule),
+        )
 
 
 def decide(scores: Sequence[float], item: Prepared, policy: Policy) -> int:
@@ -144,6 +175,9 @@ def decide(scores: Sequence[float], item: Prepared, policy: Policy) -> int:
         adjusted[item.rule_class] += policy.rule_weight
     start = 1 if item.protective else 0
     if policy.at_risk_rule_stands and item.rule_class == 1 and not item.protective:
+        overrule = policy.at_risk_overrule
+        if overrule is not None and item.overrulable and scores[2] - scores[1] > overrule:
+            return 2
         return 1
     return max(range(start, 3), key=lambda i: adjusted[i])
 
@@ -177,8 +211,9 @@ def out_of_fold_scores(items: Sequence[Prepared]) -> list[list[float]]:
 def policies() -> list[Policy]:
     """The grid searched, smaller weights first (ties go to the first)."""
     return [
-        Policy(rule_weight, neutral_bias, at_risk_bias, stands)
+        Policy(rule_weight, neutral_bias, at_risk_bias, stands, overrule)
         for stands in AT_RISK_RULE_STANDS
+        for overrule in AT_RISK_OVERRULES
         for rule_weight in RULE_WEIGHTS
         for neutral_bias in NEUTRAL_BIASES
         for at_risk_bias in AT_RISK_BIASES
@@ -186,29 +221,23 @@ def policies() -> list[Policy]:
 
 
 def choose_policy(items: Sequence[Prepared], scores: Sequence[Sequence[float]]) -> dict[str, Any]:
-    best: tuple[float, Policy, dict[str, float]] | None = None
+    evaluated: list[tuple[float, Policy, dict[str, float]]] = []
     for policy in policies():
         predicted = [decide(s, item, policy) for s, item in zip(scores, items, strict=True)]
         found = figures(predicted, items)
-        if (
-            found["neutral_touched"] > NEUTRAL_TOUCHED_MAX
-            or found["neutral_as_exploitation"] > NEUTRAL_AS_EXPLOITATION_MAX
-        ):
-            continue
-        gain = found["exploitation_recall"] + found["at_risk_recall"]
-        if best is None or gain > best[0] + 1e-12:
-            best = (gain, policy, found)
-    if best is None:
+        if found["neutral_as_exploitation"] <= NEUTRAL_AS_EXPLOITATION_MAX:
+            evaluated.append((found["exploitation_recall"] + found["at_risk_recall"], policy, found))
+    best: tuple[float, Policy, dict[str, float]] | None = None
+    for entry in evaluated:
+        if entry[2]["neutral_touched"] <= NEUTRAL_TOUCHED_MAX and (best is None or entry[0] > best[0] + 1e-12):
+            best = entry
+    if best is None and evaluated:
         # No policy keeps touched within its limit: suppressing results stays the hard
-        # limit, and the one with the highest recall within it is kept.
-        for policy in policies():
-            predicted = [decide(s, item, policy) for s, item in zip(scores, items, strict=True)]
-            found = figures(predicted, items)
-            gain = found["exploitation_recall"] + found["at_risk_recall"]
-            if found["neutral_as_exploitation"] <= NEUTRAL_AS_EXPLOITATION_MAX and (
-                best is None or gain > best[0] + 1e-12
-            ):
-                best = (gain, policy, found)
+        # limit, and within it the fewest touched among those near the best recall, then
+        # the highest recall, then the first in grid order.
+        top = max(entry[0] for entry in evaluated)
+        near = [entry for entry in evaluated if entry[0] >= top - RECALL_SLACK - 1e-12]
+        best = min(near, key=lambda entry: (round(entry[2]["neutral_touched"], 12), -entry[0]))
     if best is None:
         policy = Policy(RULE_WEIGHTS[0], NEUTRAL_BIASES[-1])
         predicted = [decide(s, item, policy) for s, item in zip(scores, items, strict=True)]
