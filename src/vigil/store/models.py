@@ -155,8 +155,8 @@ class DocumentIndicator(Base):
 
     __tablename__ = "document_indicators"
     __table_args__ = (
-        sa.Index("ix_document_indicators_indicator", "indicator"),
-        # Made by migration search_0002: the indicator filter reads document keys off it.
+        # Made by migration search_0002: the indicator filter reads document keys off it. It
+        # serves every lookup by indicator (foundation_0002 dropped the single-column one).
         sa.Index("ix_document_indicators_indicator_doc", "indicator", "document_pk"),
     )
 
