@@ -61,6 +61,23 @@ MIN_F1 = 0.97
         ("ro", "sună 0721 doi trei patru 567", ["+40721234567"]),
         # keycap digits mixed with plain ones
         ("en", "call 0️⃣7️⃣911 123456", ["+447911123456"]),
+        # groups written as numbers in words, every supported language
+        ("en", "call zero seven nine one one, twelve, thirty-four, fifty six", ["+447911123456"]),
+        ("uk", "Дзвоніть: нуль шістдесят сім, двісті тридцять чотири, пʼятдесят шість, сімдесят вісім", ["+380672345678"]),
+        ("ru", "Администратор: плюс семь девятьсот шестнадцать, 123-45-67", ["+79161234567"]),
+        ("pl", "Sześćset dwa, trzysta czterdzieści pięć, sześćset siedemdziesiąt osiem", ["+48602345678"]),
+        ("cs", "volej sedm set třicet devět, nula třicet sedm, devět set osmdesát", ["+420739037980"]),
+        ("sk", "volaj nula deväťsto jeden, dvestotridsaťštyri, päťstošesťdesiatsedem", ["+421901234567"]),
+        ("de", "Handy null eins fünf eins, dreiundzwanzig, fünfundvierzig, siebenundsechzig, neunundachtzig", ["+4915123456789"]),
+        ("nl", "bel nul zes, twaalf, vierendertig, zesenvijftig, achtenzeventig", ["+31612345678"]),
+        ("fr", "appelle zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit", ["+33612345678"]),
+        ("ro", "sună la zero șapte sute douăzeci și unu, două sute treizeci și patru, cinci sute șaizeci și șapte", ["+40721234567"]),
+        ("hu", "hívj nulla hat húsz, százhuszonhárom, negyvenöt, hatvanhét", ["+36201234567"]),
+        ("hu", "Foglalás: 06 - harminc - 482 - 77 - 16", ["+36304827716"]),
+        ("it", "chiama tre tre nove, cinquecentododici, trentaquattro, cinquantasei", ["+393395123456"]),
+        ("es", "llama seis doce, treinta y cuatro, cincuenta y seis, setenta y ocho", ["+34612345678"]),
+        ("uk", "Pryimaiu do pizna. nul shist sim, 123-45-67", ["+380671234567"]),
+        ("ro", "Tel: zero 7 2 1 - 2 3 4 - 5 6 7", ["+40721234567"]),
     ],
 )
 def test_finds_phones(extractor: EntityExtractor, lang: str, text: str, expected: list[str]) -> None:
@@ -79,6 +96,11 @@ def test_finds_phones(extractor: EntityExtractor, lang: str, text: str, expected
         ("en", "170 cm, 55 kg, 90-60-90, born 1999"),
         ("ro", "CNP 1900101123456"),
         ("en", "one two three"),
+        ("fr", "Julie, vingt-deux ans, cent euros la demi-heure, trente minutes"),
+        ("ru", "Мне двадцать один год, цена пятьсот за час, сорок минут"),
+        ("es", "veinte, treinta, cuarenta euros"),
+        ("de", "neunzehn Jahre, hundert Euro, dreißig Minuten"),
+        ("en", "zero 1 2 problems, 3 4 friends"),
         ("en", ""),
     ],
 )
