@@ -59,6 +59,15 @@ MIN_F1 = 0.97
         ("uk", "тел 067 один два три 45 67", ["+380671234567"]),
         ("de", "Handy null eins fünf eins 2345 6789", ["+4915123456789"]),
         ("ro", "sună 0721 doi trei patru 567", ["+40721234567"]),
+        # a Hungarian area code set off by a slash or brackets, written without the trunk "06"
+        ("hu", "Bejelentkezés: 96/ 123-456", ["+3696123456"]),
+        ("hu", "Jelentkezés: (62) 123-456", ["+3662123456"]),
+        # a lone "o" beside a number is a word ("or"), not a zero
+        ("it", "Chiamare il 389 512 0064 o venire alla stazione", ["+393895120064"]),
+        ("es", "llama al 612 345 678 o escribe", ["+34612345678"]),
+        # an identifier word ends its sentence before the number; a phrase makes "nr" a phone word
+        ("cs", "Bydlení a doprava na náš účet. 725 310 469", ["+420725310469"]),
+        ("pl", "Rezerwacje pod nr 887 145 602.", ["+48887145602"]),
         # keycap digits mixed with plain ones
         ("en", "call 0️⃣7️⃣911 123456", ["+447911123456"]),
         # groups written as numbers in words, every supported language
@@ -101,6 +110,9 @@ def test_finds_phones(extractor: EntityExtractor, lang: str, text: str, expected
         ("es", "veinte, treinta, cuarenta euros"),
         ("de", "neunzehn Jahre, hundert Euro, dreißig Minuten"),
         ("en", "zero 1 2 problems, 3 4 friends"),
+        ("cs", "číslo účtu: 725 310 469"),
+        ("hu", "Ár: 15/ 000 Ft, 20/ 000 Ft"),
+        ("pl", "Zamówienie nr 501234567"),
         ("en", ""),
     ],
 )
@@ -158,6 +170,26 @@ def test_unusual_separators_make_no_phones(extractor: EntityExtractor, lang: str
         # a city of origin in the language's own country leaves that country strong
         ("uk", "Переїхала з Сєвєродонецька. Дзвоніть 068 615 09 24", None, "+380686150924", "+41686150924"),
         ("es", "Club en la provincia de Girona. WhatsApp 722 560 318", None, "+34722560318", "+48722560318"),
+        # a landline written in its own country's grouping or with its area code as one
+        # group, in a country the ad names or writes in, before a mobile of another country
+        ("fr", "Club privé à Montpellier. Accueil : 04 67 12 34 56", None, "+33467123456", "+32467123456"),
+        ("de", "Club in Saarbrücken. Tel. Rezeption 0681 1234 567", None, "+496811234567", "+436811234567"),
+        ("de", "Haushaltshilfe in Freiburg, bitte melden bei Frau Albrecht, 0761 12 34 56", None, "+49761123456", "+41761123456"),
+        ("en", "Fishing vessel out of Peterhead. Call the office 01779 123 456", None, "+441779123456", "+491779123456"),
+        ("pl", "Piekarnia w Gnieźnie zatrudni pomoc. Tel. 61 123 45 67", None, "+48611234567", "+34611234567"),
+        ("hu", "Takarító munkatárs, Budapest. Hívj: 06 1 234 5678", None, "+3612345678", "+33612345678"),
+        ("it", "Massaggio a Verona. Francesca, 045 123 4567", None, "+390451234567", "+32451234567"),
+        ("uk", "Птахофабрика запрошує операторів. Телефон відділу персоналу 045 961 23 45", None, "+380459612345", "+32459612345"),
+        # a mobile of the ad's country before another country's grouping of the same digits
+        ("ro", "Roberta 30, Oradea. Sunati: 07 52 12 34 56", None, "+40752123456", "+33752123456"),
+        # a mobile whose code is written as one group, digit by digit or not, before a landline
+        ("de", "Nur 3 Tage in Köln. Buchung: 093 123 45 67", None, "+380931234567", "+49931234567"),
+        ("nl", "Werk in de bouw in Duitsland. Bellen of appen: 0 7 5 1 – 1 2 3 – 4 5 6", None, "+40751123456", "+49751123456"),
+        # a number given for messages is a mobile
+        ("sk", "Práca na Slovensku. Viber: 067 123 45 67", None, "+380671234567", "+43671234567"),
+        ("ru", "Работа в Германии. Пишите: 0931234567 (WhatsApp/Viber)", None, "+380931234567", "+49931234567"),
+        ("cs", "Práce v Brně, ubytování zajištěno. Jen Viber 0 6 7 – 1 2 3 – 4 5 – 6 7", None, "+380671234567", "+43671234567"),
+        ("es", "Trabajo en Valencia, escribe por WhatsApp: 0 6 7 – 1 2 3 – 4 5 – 6 7", None, "+380671234567", "+43671234567"),
     ],
 )
 def test_phone_keeps_its_own_country(

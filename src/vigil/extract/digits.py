@@ -117,9 +117,10 @@ class DigitReader:
         self._letters = re.compile(
             rf"\d(?:(?=[{letter_class}])|(?=[ \-.][{zero}])|(?<=[{letter_class}]\d)|(?<=[{zero}][ \-.]\d))"
         )
-        # A group of only O's between digit groups: "501 234 OOO".
+        # A group of only O's between digit groups: "501 234 OOO". A lone "o" is a word
+        # ("chiamare il 389 512 0064 o venire", "o" = "or"), never a group of its own.
         self._zero_group = re.compile(
-            rf"(?<=\d[ \-.])[{zero}]{{1,4}}(?!{_LETTER})|(?<!{_LETTER})[{zero}]{{1,4}}(?=[ \-.]\d)"
+            rf"(?<=\d[ \-.])[{zero}]{{2,4}}(?!{_LETTER})|(?<!{_LETTER})[{zero}]{{2,4}}(?=[ \-.]\d)"
         )
         joiners = "|".join(re.escape(j) for j in sorted(self.tables.hundred_joiners, key=len, reverse=True))
         # Between a hundred and the rest of its number: "девятьсот шестнадцать", "nine hundred and six".
