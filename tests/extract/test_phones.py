@@ -11,6 +11,7 @@ from extract_support import spans_of, values_of
 
 from vigil.extract.entities import EntityExtractor
 from vigil.extract.normalize import normalize
+from vigil.pipeline import Pipeline
 
 GOLDEN = Path(__file__).parents[1] / "data" / "phones_golden.jsonl"
 #: The goal of the extraction issue: phone F1 including obfuscated forms.
@@ -62,6 +63,10 @@ MIN_F1 = 0.97
         # a Hungarian area code set off by a slash or brackets, written without the trunk "06"
         ("hu", "Bejelentkezés: 96/ 123-456", ["+3696123456"]),
         ("hu", "Jelentkezés: (62) 123-456", ["+3662123456"]),
+        # "dalle" is a preposition, not a case form of Dallas that would make the number American
+        ("it", "Aperto tutti i giorni dalle 9 alle 24. Tel 347 612 3456", ["+393476123456"]),
+        # an American area code in brackets is not a British number with its trunk zero left out
+        ("en", "Young and shy. Outcall to Strip hotels. (702) 612-3456", ["+17026123456"]),
         # a lone "o" beside a number is a word ("or"), not a zero
         ("it", "Chiamare il 389 512 0064 o venire alla stazione", ["+393895120064"]),
         ("es", "llama al 612 345 678 o escribe", ["+34612345678"]),
@@ -303,3 +308,18 @@ def test_date_shaped_groups_are_dates_only_when_the_date_exists(
     extractor: EntityExtractor, lang: str, text: str, expected: list[str]
 ) -> None:
     assert values_of(extractor, text, lang, "phones") == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text", "expected"),
+    [
+        # a place the title names hints at the country of the text's phones
+        ("en", "Just landed in Sydney 💋", "Bianca, 22, only here 5 days. Outcalls. 0412 345 678", "+61412345678"),
+        ("de", "Laufhaus Stuttgart", "Täglich neue Gesichter. Infos: 0711 1234 567", "+497111234567"),
+        # ... but not where someone comes from
+        ("en", "Girls from Ukraine", "New in town, call 0721 234 567", "+40721234567"),
+    ],
+)
+def test_places_in_the_title_hint_the_text(pipeline: Pipeline, lang: str, title: str, text: str, expected: str) -> None:
+    analysis = pipeline({"id": "t", "lang": lang, "title": title, "text": text})
+    assert analysis["entities"]["phones"] == [expected]

@@ -428,7 +428,7 @@ class PhoneFinder:
             personal = not unallocated and _is_personal(e164)
             if not (personal or region in hinted or context):
                 continue
-            shape = _shape(groups, e164)
+            shape = _shape(groups, e164, digits)
             if region in hints.explicit:
                 rank = _EXPLICIT
             elif region in hints.strong and shape != _OTHER_GROUPS:
@@ -474,14 +474,22 @@ def _written_groups(raw: str) -> tuple[int, ...]:
     return tuple(groups)
 
 
-def _shape(groups: tuple[int, ...], e164: str) -> int:
-    """How ``groups`` agree with the national format of ``e164``."""
+def _shape(groups: tuple[int, ...], e164: str, digits: str) -> int:
+    """How ``groups`` of ``digits`` agree with the national format of ``e164`` (a trunk prefix
+    added to the digits, as in "(702) 418-3307" read as "0702...", agrees with nothing)."""
     if len(groups) < 2:
         return _OTHER_GROUPS
     national = _national_groups(e164)
-    if national == groups:
-        return _SAME_GROUPS
-    return _SAME_AREA_CODE if national[:1] == groups[:1] else _OTHER_GROUPS
+    if national[:1] != groups[:1] or not _national_number(e164).startswith(digits[: groups[0]]):
+        return _OTHER_GROUPS
+    return _SAME_GROUPS if national == groups else _SAME_AREA_CODE
+
+
+@lru_cache(maxsize=16384)
+def _national_number(e164: str) -> str:
+    """The digits of a number in its country's national format ("0612345678")."""
+    national = phonenumbers.format_number(phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.NATIONAL)
+    return "".join(ch for ch in national if ch.isdigit())
 
 
 @dataclass(frozen=True, slots=True)
