@@ -155,10 +155,16 @@ class Pipeline:
         hosts = (doc.platform, _host(doc.url))
         entities: list[EntitySpan] = []
         indicators: list[IndicatorSpan] = []
+        # A place the title names hints at the country of the text's phones ("Just landed in Sydney").
+        named = self.extractor.named_countries(title) if title is not None else []
         for nt, name in ((title, "title"), (text, "text")):
             if nt is None:
                 continue
-            entities.extend(self.extractor.extract(nt, lang, field=name, location=doc.location, hosts=hosts))
+            entities.extend(
+                self.extractor.extract(
+                    nt, lang, field=name, location=doc.location, hosts=hosts, named=named if name == "text" else ()
+                )
+            )
             if self.recognizers is not None:
                 indicators.extend(IndicatorSpan(hit, name) for hit in self.recognizers.find(nt, lang, doc.kind))
         indicators_json = [i.to_contract() for i in indicators]

@@ -49,6 +49,48 @@ def test_spelled_digits_become_digits(reader: DigitReader, text: str, digits: st
 
 
 @pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        # phone groups written as numbers: teens, tens, hundreds and their compounds
+        ("zero seven seven nine, twenty-one, nine hundred and six", "077921906"),  # en
+        ("нуль дев'яносто п'ять шістсот два тридцять один", "09560231"),  # uk
+        ("плюс семь девятьсот шестнадцать сорок пять", "+791645"),  # ru
+        ("sześćset dziewięćdziesiąt cztery, dwadzieścia trzy, zero", "694230"),  # pl
+        ("sedm set třicet, dvacet jedna, čtyřiadvacet", "7302124"),  # cs
+        ("deväťstošestnásť, dvadsaťjeden, tridsať päť", "9162135"),  # sk
+        ("null eins fünf, achtundfünfzig, neunhundertsechzehn", "01558916"),  # de
+        ("nul zes, achtenvijftig, tweeëntwintig, negenhonderd zestien", "065822916"),  # nl
+        ("zéro sept, cinquante-huit, vingt et un, quatre-vingt-quatorze, soixante-dix-sept", "0758219477"),  # fr
+        ("zero șapte, douăzeci și trei, o sută doisprezece", "0723112"),  # ro
+        ("nulla hat, harminc, kétszázharmincegy, tizenkilenc", "063023119"),  # hu
+        ("tre tre nove, ventuno, novecentosedici, cinquantotto", "3392191658"),  # it
+        ("seis uno, veintitrés, novecientos dieciséis, cincuenta y ocho", "612391658"),  # es
+        ("dwadziescia trzy, piecset, dziewiec", "235009"),  # pl typed without diacritics
+        # Ukrainian and Russian digits typed in Latin letters
+        ("nul dev'iat sim, 311", "097311"),
+        ("nol devyat sem 311", "097311"),
+        # a spelled trunk zero before digits
+        ("zero 7 6 5 - 2 0 8", "0765208"),
+    ],
+)
+def test_spelled_numbers_become_their_digits(reader: DigitReader, text: str, digits: str) -> None:
+    view = reader(normalize(text))
+    assert digits in "".join(ch for ch in view.text if ch.isdigit() or ch == "+")
+    for i in range(len(view.text)):
+        s, e = view.span(i, i + 1)
+        assert 0 <= s < e <= len(text)
+
+
+def test_spelled_number_maps_back_to_all_its_words(reader: DigitReader) -> None:
+    text = "tel: nul zes, achtenvijftig, negenhonderd zestien"
+    view = reader(normalize(text))
+    start = view.text.index("916")
+    assert view.evidence(start, start + 3) == "negenhonderd zestien"
+    start = view.text.index("58")
+    assert view.evidence(start, start + 2) == "achtenvijftig"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "one day I met two friends",  # number words in prose stay words
@@ -56,6 +98,9 @@ def test_spelled_digits_become_digits(reader: DigitReader, text: str, digits: st
         "ich habe ein Auto",
         "un homme et deux femmes",
         "good food",  # no digit beside the o's
+        "vingt-deux ans, trente euros",  # numbers in prose, fewer than three in a run
+        "мені двадцять один рік",
+        "ho ventuno anni",
     ],
 )
 def test_prose_is_left_alone(reader: DigitReader, text: str) -> None:

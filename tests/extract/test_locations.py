@@ -42,6 +42,7 @@ def test_finds_places(extractor: EntityExtractor, lang: str, text: str, expected
         ("pl", "telegram @italia_robota"),  # inside a handle
         ("en", "Italian food"),
         ("uk", "примітка"),  # a city name inside a word
+        ("it", "aperto dalle 9 alle 24, dalla stazione"),  # prepositions, not a case form of Dallas
         ("en", ""),
     ],
 )

@@ -11,6 +11,7 @@ from extract_support import spans_of, values_of
 
 from vigil.extract.entities import EntityExtractor
 from vigil.extract.normalize import normalize
+from vigil.pipeline import Pipeline
 
 GOLDEN = Path(__file__).parents[1] / "data" / "phones_golden.jsonl"
 #: The goal of the extraction issue: phone F1 including obfuscated forms.
@@ -59,8 +60,38 @@ MIN_F1 = 0.97
         ("uk", "тел 067 один два три 45 67", ["+380671234567"]),
         ("de", "Handy null eins fünf eins 2345 6789", ["+4915123456789"]),
         ("ro", "sună 0721 doi trei patru 567", ["+40721234567"]),
+        # a Hungarian area code set off by a slash or brackets, written without the trunk "06"
+        ("hu", "Bejelentkezés: 96/ 123-456", ["+3696123456"]),
+        ("hu", "Jelentkezés: (62) 123-456", ["+3662123456"]),
+        # "dalle" is a preposition, not a case form of Dallas that would make the number American
+        ("it", "Aperto tutti i giorni dalle 9 alle 24. Tel 347 612 3456", ["+393476123456"]),
+        # an American area code in brackets is not a British number with its trunk zero left out
+        ("en", "Young and shy. Outcall to Strip hotels. (702) 612-3456", ["+17026123456"]),
+        # a lone "o" beside a number is a word ("or"), not a zero
+        ("it", "Chiamare il 389 512 0064 o venire alla stazione", ["+393895120064"]),
+        ("es", "llama al 612 345 678 o escribe", ["+34612345678"]),
+        # an identifier word ends its sentence before the number; a phrase makes "nr" a phone word
+        ("cs", "Bydlení a doprava na náš účet. 725 310 469", ["+420725310469"]),
+        ("pl", "Rezerwacje pod nr 887 145 602.", ["+48887145602"]),
         # keycap digits mixed with plain ones
         ("en", "call 0️⃣7️⃣911 123456", ["+447911123456"]),
+        # groups written as numbers in words, every supported language
+        ("en", "call zero seven nine one one, twelve, thirty-four, fifty six", ["+447911123456"]),
+        ("uk", "Дзвоніть: нуль шістдесят сім, двісті тридцять чотири, пʼятдесят шість, сімдесят вісім", ["+380672345678"]),
+        ("ru", "Администратор: плюс семь девятьсот шестнадцать, 123-45-67", ["+79161234567"]),
+        ("pl", "Sześćset dwa, trzysta czterdzieści pięć, sześćset siedemdziesiąt osiem", ["+48602345678"]),
+        ("cs", "volej sedm set třicet devět, nula třicet sedm, devět set osmdesát", ["+420739037980"]),
+        ("sk", "volaj nula deväťsto jeden, dvestotridsaťštyri, päťstošesťdesiatsedem", ["+421901234567"]),
+        ("de", "Handy null eins fünf eins, dreiundzwanzig, fünfundvierzig, siebenundsechzig, neunundachtzig", ["+4915123456789"]),
+        ("nl", "bel nul zes, twaalf, vierendertig, zesenvijftig, achtenzeventig", ["+31612345678"]),
+        ("fr", "appelle zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit", ["+33612345678"]),
+        ("ro", "sună la zero șapte sute douăzeci și unu, două sute treizeci și patru, cinci sute șaizeci și șapte", ["+40721234567"]),
+        ("hu", "hívj nulla hat húsz, százhuszonhárom, negyvenöt, hatvanhét", ["+36201234567"]),
+        ("hu", "Foglalás: 06 - harminc - 482 - 77 - 16", ["+36304827716"]),
+        ("it", "chiama tre tre nove, cinquecentododici, trentaquattro, cinquantasei", ["+393395123456"]),
+        ("es", "llama seis doce, treinta y cuatro, cincuenta y seis, setenta y ocho", ["+34612345678"]),
+        ("uk", "Pryimaiu do pizna. nul shist sim, 123-45-67", ["+380671234567"]),
+        ("ro", "Tel: zero 7 2 1 - 2 3 4 - 5 6 7", ["+40721234567"]),
     ],
 )
 def test_finds_phones(extractor: EntityExtractor, lang: str, text: str, expected: list[str]) -> None:
@@ -79,6 +110,14 @@ def test_finds_phones(extractor: EntityExtractor, lang: str, text: str, expected
         ("en", "170 cm, 55 kg, 90-60-90, born 1999"),
         ("ro", "CNP 1900101123456"),
         ("en", "one two three"),
+        ("fr", "Julie, vingt-deux ans, cent euros la demi-heure, trente minutes"),
+        ("ru", "Мне двадцать один год, цена пятьсот за час, сорок минут"),
+        ("es", "veinte, treinta, cuarenta euros"),
+        ("de", "neunzehn Jahre, hundert Euro, dreißig Minuten"),
+        ("en", "zero 1 2 problems, 3 4 friends"),
+        ("cs", "číslo účtu: 725 310 469"),
+        ("hu", "Ár: 15/ 000 Ft, 20/ 000 Ft"),
+        ("pl", "Zamówienie nr 501234567"),
         ("en", ""),
     ],
 )
@@ -136,6 +175,26 @@ def test_unusual_separators_make_no_phones(extractor: EntityExtractor, lang: str
         # a city of origin in the language's own country leaves that country strong
         ("uk", "Переїхала з Сєвєродонецька. Дзвоніть 068 615 09 24", None, "+380686150924", "+41686150924"),
         ("es", "Club en la provincia de Girona. WhatsApp 722 560 318", None, "+34722560318", "+48722560318"),
+        # a landline written in its own country's grouping or with its area code as one
+        # group, in a country the ad names or writes in, before a mobile of another country
+        ("fr", "Club privé à Montpellier. Accueil : 04 67 12 34 56", None, "+33467123456", "+32467123456"),
+        ("de", "Club in Saarbrücken. Tel. Rezeption 0681 1234 567", None, "+496811234567", "+436811234567"),
+        ("de", "Haushaltshilfe in Freiburg, bitte melden bei Frau Albrecht, 0761 12 34 56", None, "+49761123456", "+41761123456"),
+        ("en", "Fishing vessel out of Peterhead. Call the office 01779 123 456", None, "+441779123456", "+491779123456"),
+        ("pl", "Piekarnia w Gnieźnie zatrudni pomoc. Tel. 61 123 45 67", None, "+48611234567", "+34611234567"),
+        ("hu", "Takarító munkatárs, Budapest. Hívj: 06 1 234 5678", None, "+3612345678", "+33612345678"),
+        ("it", "Massaggio a Verona. Francesca, 045 123 4567", None, "+390451234567", "+32451234567"),
+        ("uk", "Птахофабрика запрошує операторів. Телефон відділу персоналу 045 961 23 45", None, "+380459612345", "+32459612345"),
+        # a mobile of the ad's country before another country's grouping of the same digits
+        ("ro", "Roberta 30, Oradea. Sunati: 07 52 12 34 56", None, "+40752123456", "+33752123456"),
+        # a mobile whose code is written as one group, digit by digit or not, before a landline
+        ("de", "Nur 3 Tage in Köln. Buchung: 093 123 45 67", None, "+380931234567", "+49931234567"),
+        ("nl", "Werk in de bouw in Duitsland. Bellen of appen: 0 7 5 1 – 1 2 3 – 4 5 6", None, "+40751123456", "+49751123456"),
+        # a number given for messages is a mobile
+        ("sk", "Práca na Slovensku. Viber: 067 123 45 67", None, "+380671234567", "+43671234567"),
+        ("ru", "Работа в Германии. Пишите: 0931234567 (WhatsApp/Viber)", None, "+380931234567", "+49931234567"),
+        ("cs", "Práce v Brně, ubytování zajištěno. Jen Viber 0 6 7 – 1 2 3 – 4 5 – 6 7", None, "+380671234567", "+43671234567"),
+        ("es", "Trabajo en Valencia, escribe por WhatsApp: 0 6 7 – 1 2 3 – 4 5 – 6 7", None, "+380671234567", "+43671234567"),
     ],
 )
 def test_phone_keeps_its_own_country(
@@ -249,3 +308,18 @@ def test_date_shaped_groups_are_dates_only_when_the_date_exists(
     extractor: EntityExtractor, lang: str, text: str, expected: list[str]
 ) -> None:
     assert values_of(extractor, text, lang, "phones") == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text", "expected"),
+    [
+        # a place the title names hints at the country of the text's phones
+        ("en", "Just landed in Sydney 💋", "Bianca, 22, only here 5 days. Outcalls. 0412 345 678", "+61412345678"),
+        ("de", "Laufhaus Stuttgart", "Täglich neue Gesichter. Infos: 0711 1234 567", "+497111234567"),
+        # ... but not where someone comes from
+        ("en", "Girls from Ukraine", "New in town, call 0721 234 567", "+40721234567"),
+    ],
+)
+def test_places_in_the_title_hint_the_text(pipeline: Pipeline, lang: str, title: str, text: str, expected: str) -> None:
+    analysis = pipeline({"id": "t", "lang": lang, "title": title, "text": text})
+    assert analysis["entities"]["phones"] == [expected]

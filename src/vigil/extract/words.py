@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any, Final, Generic, TypeVar, cast
 
@@ -11,6 +12,7 @@ import ahocorasick
 V = TypeVar("V")
 
 _NON_LETTERS: Final = re.compile(r"[\W\d_]")
+_APOSTROPHES: Final = ("'", "\u2019", "\u02bc", "")
 #: Characters whose letters-only form is remembered (a few scripts' worth; hostile text
 #: with more distinct characters is still translated, the rest just not remembered).
 LETTERS_TABLE_SIZE: Final = 65_536
@@ -115,3 +117,15 @@ class WordHits:
 def pad(text: str) -> str:
     """The letters-only form of ``text`` with a space at each end, for :meth:`WordIndex.find`."""
     return f" {letters_only(text)} "
+
+
+def _without_marks(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+def written_forms(word: str) -> set[str]:
+    """``word`` as people type it: with and without diacritics, with any apostrophe, "ş" for "ș"."""
+    forms = {word, _without_marks(word), word.replace("ș", "ş").replace("ț", "ţ")}
+    if "'" in word:
+        forms |= {f.replace("'", a) for f in list(forms) for a in _APOSTROPHES}
+    return forms

@@ -19,7 +19,6 @@ ans", "18+", "18 and older") or a duration ("5 years of experience", "depuis 15 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -27,7 +26,7 @@ from typing import Any, Final
 
 from vigil.extract.entities.base import LETTER, WordIndex, pad, word_alternation
 from vigil.extract.resources import load_yaml
-from vigil.extract.words import WordHits
+from vigil.extract.words import WordHits, written_forms
 
 #: Characters looked at before an age for a requirement word or a range.
 LOOK_BEFORE: Final = 24
@@ -65,7 +64,6 @@ _MONEY_AFTER: Final = re.compile(r"\s?[$€£₴₽¥]")
 #: The end of a bare age: its clause ends, a bracket closes, or a word follows.
 _BARE_END: Final = re.compile(r"\s?\)?\s?(?P<next>[^\W\d_]+)?")
 _WORD: Final = re.compile(rf"{LETTER}+(?:['\u2019\u02bc]{LETTER}+)?")
-_APOSTROPHES: Final = ("'", "\u2019", "\u02bc", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,18 +76,6 @@ class _Number:
 
 def _words(table: dict[str, list[str]]) -> list[str]:
     return [str(w).casefold() for words in table.values() for w in words]
-
-
-def _without_marks(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
-
-
-def written_forms(word: str) -> set[str]:
-    """``word`` as people type it: with and without diacritics, with any apostrophe, "ş" for "ș"."""
-    forms = {word, _without_marks(word), word.replace("ș", "ş").replace("ț", "ţ")}
-    if "'" in word:
-        forms |= {f.replace("'", a) for f in list(forms) for a in _APOSTROPHES}
-    return forms
 
 
 def spelled_numbers(data: dict[str, Any]) -> Iterator[tuple[str, int]]:

@@ -148,6 +148,11 @@ class EntityExtractor:
                 stated.append(region)
         return stated
 
+    def named_countries(self, nt: NormalizedText) -> list[str]:
+        """Countries of the places a field names, not as where someone comes from."""
+        places = self.locations.find(nt.text)
+        return self._split_places(nt.text, places)[0] if places else []
+
     def _split_places(
         self, text: str, places: Iterable[tuple[int, int, Place]]
     ) -> tuple[list[str], list[str], list[str]]:
@@ -172,8 +177,13 @@ class EntityExtractor:
         field: str = "text",
         location: str | None = None,
         hosts: Sequence[str | None] = (),
+        named: Sequence[str] = (),
     ) -> list[EntitySpan]:
-        """Every entity in one normalized field, in order of appearance."""
+        """Every entity in one normalized field, in order of appearance.
+
+        ``named`` are the countries of places another field of the document names (its
+        title: "Just landed in Sydney"), hints for this field's phones after its own places.
+        """
         spans: list[EntitySpan] = []
         light, text = nt.light, nt.text
         # One letters-only copy serves every word list (the views share offsets), and one
@@ -207,6 +217,7 @@ class EntityExtractor:
         stated = self._stated_regions(text, padded, words)
         explicit = self.explicit_regions(location, hosts, stated)
         hinted, origins, origin_countries = self._split_places(text, places) if places else ([], [], [])
+        hinted = [*hinted, *named]
         regions = self._hints(lang, explicit, hinted)
 
         digits = self.digits(nt, padded, words)

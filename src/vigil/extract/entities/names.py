@@ -14,11 +14,10 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from vigil.extract.entities.ages import written_forms
 from vigil.extract.entities.base import LETTER, WordIndex, pad
 from vigil.extract.normalize import NormalizedText
 from vigil.extract.resources import load_yaml, read_data_text
-from vigil.extract.words import WordHits
+from vigil.extract.words import WordHits, written_forms
 
 _NAME: Final = rf"(?P<name>{LETTER}{{2,20}}(?:-{LETTER}{{2,20}})?)"
 #: What may follow an introducing phrase before the name itself.

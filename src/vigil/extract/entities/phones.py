@@ -8,9 +8,15 @@ A number keeps its own country. One written without a country code is read in ev
 covered region whose numbering plan it is valid in (a region without a trunk prefix only
 when it is hinted or a phone word stands near); the candidates are then ranked by the
 explicit signals of the document (its ``location``, the platform's or URL's country, "UK
-number"), then by whether the number is a mobile one there (ads give mobiles), then by the
-remaining hints (places named in the ad, the ad's language). Words about where someone
-comes from never reach the hints. The best candidate is the phone; the others are kept as
+number"), then by the strong hints (places named in the ad, the country of its language)
+together with how the number is grouped: people write a number in their own country's
+grouping ("04 67 52 18 93" is French, "0412 337 905" Australian, "0761 41 32 08" a German
+area code), so a reading in a strong region whose area code is written as one group comes
+first, then a mobile in a strong region, then a mobile whose area code is written as one
+group ("093 517 28 46" is a Ukrainian mobile before a German landline 0935), then the other
+readings in strong regions, then mobiles elsewhere (ads give
+mobiles), then the rest. A number given for messages ("Viber", "SMS") is read as a mobile
+first. Words about where someone comes from never reach the hints. The best candidate is the phone; the others are kept as
 ranked ``alternates`` so linking and lookup can match on a shared candidate.
 
 A number that is possible but unallocated (drama ranges such as UK 07700 900xxx) is kept
@@ -21,7 +27,7 @@ country code, or with a phone word next to it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -79,8 +85,17 @@ MAX_CANDIDATES: Final = 512
 MAX_PARSES: Final = 2048
 
 
-#: Rank of a possible but unallocated reading among the readings of a national number.
-_UNALLOCATED_TIER: Final = 5
+#: Ranks of the readings of a national number (see the module doc); a possible but
+#: unallocated reading ranks after the valid ones of its rank.
+_EXPLICIT, _STRONG_SHAPED, _STRONG_MOBILE, _SHAPED_MOBILE, _STRONG, _MOBILE, _HINTED, _NEAR_PHONE_WORD = range(8)
+#: How a written number's groups agree with its national format: all of them, the first
+#: (the trunk prefix and area or mobile code), or none.
+_SAME_GROUPS, _SAME_AREA_CODE, _OTHER_GROUPS = range(3)
+#: An area code set off by brackets or a slash at the start of a number ("(96) 412-388", "96/412-388").
+_AREA_CODE: Final = re.compile(r"\(\d{1,4}\)|\d{1,4}\s?/")
+#: Where a number written digit by digit is set off into groups: punctuation, or two spaces
+#: ("0 6 7 – 2 2 0 – 5 1 – 9 8", "0 7  58  21" once spelled groups are read as digits).
+_GROUP_BREAK: Final = re.compile(r"\s*[^\d\s]+\s*|\s{2,}")
 #: Number types people give in ads, ranked before the others when a number is ambiguous.
 _PERSONAL_TYPES: Final = frozenset(
     {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
@@ -168,6 +183,13 @@ def _is_personal(e164: str) -> bool:
     return phonenumbers.number_type(phonenumbers.parse(e164, None)) in _PERSONAL_TYPES
 
 
+@lru_cache(maxsize=512)
+def _trunk_written(region: str) -> str:
+    """The trunk prefix of ``region`` as written before a national number ("0", "06")."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    return (metadata.national_prefix or "") if metadata is not None else ""
+
+
 def _has_trunk(digits: str, region: str) -> bool | None:
     """Whether ``digits`` starts with ``region``'s trunk prefix (None: the region has none)."""
     prefix = _trunk_prefix(region)
@@ -222,11 +244,19 @@ class PhoneFinder:
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
         data = config if config is not None else load_yaml("contacts.yaml")
+        # Words saying the number takes messages ("Viber", "SMS", "appen") say it is a
+        # mobile; they are phone words too. Each phrase keeps the first value it is given.
+        mobile = [w for by_lang in data["mobile_context"].values() for w in by_lang]
+        mobile += [w for app in data["mobile_messengers"] for w in data["messengers"][app]]
         words = [w for by_lang in data["phone_context"].values() for w in by_lang]
         words += [w for names in data["messengers"].values() for w in names]
-        self._context = WordIndex((str(w).casefold(), True) for w in words)
+        self._context = WordIndex([(str(w).casefold(), True) for w in mobile] + [(str(w).casefold(), False) for w in words])
+        # An identifier word right before the number ("IBAN", "Nr. 123"); a full stop after
+        # a whole word ends its sentence ("na náš účet. 725 310 469"), after an abbreviation not.
+        abbreviations = word_alternation(str(w).casefold() for w in data["identifier_abbreviations"])
+        words_ = word_alternation(str(w).casefold() for w in data["identifier_context"])
         self._identifier = re.compile(
-            rf"(?<!{LETTER})(?:{word_alternation(str(w).casefold() for w in data['identifier_context'])})[\W_]{{0,{IDENTIFIER_GAP}}}$"
+            rf"(?<!{LETTER})(?:(?:{abbreviations})[\W_]{{0,{IDENTIFIER_GAP}}}|(?:{words_})[^\w.]{{0,{IDENTIFIER_GAP}}})$"
         )
         self.fallback_regions: tuple[str, ...] = tuple(data["fallback_regions"])
         regions = {*self.fallback_regions, *(r for rs in data["language_regions"].values() for r in rs)}
@@ -261,15 +291,20 @@ class PhoneFinder:
         context = self._context.find(padded or pad(text))
         context_ends = [end for _, end, _ in context]
         context_starts = sorted(start for start, _, _ in context)
+        mobile_ends = [end for _, end, mobile in context if mobile]
+        mobile_starts = sorted(start for start, _, mobile in context if mobile)
         budget = [MAX_PARSES]
         for match in candidates:
             start, end = match.span()
-            if self._identifier.search(text, max(0, start - IDENTIFIER_WINDOW), start):
+            identifier = self._identifier.search(text, max(0, start - IDENTIFIER_WINDOW), start)
+            if identifier and not _covered(context, context_ends, identifier.start(), start):
                 continue
             near_context = _near(context_ends, start - CONTEXT_BEFORE, start) or _near(
                 context_starts, end, end + CONTEXT_AFTER
             )
-            hits.extend(self._resolve(text, start, end, _Hints(regions, explicit, origins, frozenset(regions if strong is None else strong)), near_context, budget))
+            mobile = _near(mobile_ends, start - CONTEXT_BEFORE, start) or _near(mobile_starts, end, end + CONTEXT_AFTER)
+            hints = _Hints(regions, explicit, origins, frozenset(regions if strong is None else strong), mobile)
+            hits.extend(self._resolve(text, start, end, hints, near_context, budget))
             if budget[0] <= 0:
                 break  # hostile text: stop rather than parse without end
         return hits
@@ -350,12 +385,13 @@ class PhoneFinder:
                 return _Reading(e164)
             possible = _possible_e164("+" + digits, None)
             return _Reading(possible, unallocated=True) if possible is not None else None
-        groups = tuple(len(g) for g in _DIGIT_GROUP.findall(raw))
-        readings = self._national_readings(digits, hints, context, groups)
+        readings = self._national_readings(digits, hints, context, _written_groups(raw), _AREA_CODE.match(raw) is not None)
         if readings:
-            best_tier, best = readings[0]
-            alternates = tuple(e164 for tier, e164 in readings[1:] if tier < _UNALLOCATED_TIER)
-            return _Reading(best, alternates, unallocated=best_tier == _UNALLOCATED_TIER)
+            (_, best_unallocated), best = readings[0]
+            alternates = tuple(
+                e164 for (rank, unallocated), e164 in readings[1:] if rank < _NEAR_PHONE_WORD and not unallocated
+            )
+            return _Reading(best, alternates, unallocated=best_unallocated)
         if len(digits) >= 11 and digits.startswith(self.bare_country_codes):
             e164 = _valid_e164("+" + digits, None)
             if e164 is not None:
@@ -363,52 +399,97 @@ class PhoneFinder:
         return None
 
     def _national_readings(
-        self, digits: str, hints: _Hints, context: bool, groups: tuple[int, ...] = ()
-    ) -> list[tuple[int, str]]:
-        """``(tier, e164)`` of each reading of a national number, best first (see the module doc).
+        self, digits: str, hints: _Hints, context: bool, groups: tuple[int, ...] = (), area_code: bool = False
+    ) -> list[tuple[tuple[int, bool], str]]:
+        """``((rank, unallocated), e164)`` of each reading of a national number, best first
+        (see the module doc).
 
         A reading in a region nothing hints at counts only for a mobile number or beside a
         phone word; a possible but unallocated one only beside a phone word, in a hinted
-        region whose trunk prefix is written.
+        region whose trunk prefix is written. An area code set off by a slash or brackets
+        without its trunk prefix ("96/ 412-388", "(96) 412-388") is read in the strong regions.
         """
         hinted = set(hints.regions)
         tried = [*hints.regions, *self.trunk_regions]
         if context:
             tried.extend(self.fallback_regions)
-        readings: dict[str, tuple[int, int, int]] = {}
+        readings: dict[str, tuple[bool, int, bool, int, bool, int]] = {}
         for order, region in enumerate(dict.fromkeys(tried)):
             e164 = _national(digits, region)
+            if e164 is None and area_code and region in hints.strong and _has_trunk(digits, region) is False:
+                e164 = _national(_trunk_written(region) + digits, region)
+            unallocated = False
             if e164 is None:
-                if context and region in hinted and _has_trunk(digits, region):
-                    e164 = _possible_e164(digits, region)
-                    if e164 is not None and e164 not in readings:
-                        readings[e164] = (_UNALLOCATED_TIER, 0, order)
+                if not (context and region in hinted and _has_trunk(digits, region)):
+                    continue
+                e164, unallocated = _possible_e164(digits, region), True
+                if e164 is None:
+                    continue
+            personal = not unallocated and _is_personal(e164)
+            if not (personal or region in hinted or context):
                 continue
-            # Explicit signals first; then mobiles (ads give mobiles: "07911 123456" in an
-            # ad naming Berlin is a UK mobile, not a German landline), those of a place the
-            # ad names or of its language's country first ("068 229 51 74" in a Ukrainian
-            # ad is a Ukrainian mobile, though Swiss-shaped); then landlines there.
-            personal = _is_personal(e164)
+            shape = _shape(groups, e164, digits)
             if region in hints.explicit:
-                tier = 0
-            elif personal:
-                tier = 1 if region in hints.strong else 2
+                rank = _EXPLICIT
+            elif region in hints.strong and shape != _OTHER_GROUPS:
+                rank = _STRONG_SHAPED
+            elif region in hints.strong and personal:
+                rank = _STRONG_MOBILE
+            elif shape != _OTHER_GROUPS and personal:
+                rank = _SHAPED_MOBILE
             elif region in hints.strong:
-                tier = 3
+                rank = _STRONG
+            elif personal:
+                rank = _MOBILE
             elif region in hinted:
-                tier = 4
-            elif context:
-                tier = _UNALLOCATED_TIER + 1
+                rank = _HINTED
             else:
-                continue
-            # Within a tier: written in the country's own grouping ("06 12345678" is Dutch,
-            # "06 12 34 56 78" French), then not the country someone is said to come from.
-            shape = 0 if len(groups) > 1 and _national_groups(e164) == groups else 1
-            rank = (tier, shape * 2 + (region in hints.origins), order)
-            if e164 not in readings or readings[e164] > rank:
-                readings[e164] = rank
+                rank = _NEAR_PHONE_WORD
+            if unallocated and rank != _STRONG_SHAPED:
+                # Written in its country's grouping, an unallocated number is still that
+                # country's ("06 93 21 47 80" in a French ad); otherwise it comes after
+                # every allocated reading in a hinted region.
+                rank = _HINTED
+            # A number that takes messages is a mobile, wherever it is valid (but an explicit
+            # country). Within a rank: allocated, then mobiles (ads give mobiles), then the
+            # closer grouping, then not the country someone is said to come from.
+            landline = hints.mobile and not personal and rank != _EXPLICIT
+            key = (landline, rank, unallocated, (not personal) * 3 + shape, region in hints.origins, order)
+            if e164 not in readings or readings[e164] > key:
+                readings[e164] = key
         ranked = sorted(readings.items(), key=lambda item: item[1])
-        return [(rank[0], e164) for e164, rank in ranked]
+        return [((key[1], key[2]), e164) for e164, key in ranked]
+
+
+def _written_groups(raw: str) -> tuple[int, ...]:
+    """Digit counts of the groups a number is written in; digits written one by one count as
+    one group up to the next break ("0 6 7 – 2 2 0": 3, 3)."""
+    groups: list[int] = []
+    for piece in _GROUP_BREAK.split(raw):
+        lengths = [len(g) for g in _DIGIT_GROUP.findall(piece)]
+        if len(lengths) > 1 and max(lengths) == 1:
+            groups.append(len(lengths))
+        else:
+            groups.extend(lengths)
+    return tuple(groups)
+
+
+def _shape(groups: tuple[int, ...], e164: str, digits: str) -> int:
+    """How ``groups`` of ``digits`` agree with the national format of ``e164`` (a trunk prefix
+    added to the digits, as in "(702) 418-3307" read as "0702...", agrees with nothing)."""
+    if len(groups) < 2:
+        return _OTHER_GROUPS
+    national = _national_groups(e164)
+    if national[:1] != groups[:1] or not _national_number(e164).startswith(digits[: groups[0]]):
+        return _OTHER_GROUPS
+    return _SAME_GROUPS if national == groups else _SAME_AREA_CODE
+
+
+@lru_cache(maxsize=16384)
+def _national_number(e164: str) -> str:
+    """The digits of a number in its country's national format ("0612345678")."""
+    national = phonenumbers.format_number(phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.NATIONAL)
+    return "".join(ch for ch in national if ch.isdigit())
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,6 +498,19 @@ class _Hints:
     explicit: Collection[str]
     origins: Collection[str] = ()
     strong: Collection[str] = ()
+    #: A word near the number says it takes messages: only a mobile can.
+    mobile: bool = False
+
+
+def _covered(context: list[tuple[int, int, bool]], ends: list[int], at: int, limit: int) -> bool:
+    """Whether a phone phrase ending by ``limit`` covers position ``at``: the identifier word
+    there is part of it ("Tel. Nr. 0151 ...", "pod nr 887 ...")."""
+    i = bisect_right(ends, at)
+    while i < len(ends) and ends[i] <= limit:
+        if context[i][0] <= at:
+            return True
+        i += 1
+    return False
 
 
 def _near(positions: list[int], low: int, high: int) -> bool:
