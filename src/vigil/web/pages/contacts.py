@@ -1,8 +1,8 @@
 """The redaction policy as the pages apply it: one :class:`ContactView` per request and principal.
 
 Roles holding ``documents:contacts`` see text as stored; every other role sees it through the
-app's :class:`~vigil.redaction.ContactRedactor`, built on first use and kept on the app (its
-tables take a moment to load, and roles that may see contacts never need it).
+app's :class:`~vigil.redaction.ContactRedactor`, built once per process, at the app's start-up
+or on first use (its tables take a moment to load).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Final
 
 from fastapi import FastAPI, Request
@@ -32,15 +33,21 @@ _BUILD_LOCK = threading.Lock()
 
 
 def app_redactor(app: FastAPI) -> ContactRedactor:
-    """The app's redactor, built once on first use."""
+    """The app's redactor: the process's one (built once, on first use or at start-up)."""
     redactor: ContactRedactor | None = getattr(app.state, "contact_redactor", None)
     if redactor is None:
         with _BUILD_LOCK:
             redactor = getattr(app.state, "contact_redactor", None)
             if redactor is None:
-                redactor = ContactRedactor.build()
+                redactor = _shared_redactor()
                 app.state.contact_redactor = redactor
     return redactor
+
+
+@cache
+def _shared_redactor() -> ContactRedactor:
+    # Its tables are read-only once built, and every app of the process masks the same way.
+    return ContactRedactor.build()
 
 
 @dataclass(frozen=True)
