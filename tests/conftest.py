@@ -1,4 +1,4 @@
-"""Shared fixtures: settings on a temporary data directory, and a store per database backend.
+"""Shared fixtures: settings on a temporary data directory, a store per database backend, one Dask cluster.
 
 The ``store`` fixture runs every storage test against SQLite and, when
 ``VIGIL_TEST_POSTGRES_URL`` is set, against PostgreSQL too. In CI (``CI=true``) the
@@ -11,12 +11,16 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
 
 from vigil.settings import Settings, load_settings
 from vigil.store import Store
+
+if TYPE_CHECKING:
+    from distributed import Client, LocalCluster
 
 POSTGRES_URL = os.environ.get("VIGIL_TEST_POSTGRES_URL")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -78,3 +82,27 @@ def store(backend_settings: Settings) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture(scope="session")
+def dask_cluster() -> Iterator[LocalCluster]:
+    """One real two-worker LocalCluster for every Dask test of the run, closed at its end.
+
+    Starting one costs seconds of the run's two cores; the tests give each run its own data
+    directory or store, so sharing the workers changes nothing they check.
+    """
+    from distributed import LocalCluster
+
+    with LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
+    ) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def dask_client(dask_cluster: LocalCluster) -> Iterator[Client]:
+    """A client of :func:`dask_cluster`."""
+    from distributed import Client
+
+    with Client(dask_cluster) as connected:  # type: ignore[no-untyped-call]
+        yield connected

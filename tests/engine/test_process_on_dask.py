@@ -14,7 +14,6 @@ commands over a file do not write).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,20 +41,6 @@ pytestmark = pytest.mark.slow
 
 #: Documents per partition: the demo file makes a dozen partitions, so results cross them.
 PARTITION = "50"
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
-    ) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def client(cluster: LocalCluster) -> Iterator[Client]:
-    with Client(cluster) as connected:  # type: ignore[no-untyped-call]
-        yield connected
 
 
 @pytest.fixture(scope="module")
@@ -127,13 +112,13 @@ def _pipelines_built() -> int:
 def test_process_on_dask_stores_what_the_local_engine_stores(
     backend_settings: Settings,
     shared: Path,
-    cluster: LocalCluster,
-    client: Client,
+    dask_cluster: LocalCluster,
+    dask_client: Client,
     reference: tuple[dict[str, Any], dict[str, Any]],
 ) -> None:
     backend_settings.data_dir.mkdir(parents=True, exist_ok=True)
     url = backend_settings.resolved_database_url
-    summary = _processed(shared, url, "--engine", "dask", "--scheduler", cluster.scheduler_address)
+    summary = _processed(shared, url, "--engine", "dask", "--scheduler", dask_cluster.scheduler_address)
     local_summary, local = reference
     got = _snapshot(backend_settings)
     assert len(local["analyses"]) == 559 and local["failures"] == 0
@@ -143,20 +128,20 @@ def test_process_on_dask_stores_what_the_local_engine_stores(
     for key in ("analysed", "linked", "clusters", "trend_alerts", "failed"):
         assert summary[key] == local_summary[key], key
     # the analysis ran on the workers: each loaded a pipeline of its own
-    assert all(n >= 1 for n in client.run(_pipelines_built).values())
+    assert all(n >= 1 for n in dask_client.run(_pipelines_built).values())
 
 
 def test_ingest_analyses_on_dask(
-    settings: Settings, shared: Path, cluster: LocalCluster, reference: tuple[dict[str, Any], dict[str, Any]]
+    settings: Settings, shared: Path, dask_cluster: LocalCluster, reference: tuple[dict[str, Any], dict[str, Any]]
 ) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     url = settings.resolved_database_url
     result = _vigil(
-        shared, "ingest", str(shared / "ads.jsonl"), "--engine", "dask", "--scheduler", cluster.scheduler_address,
+        shared, "ingest", str(shared / "ads.jsonl"), "--engine", "dask", "--scheduler", dask_cluster.scheduler_address,
         database_url=url,
     )
     assert result.exit_code == 0, result.stderr
-    assert f"engine: dask on {cluster.scheduler_address}" in result.stderr
+    assert f"engine: dask on {dask_cluster.scheduler_address}" in result.stderr
     assert _snapshot(settings) == reference[1]
 
 
@@ -174,16 +159,16 @@ class _FailOn:
 
 
 def test_a_failing_document_on_a_worker_is_recorded_and_the_rest_stored(
-    settings: Settings, shared: Path, cluster: LocalCluster
+    settings: Settings, shared: Path, dask_cluster: LocalCluster
 ) -> None:
     # the settings of the command-line runs (but the store's address), so the workers' pipeline is reused
     settings = settings.model_copy(
         update={"data_dir": shared / "data", "database_url": settings.resolved_database_url, "partition_size": int(PARTITION), "engine": "dask",
-                "dask_scheduler": cluster.scheduler_address}
+                "dask_scheduler": dask_cluster.scheduler_address}
     )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     bad = frozenset({"demo-000007", "demo-000120"})
-    engine = DaskEngine(scheduler=cluster.scheduler_address)
+    engine = DaskEngine(scheduler=dask_cluster.scheduler_address)
     with Store.open(settings) as store:
         ingest_input(store, shared / "ads.jsonl")
         try:
@@ -224,13 +209,13 @@ def _summary(stderr: str) -> dict[str, Any]:
 def test_trends_on_dask_finds_the_local_engine_alerts(
     shared: Path,
     reference: tuple[dict[str, Any], dict[str, Any]],  # first: its pipeline is the local runs' here
-    cluster: LocalCluster,
+    dask_cluster: LocalCluster,
     trends_file: Path,
     options: tuple[str, ...],
 ) -> None:
     local = _vigil(shared, "trends", str(trends_file), *options, "--workers", "1")
     dask = _vigil(
-        shared, "trends", str(trends_file), *options, "--engine", "dask", "--scheduler", cluster.scheduler_address
+        shared, "trends", str(trends_file), *options, "--engine", "dask", "--scheduler", dask_cluster.scheduler_address
     )
     assert (local.exit_code, dask.exit_code) == (1, 1), dask.stderr  # the broken line
     assert dask.stdout == local.stdout

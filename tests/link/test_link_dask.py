@@ -9,7 +9,6 @@ and near-duplicate texts with nothing else in common.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -89,28 +88,14 @@ def _local(items: list[tuple[int, object]], config: LinkConfig) -> list[dict[str
     return [{"id": i, "cluster": c} for i, c in zip(ids, cluster_ids(ids, result.roots), strict=True)]
 
 
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
-    ) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def client(cluster: LocalCluster) -> Iterator[Client]:
-    with Client(cluster) as connected:  # type: ignore[no-untyped-call]
-        yield connected
-
-
 def _on_dask(client: Client, items: list[tuple[int, object]], config: LinkConfig, size: int) -> list[dict[str, Any]]:
     return list(link_on_dask(client, items, config, partition_size=size).lines)
 
 
 @pytest.mark.parametrize("size", [1, 3, 100])
-def test_hard_cases_match_the_local_engine(client: Client, size: int) -> None:
+def test_hard_cases_match_the_local_engine(dask_client: Client, size: int) -> None:
     items = _items(_hard_cases())
-    got = _on_dask(client, items, SMALL, size)
+    got = _on_dask(dask_client, items, SMALL, size)
     assert got == _local(items, SMALL)
     clusters = {line["id"]: line["cluster"] for line in got}
     found = [{i for i, c in clusters.items() if c == name} for name in sorted({c for c in clusters.values() if c})]
@@ -119,30 +104,30 @@ def test_hard_cases_match_the_local_engine(client: Client, size: int) -> None:
     assert all(clusters[i] is None for i in ("s1", "s2", "s3", "s4", "g1", "g2", "g3", "g4", "x1", "x2"))
 
 
-def test_a_partition_sees_too_little_to_call_anything_common(client: Client) -> None:
+def test_a_partition_sees_too_little_to_call_anything_common(dask_client: Client) -> None:
     """Negative control: linked one partition at a time, the support phone and the generic text would link."""
     records = _hard_cases()
     pairs = _local(_items([r for r in records if r["id"] in {"s1", "s2"}]), SMALL)
     assert pairs[0]["cluster"] == pairs[1]["cluster"] is not None
-    together = {line["id"]: line["cluster"] for line in _on_dask(client, _items(records), SMALL, 2)}
+    together = {line["id"]: line["cluster"] for line in _on_dask(dask_client, _items(records), SMALL, 2)}
     assert together["s1"] is None and together["s2"] is None
 
 
 @pytest.mark.parametrize(("seed", "size"), [(5, 400), (6, 5000)])
-def test_planted_corpus_matches_the_local_engine(client: Client, seed: int, size: int) -> None:
+def test_planted_corpus_matches_the_local_engine(dask_client: Client, seed: int, size: int) -> None:
     items = _items(generate_corpus(2500, seed=seed, with_entities=True).documents)
     config = LinkConfig()
-    got = _on_dask(client, items, config, size)
+    got = _on_dask(dask_client, items, config, size)
     expected = _local(items, config)
     assert got == expected
     assert sum(line["cluster"] is not None for line in got) > 500
 
 
-def test_rejected_records_are_reported_with_their_lines(client: Client) -> None:
+def test_rejected_records_are_reported_with_their_lines(dask_client: Client) -> None:
     items = _items(_hard_cases())
     items[2] = (3, b'{"id": "broken", "text": ')
     items[5] = (6, b'{"text": "no id"}')
-    linked = link_on_dask(client, items, SMALL, partition_size=4)
+    linked = link_on_dask(dask_client, items, SMALL, partition_size=4)
     lines = list(linked.lines)
     assert [r.line for r in linked.rejected] == [3, 6]
     assert all(isinstance(r, Rejected) and r.reason for r in linked.rejected)
@@ -150,8 +135,8 @@ def test_rejected_records_are_reported_with_their_lines(client: Client) -> None:
     assert linked.documents == len(items) - 2
 
 
-def test_empty_input_links_nothing(client: Client) -> None:
-    linked = link_on_dask(client, [], LinkConfig(), partition_size=10)
+def test_empty_input_links_nothing(dask_client: Client) -> None:
+    linked = link_on_dask(dask_client, [], LinkConfig(), partition_size=10)
     assert (linked.documents, linked.clusters, list(linked.lines)) == (0, 0, [])
 
 
@@ -174,11 +159,11 @@ def _invoke(tmp_path: Path, *args: str) -> Any:
     return CliRunner().invoke(app, ["--data-dir", str(tmp_path / "data"), "link", *args])
 
 
-def test_cli_on_a_scheduler_matches_the_local_command(cluster: LocalCluster, tmp_path: Path) -> None:
+def test_cli_on_a_scheduler_matches_the_local_command(dask_cluster: LocalCluster, tmp_path: Path) -> None:
     path = tmp_path / "ads.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in _raw_records()), encoding="utf-8")
     local = _invoke(tmp_path, str(path))
-    dask = _invoke(tmp_path, str(path), "--engine", "dask", "--scheduler", cluster.scheduler_address, "--partition-size", "2")
+    dask = _invoke(tmp_path, str(path), "--engine", "dask", "--scheduler", dask_cluster.scheduler_address, "--partition-size", "2")
     assert (local.exit_code, dask.exit_code) == (1, 1), dask.stderr
     assert dask.stdout == local.stdout
     clusters = {line["id"]: line["cluster"] for line in map(json.loads, dask.stdout.splitlines())}
