@@ -170,7 +170,8 @@ def process_store(
             on_progress("analysing", done, total)
 
         on_progress("analysing", 0, total)
-        links = StoredLinks(store, LinkConfig.from_settings(settings))
+        # a cluster that grows over many partitions is summarised once, after the last
+        links = StoredLinks(store, LinkConfig.from_settings(settings), defer_summaries=True)
         if relink:
             links.reset()
             report.relinked = True
@@ -203,6 +204,7 @@ def process_store(
     step("analyse and link")
     # Analysed documents the index still lacks (analysed by an earlier run, or after a rebuild).
     caught_up, more_failures = link_store(store, links, on_progress=on_progress)
+    links.flush()
     report.linked += caught_up
     report.add_failures(store, STAGE_LINK, [*link_failures, *more_failures])
     report.clusters = _cluster_count(store)

@@ -140,3 +140,52 @@ def test_batches_recluster_only_what_they_reach_yet_match_a_full_recluster(
         assert stored == full
         assert returned == [full[d.id] for d in docs[start : start + batch]]
     assert sum(c is not None for c in full.values()) > size // 10
+
+
+def _cluster_rows(store: Store) -> tuple[list[tuple[str, int, str]], list[tuple[str, str | None]]]:
+    import json
+
+    with store.session() as session:
+        summaries = [
+            (c, n, json.dumps(s, sort_keys=True))
+            for c, n, s in session.execute(
+                sa.select(LinkCluster.cluster, LinkCluster.size, LinkCluster.summary).order_by(LinkCluster.cluster)
+            )
+        ]
+        members = [
+            (d, c) for d, c in session.execute(sa.select(LinkDocument.doc_id, LinkDocument.cluster).order_by(LinkDocument.idx))
+        ]
+    return summaries, members
+
+
+@pytest.mark.parametrize("batch", [25, 90])
+def test_deferred_summaries_after_flush_equal_immediate_ones(store: Store, batch: int) -> None:
+    docs, _ = _planted(360, seed=23)
+    deferred = StoredLinks(store, EXACT, defer_summaries=True)
+    immediate_store = Store.open(store.settings.model_copy(update={"database_url": "sqlite://"}))
+    try:
+        immediate = StoredLinks(immediate_store, EXACT)
+        for start in range(0, len(docs), batch):
+            assert deferred.add(docs[start : start + batch]) == immediate.add(docs[start : start + batch])
+        waiting, members = _cluster_rows(store)
+        assert members == _cluster_rows(immediate_store)[1]
+        assert not waiting  # nothing summarised before the flush
+        assert deferred.flush() > 0
+        assert _cluster_rows(store) == _cluster_rows(immediate_store)
+        assert deferred.flush() == 0
+    finally:
+        immediate_store.close()
+
+
+def test_pending_summaries_survive_a_stopped_run(store: Store) -> None:
+    docs, _ = _planted(240, seed=24)
+    StoredLinks(store, EXACT, defer_summaries=True).add(docs[:120])  # the run stops before its flush
+    reopened = Store.open(store.settings)
+    try:
+        StoredLinks(reopened, EXACT).add(docs[120:])  # an immediate add summarises what was pending too
+        summaries, members = _cluster_rows(reopened)
+    finally:
+        reopened.close()
+    clusters = sorted({c for _, c in members if c})
+    assert [c for c, _, _ in summaries] == clusters
+    assert clusters

@@ -50,6 +50,8 @@ _IDENTIFIER_UPSERT: Final = (
 MAX_TEXT: Final = 5000
 META_LAYOUT: Final = "layout"
 META_SKETCH: Final = "shingle_sketch"
+#: Clusters whose stored summary waits for :meth:`StoredLinks.flush` (deferred summaries).
+META_PENDING: Final = "pending_summaries"
 
 
 def _chunks(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
@@ -134,9 +136,15 @@ def _features_from_row(doc_id: str, text: str, facts: Mapping[str, Any] | None) 
 class StoredLinks:
     """The link index of one store: add documents, read cluster summaries."""
 
-    def __init__(self, store: Store, config: LinkConfig) -> None:
+    def __init__(self, store: Store, config: LinkConfig, *, defer_summaries: bool = False) -> None:
+        """``defer_summaries``: each :meth:`add` records the clusters it changed instead of
+        summarising them, and :meth:`flush` summarises them all once (a long run over many
+        batches then summarises a growing cluster once, not after every batch). The record
+        is kept in the store with the batch, so clusters left pending by a stopped run are
+        summarised by the next flush or immediate add."""
         self.store = store
         self.config = config
+        self.defer_summaries = defer_summaries
 
     def _check_layout(self, session: Session) -> None:
         layout = self.config.layout.encode()
@@ -175,18 +183,43 @@ class StoredLinks:
                 seeds.update(delta.edges.right.tolist())
                 seeds.update(unlinked)
                 changed, reassigned = self._recluster(session, seeds)
-                self._refresh_summaries(session, changed)
+                if self.defer_summaries:
+                    self._set_pending(session, self._pending(session) | changed)
+                else:
+                    self._refresh_summaries(session, changed | self._take_pending(session))
                 clusters = {**known, **reassigned}
             else:
                 clusters = known
         return [clusters.get(f.id) for f in features]
+
+    def flush(self) -> int:
+        """Summarise every cluster whose summary is pending; returns how many names were pending."""
+        with self.store.session() as session:
+            pending = self._take_pending(session)
+            self._refresh_summaries(session, pending)
+        return len(pending)
+
+    @staticmethod
+    def _pending(session: Session) -> set[str]:
+        row = session.get(LinkMeta, META_PENDING)
+        return set() if row is None else set(json.loads(zlib.decompress(row.value)))
+
+    @staticmethod
+    def _set_pending(session: Session, names: set[str]) -> None:
+        session.merge(LinkMeta(name=META_PENDING, value=zlib.compress(json.dumps(sorted(names)).encode(), 1)))
+
+    def _take_pending(self, session: Session) -> set[str]:
+        pending = self._pending(session)
+        if pending:
+            session.execute(sa.delete(LinkMeta).where(LinkMeta.name == META_PENDING))
+        return pending
 
     def reset(self) -> None:
         """Forget every link (documents, identifiers, edges, buckets, clusters), to re-link from scratch."""
         with self.store.session() as session:
             for table in (LinkEdge, LinkBucket, LinkCluster, LinkIdentifier, LinkDocument):
                 session.execute(sa.delete(table))
-            session.execute(sa.delete(LinkMeta).where(LinkMeta.name == META_SKETCH))
+            session.execute(sa.delete(LinkMeta).where(LinkMeta.name.in_((META_SKETCH, META_PENDING))))
 
     @staticmethod
     def _known(session: Session, ids: Sequence[str]) -> dict[str, str | None]:
