@@ -146,6 +146,7 @@ def test_workers_store_what_the_contract_reads(
     path = _write(tmp_path / "in.jsonl", LINES)
     errors, documents, duplicates = _expected(path)
     assert len(errors) == 9 and len(documents) == 7 and duplicates == 2  # the input is as hard as intended
+    children = set(multiprocessing.active_children())  # e.g. the test run's shared Dask workers
 
     with Store.open(_settings(backend_settings, workers, partition_size, batch)) as store:
         report = ingest_input(store, path)
@@ -156,7 +157,7 @@ def test_workers_store_what_the_contract_reads(
     assert stored == documents
     assert stored["full"].posted_at == datetime(2024, 1, 2, 1, 4, 5, tzinfo=UTC)
     assert stored["backslash"].meta == {"path": "a\\nb", "tab": "x\ty"}
-    assert not multiprocessing.active_children()  # the pool is gone with the ingest
+    assert set(multiprocessing.active_children()) <= children  # the pool is gone with the ingest
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -197,6 +198,7 @@ def _stop_at(line: int) -> Any:
 def test_a_stop_mid_file_keeps_the_batches_written(backend_settings: Settings, tmp_path: Path, workers: int) -> None:
     lines: list[str | bytes] = [json.dumps({"id": f"ad-{n}", "text": f"ad {n}"}) for n in range(40)]
     path = _write(tmp_path / "in.jsonl", lines)
+    children = set(multiprocessing.active_children())  # e.g. the test run's shared Dask workers
     with Store.open(_settings(backend_settings, workers, 4, 10)) as store:
         with pytest.raises(KeyboardInterrupt):
             ingest_input(store, path, on_item=_stop_at(25))
@@ -205,7 +207,7 @@ def test_a_stop_mid_file_keeps_the_batches_written(backend_settings: Settings, t
             run = session.scalars(sa.select(IngestRun)).one()
         assert kept == 20  # two batches of ten were committed before line 25
         assert (run.status, run.accepted) == ("failed", 20)
-        assert not multiprocessing.active_children()
+        assert set(multiprocessing.active_children()) <= children
         report = ingest_input(store, path)  # the rest arrives on the next run
         assert (report.accepted, report.duplicates) == (20, 20)
 
