@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -23,6 +23,7 @@ from vigil.extract.normalize import normalize
 from vigil.link.config import LinkConfig
 from vigil.link.core import KIND_TEMPLATE, Edges
 from vigil.link.features import CONTACT_KINDS, LinkFeatures, identifier_kind
+from vigil.link.graph import union_find
 from vigil.link.template import recover_template
 
 I64 = npt.NDArray[np.int64]
@@ -50,6 +51,53 @@ def cluster_ids(ids: Sequence[str], roots: I64) -> list[str | None]:
         if current is None or ids[position] < current:
             smallest[root] = ids[position]
     return [cluster_id(smallest[r]) if sizes[r] >= 2 else None for r in roots.tolist()]
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """Stored clusters and unclustered documents that new links join into one cluster."""
+
+    clusters: frozenset[str]
+    documents: frozenset[int]
+
+
+def joined_groups(cluster_of: Mapping[int, str | None], links: Iterable[tuple[int, int]]) -> list[Joined]:
+    """The groups that ``links`` join, when links are only added (clusters can then only merge).
+
+    ``cluster_of`` gives every link end's stored cluster (None: linked to nothing yet). Each
+    stored cluster is one node, however many members it has, and so is each unclustered
+    document: the union-find runs over the ends of the new links, never over the members
+    of the clusters they reach. Only groups of two nodes or more are returned; a cluster
+    that gains no member and a document that gains no link keep what they have.
+    """
+    node_of: dict[str | int, int] = {}
+    nodes: list[str | int] = []
+
+    def node(idx: int) -> int:
+        key: str | int = cluster_of[idx] or idx
+        found = node_of.get(key)
+        if found is None:
+            found = node_of[key] = len(nodes)
+            nodes.append(key)
+        return found
+
+    pairs = [(node(a), node(b)) for a, b in links]
+    roots = union_find(
+        len(nodes),
+        np.fromiter((a for a, _ in pairs), dtype=np.int64, count=len(pairs)),
+        np.fromiter((b for _, b in pairs), dtype=np.int64, count=len(pairs)),
+    )
+    members: dict[int, list[str | int]] = defaultdict(list)
+    for position, root in enumerate(roots.tolist()):
+        members[root].append(nodes[position])
+    return [
+        Joined(
+            frozenset(k for k in group if isinstance(k, str)),
+            frozenset(k for k in group if isinstance(k, int)),
+        )
+        for group in members.values()
+        if len(group) >= 2
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,8 @@ from vigil.store.models import Base, utcnow
 
 class LinkDocument(Base):
     __tablename__ = "link_documents"
-    __table_args__ = (sa.Index("ix_link_documents_cluster", "cluster"),)
+    #: By cluster, then id: a cluster's members, and its smallest member in one lookup.
+    __table_args__ = (sa.Index("ix_link_documents_cluster_doc_id", "cluster", "doc_id"),)
 
     idx: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
     doc_id: Mapped[str] = mapped_column(sa.String(512), unique=True)

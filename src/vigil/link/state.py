@@ -2,10 +2,11 @@
 
 A new batch asks the store only for what it touches (its identifiers, its LSH buckets, the
 signatures of those buckets' representatives), links against them with the same
-:func:`~vigil.link.core.link_batch` as a one-shot run, and writes back the changes. Cluster
-membership is then re-derived by union-find over the stored links, which is linear in the
-number of links the batch can reach and needs no text, and only clusters that changed get
-a new summary.
+:func:`~vigil.link.core.link_batch` as a one-shot run, and writes back the changes. A batch
+that only adds links merges whole stored clusters by their names, in SQL, so its cost does
+not grow with the clusters it reaches (a network of tens of thousands of ads is joined by
+one ``UPDATE``); a batch that removed links re-derives membership by union-find over the
+stored links it reaches. Only clusters that changed get a new summary.
 
 The store process links every partition, so its reads and writes go as plain rows: reads
 as column tuples (no ORM objects), writes as one ``executemany`` of tuples per table
@@ -17,16 +18,17 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from vigil.errors import ConfigError
-from vigil.link.clusters import ClusterInput, cluster_ids, summarize_cluster
+from vigil.link.clusters import ClusterInput, cluster_id, cluster_ids, joined_groups, summarize_cluster
 from vigil.link.config import PERMUTATIONS, LinkConfig
 from vigil.link.core import Edges, IdentifierInfo, LinkDelta, link_batch
 from vigil.link.features import LinkFeatures
@@ -119,6 +121,39 @@ class _SessionState:
         return self._sketch
 
 
+@dataclass(frozen=True, slots=True)
+class Reclustered:
+    """What a batch changed: cluster ids whose membership changed (old and new), the new
+    cluster of the documents looked at, and the stored clusters renamed (old id to new)."""
+
+    changed: set[str]
+    clusters: dict[str, str | None]
+    renamed: dict[str, str]
+
+
+def _smallest_members(session: Session, members: Sequence[int]) -> dict[str, str]:
+    """The smallest document id of the cluster of each of ``members`` (documents, one per cluster).
+
+    One index lookup per cluster (``link_documents (cluster, doc_id)``), however large it is.
+    The ids compare by code point, as Python compares them in
+    :func:`~vigil.link.clusters.cluster_ids`: SQLite's default collation does; on PostgreSQL
+    the database's collation may not, so the comparison asks for "C" (byte order of UTF-8).
+    """
+    inner = aliased(LinkDocument)
+    doc_id: sa.ColumnElement[str] = inner.doc_id.expression
+    if session.get_bind().dialect.name == "postgresql":
+        doc_id = sa.collate(doc_id, "C")
+    smallest = (
+        sa.select(inner.doc_id).where(inner.cluster == LinkDocument.cluster).order_by(doc_id).limit(1).scalar_subquery()
+    )
+    query = sa.select(LinkDocument.cluster, smallest).where(LinkDocument.idx.in_(_values()))
+    found: dict[str, str] = {}
+    for chunk in _chunks(list(members)):
+        for cluster, doc in session.execute(query, {"values": list(chunk)}):
+            found[cluster] = doc
+    return found
+
+
 def _features_from_row(doc_id: str, text: str, facts: Mapping[str, Any] | None) -> LinkFeatures:
     facts = facts or {}
     posted = facts.get("posted_at")
@@ -178,16 +213,19 @@ class StoredLinks:
                 state = _SessionState(session)
                 delta = link_batch(state, fresh, self.config)
                 unlinked = self._apply(session, delta, state.shingle_sketch(), pk_of)
+                links = list(zip(delta.edges.left.tolist(), delta.edges.right.tolist(), strict=True))
                 seeds = set(range(delta.first_index, delta.first_index + len(delta.features)))
-                seeds.update(delta.edges.left.tolist())
-                seeds.update(delta.edges.right.tolist())
-                seeds.update(unlinked)
-                changed, reassigned = self._recluster(session, seeds)
+                seeds.update(end for link in links for end in link)
+                result = self._recluster(session, seeds, links, unlinked)
                 if self.defer_summaries:
-                    self._set_pending(session, self._pending(session) | changed)
+                    self._set_pending(session, self._pending(session) | result.changed)
                 else:
-                    self._refresh_summaries(session, changed | self._take_pending(session))
-                clusters = {**known, **reassigned}
+                    self._refresh_summaries(session, result.changed | self._take_pending(session))
+                clusters = {
+                    doc_id: None if cluster is None else result.renamed.get(cluster, cluster)
+                    for doc_id, cluster in known.items()
+                }
+                clusters.update(result.clusters)
             else:
                 clusters = known
         return [clusters.get(f.id) for f in features]
@@ -306,8 +344,71 @@ class StoredLinks:
         ]
         insert_rows(connection, "link_buckets", ("band", "key", "idx"), rows)
 
+    def _recluster(
+        self, session: Session, seeds: set[int], links: Sequence[tuple[int, int]], unlinked: set[int]
+    ) -> Reclustered:
+        """New cluster ids after a batch added ``links`` (``seeds``: the batch's documents and
+        the ends of its links) and removed the links of ``unlinked`` documents.
+
+        A batch that only adds links can only merge clusters: :meth:`_merge_clusters` joins
+        whole stored clusters without reading their members. A batch that removed links
+        (an identifier became too common to link on) may split clusters, rarely:
+        :meth:`_recluster_reached` re-derives whatever the changed links reach.
+        """
+        if unlinked:
+            return self._recluster_reached(session, seeds | unlinked)
+        return self._merge_clusters(session, seeds, links)
+
     @staticmethod
-    def _recluster(session: Session, seeds: Iterable[int]) -> tuple[set[str], dict[str, str | None]]:
+    def _merge_clusters(session: Session, seeds: Iterable[int], links: Sequence[tuple[int, int]]) -> Reclustered:
+        """Join the clusters that ``links`` (all new) connect, in SQL, whatever their size.
+
+        Each stored cluster reached is one node of the union-find (see
+        :func:`~vigil.link.clusters.joined_groups`); a joined group is named after its smallest
+        document id, the smallest of its clusters' smallest members (one index lookup each)
+        and its unclustered documents' ids, as :func:`~vigil.link.clusters.cluster_ids` names
+        it. Members of a renamed cluster move with one ``UPDATE ... WHERE cluster IN``. The
+        stored clusters must be the components of the stored links, which every batch keeps.
+        """
+        rows: dict[int, tuple[str, str | None]] = {}
+        by_idx = sa.select(LinkDocument.idx, LinkDocument.doc_id, LinkDocument.cluster).where(
+            LinkDocument.idx.in_(_values())
+        )
+        for chunk in _chunks(sorted(set(seeds))):
+            for idx, doc_id, cluster in session.execute(by_idx, {"values": list(chunk)}):
+                rows[int(idx)] = (doc_id, cluster)
+        groups = joined_groups({idx: cluster for idx, (_, cluster) in rows.items()}, links)
+        member_of: dict[str, int] = {}
+        for idx, (_, cluster) in rows.items():
+            if cluster is not None:
+                member_of.setdefault(cluster, idx)
+        smallest = _smallest_members(session, sorted(member_of[c] for g in groups for c in g.clusters))
+        changed: set[str] = set()
+        renamed: dict[str, str] = {}
+        joined: dict[int, str] = {}
+        for group in groups:
+            name = cluster_id(min([smallest[c] for c in group.clusters] + [rows[i][0] for i in group.documents]))
+            changed.update(group.clusters)
+            changed.add(name)
+            renamed.update((c, name) for c in group.clusters if c != name)
+            joined.update(dict.fromkeys(group.documents, name))
+        connection = session.connection()
+        into: dict[str, list[str]] = {}
+        for old, new in renamed.items():
+            into.setdefault(new, []).append(old)
+        rename = sa.update(LinkDocument).where(LinkDocument.cluster.in_(_values())).values(cluster=sa.bindparam("new"))
+        for new, olds in sorted(into.items()):
+            for names in _chunks(sorted(olds)):
+                connection.execute(rename, {"new": new, "values": list(names)})
+        update_rows(connection, "link_documents", ("cluster",), "idx", sorted((n, i) for i, n in joined.items()))
+        clusters = {
+            doc_id: joined.get(idx, None if cluster is None else renamed.get(cluster, cluster))
+            for idx, (doc_id, cluster) in rows.items()
+        }
+        return Reclustered(changed, clusters, renamed)
+
+    @staticmethod
+    def _recluster_reached(session: Session, seeds: Iterable[int]) -> Reclustered:
         """Cluster ids of the documents whose cluster may have changed; returns the ids of
         clusters whose membership changed, and the new cluster of every document looked at.
 
@@ -364,7 +465,7 @@ class StoredLinks:
                 updates.append((cluster, idx))
                 changed.update(c for c in (old, cluster) if c)
         update_rows(session.connection(), "link_documents", ("cluster",), "idx", updates)
-        return changed, {rows[idx][0]: cluster for idx, cluster in zip(order, new_ids, strict=True)}
+        return Reclustered(changed, {rows[idx][0]: cluster for idx, cluster in zip(order, new_ids, strict=True)}, {})
 
     def _refresh_summaries(self, session: Session, changed: Iterable[str]) -> None:
         names = sorted(changed)
