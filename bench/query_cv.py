@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/query_cv.py            # 5 folds, figures as a table
     .venv/bin/python bench/query_cv.py --json     # and as JSON
+    .venv/bin/python bench/query_cv.py --score-only train3_a.jsonl --score-only train3_b.jsonl
+                                                  # those files scored, never trained on
 
 The development queries are the fresh files (``bench/data/queries_fresh/train*.jsonl`` and
 the retired ``test.jsonl``); the project's labelled set (``tests/data/queries_labelled.jsonl``)
@@ -11,6 +13,11 @@ language and category, fixed seed) the model is fitted on the other folds with
 :func:`vigil.safeguard.training.choose_policy` on the other folds' out-of-fold scores, so
 neither the weights nor the thresholds have seen the queries they are scored on. The
 rules alone need no fitting. The held-out writers' files (``test2_*``) are never read.
+
+``--score-only FILE`` keeps a development file out of every fold's training and policy
+choice: its queries are only scored, in their folds, so the figures printed (for those
+files' queries) are what the trainer does on queries it never saw, as a newly arrived
+file is before it is trained on.
 """
 
 from __future__ import annotations
@@ -38,7 +45,14 @@ from vigil.safeguard.training import (
 
 ROOT = Path(__file__).resolve().parents[1]
 FRESH = ROOT / "bench" / "data" / "queries_fresh"
-DEV_FILES = ("train.jsonl", "train2_a.jsonl", "train2_b.jsonl", "test.jsonl")
+DEV_FILES = (
+    "train.jsonl",
+    "train2_a.jsonl",
+    "train2_b.jsonl",
+    "test.jsonl",
+    "train3_a.jsonl",
+    "train3_b.jsonl",
+)
 ALWAYS_TRAIN = ROOT / "tests" / "data" / "queries_labelled.jsonl"
 CLASSES = ("exploitation", "at_risk", "neutral")
 
@@ -61,8 +75,13 @@ def fold_of(rows: Sequence[dict[str, Any]]) -> list[int]:
     return found
 
 
-def cross_validate() -> dict[str, Any]:
-    rows = [row for name in DEV_FILES for row in read_labelled(FRESH / name)]
+def cross_validate(score_only: Sequence[str] = ()) -> dict[str, Any]:
+    unknown = sorted(set(score_only) - set(DEV_FILES))
+    if unknown:
+        raise SystemExit(f"--score-only takes development files ({', '.join(DEV_FILES)}), not {unknown}")
+    named = [(name, row) for name in DEV_FILES for row in read_labelled(FRESH / name)]
+    rows = [row for _name, row in named]
+    scored_only = [name in score_only for name, _row in named]
     extra = read_labelled(ALWAYS_TRAIN)
     classifier = rules_only_classifier()
     items = prepare(classifier, rows)
@@ -70,14 +89,15 @@ def cross_validate() -> dict[str, Any]:
     fold = fold_of(rows)
     scores: list[list[float]] = [[] for _ in items]
     for k in range(FOLDS):
-        bias, weights = _fit([item for item, f in zip(items, fold, strict=True) if f != k] + extra_items)
+        trained = [item for item, f, only in zip(items, fold, scored_only, strict=True) if f != k and not only]
+        bias, weights = _fit(trained + extra_items)
         for i, item in enumerate(items):
             if fold[i] == k:
                 scores[i] = _scores(bias, weights, item.features)
     predicted = [0] * len(items)
     policies = []
     for k in range(FOLDS):
-        others = [i for i in range(len(items)) if fold[i] != k]
+        others = [i for i in range(len(items)) if fold[i] != k and not scored_only[i]]
         chosen = choose_policy([items[i] for i in others], [scores[i] for i in others])
         policy = Policy.from_dict(chosen)
         policies.append({key: value for key, value in chosen.items() if key != "cross_validation"})
@@ -86,12 +106,22 @@ def cross_validate() -> dict[str, Any]:
                 predicted[i] = decide(scores[i], items[i], policy)
     rules = [rules_only(item) for item in items]
     langs = [str(row.get("lang") or "?") for row in rows]
-    return {
-        "queries": len(rows),
+    # With --score-only the tables are those files' queries (the fresh figure); the
+    # trained-on files' figures are kept beside them in the JSON.
+    shown = [i for i in range(len(items)) if scored_only[i]] if score_only else list(range(len(items)))
+    result: dict[str, Any] = {
+        "queries": len(shown),
+        "score_only": sorted(score_only),
         "policies": policies,
-        "rules": tally(rules, items, langs),
-        "rules_and_model": tally(predicted, items, langs),
+        "rules": tally([rules[i] for i in shown], [items[i] for i in shown], [langs[i] for i in shown]),
+        "rules_and_model": tally([predicted[i] for i in shown], [items[i] for i in shown], [langs[i] for i in shown]),
     }
+    if score_only:
+        trained_on = [i for i in range(len(items)) if not scored_only[i]]
+        result["rules_and_model_trained_files"] = tally(
+            [predicted[i] for i in trained_on], [items[i] for i in trained_on], [langs[i] for i in trained_on]
+        )["all"]
+    return result
 
 
 def tally(predicted: Sequence[int], items: Sequence[Prepared], langs: Sequence[str]) -> dict[str, Any]:
@@ -121,12 +151,22 @@ def _figures(table: dict[tuple[int, int], int]) -> dict[str, float | None]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.add_argument(
+        "--score-only",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a development file (name) to score but never train on; the tables are its queries",
+    )
     args = parser.parse_args()
-    result = cross_validate()
+    result = cross_validate(args.score_only)
     if args.json:
         print(json.dumps(result, indent=1, sort_keys=True))
         return
-    print(f"{result['queries']} development queries, {FOLDS}-fold; policies chosen per fold: {result['policies']}")
+    scored = f", scored only: {', '.join(result['score_only'])}" if result["score_only"] else ""
+    print(
+        f"{result['queries']} development queries{scored}, {FOLDS}-fold; policies chosen per fold: {result['policies']}"
+    )
     print(
         f"{'lang':6s} {'rules: expl':>11s} {'at-risk':>8s} {'touched':>8s} {'as expl':>8s}   {'+model: expl':>12s} {'at-risk':>8s} {'touched':>8s} {'as expl':>8s}"
     )

@@ -30,6 +30,8 @@ DEFAULT_TRAINING = (
     FRESH / "train2_a.jsonl",
     FRESH / "train2_b.jsonl",
     FRESH / "test.jsonl",
+    FRESH / "train3_a.jsonl",
+    FRESH / "train3_b.jsonl",
     DEFAULT_LABELLED,
 )
 #: Where the shipped query model lives (relative to the checkout).
