@@ -25,8 +25,8 @@ GOLDEN = Path(__file__).parents[1] / "data" / "indicators_golden.jsonl"
 
 def _one_by_one(model: ClauseModel, clause: str) -> npt.NDArray[np.float64]:
     """The clause's logits as Vigil computed them before batching: one numpy sum per clause."""
-    matrix = model._matrix
-    rows = model._rows
+    matrix = model._all.matrix
+    rows = model._all.rows
 
     def summed(features: list[str]) -> npt.NDArray[np.float64]:
         found = [row for row in map(rows.get, features) if row is not None]
@@ -76,5 +76,5 @@ def test_batched_logits_hold_over_the_golden_corpus_and_a_full_word_cache(monkey
         for row, clause in zip(batched, clauses, strict=True):
             assert row.tobytes() == _one_by_one(model, clause).tobytes(), clause
             checked += 1
-        assert len(model._token_rows) <= 64 or len(clauses) > 1
+        assert len(model._all.token_rows) <= 64 or len(clauses) > 1
     assert checked > 500

@@ -12,8 +12,10 @@ evidence is the clause, with ``source`` naming the model.
 
 Weights, thresholds and calibration are trained by ``vigil train clauses``
 (:mod:`vigil.recognizers.clause_training`, scikit-learn) and shipped as JSON in
-``model_files/clauses-v1.json``, never as a pickle. Each token's scores are computed once
-and cached, so a clause costs a few dictionary look-ups and one vector sum.
+``model_files/clauses-v1.json``, never as a pickle. Each word's scores are computed once
+and cached, so a clause costs a few dictionary look-ups and one vector sum; each clause's
+hits are cached too, so a clause seen before (ads repeat their boilerplate) costs one
+look-up and no numpy call.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ from vigil.recognizers.base import IndicatorHit, NormalizedTextLike
 FEATURE_VERSION: Final = 1
 MODEL_DIR: Final = Path(__file__).parent / "model_files"
 SHIPPED_MODEL: Final = MODEL_DIR / "clauses-v1.json"
-#: Character n-gram lengths of a word's padded skeleton (inclusive).
+#: Character n-gram lengths of a word's padded skeleton (inclusive; ``_Scorer.feature_rows``
+#: spells them out).
 NGRAM_MIN: Final = 3
 NGRAM_MAX: Final = 5
 #: Clauses read per text and characters per clause (bounds the work on hostile text).
@@ -46,11 +49,18 @@ MAX_CLAUSES: Final = 200
 MAX_CLAUSE_CHARS: Final = 400
 #: Token scores kept before the cache is emptied (bounds memory on unique streams).
 TOKEN_CACHE_SIZE: Final = 200_000
+#: Clauses whose hits are kept before that cache is emptied (each entry a clause of at
+#: most ``MAX_CLAUSE_CHARS`` characters and its few hits: about 10 MB when full).
+CLAUSE_CACHE_SIZE: Final = 50_000
 
 _CLAUSE_BREAK: Final = re.compile(r"[.!?;\n\r•·|▪►✔✅❗☎️]+|\s[-–—]\s")
 _TOKEN: Final = re.compile(r"[^\W_]+", re.UNICODE)
 
 Vector = npt.NDArray[np.float64]
+#: A clause's hits: (column, rounded probability) of each indicator that reached its threshold.
+ClauseHits = tuple[tuple[int, float], ...]
+#: Features of a word summed in a block with other new words' (longer words alone).
+_BLOCK_FEATURES: Final = 64
 #: A word that begins no known pair feature.
 _NO_PAIRS: Final[dict[str, int]] = {}
 
@@ -59,22 +69,27 @@ def clause_spans(text: str) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each clause of ``text`` that holds a letter, trimmed of spaces."""
     start = 0
     for count, match in enumerate(_CLAUSE_BREAK.finditer(text), start=1):
-        yield from _trimmed(text, start, match.start())
+        span = _trimmed(text, start, match.start())
+        if span is not None:
+            yield span
         start = match.end()
         if count >= MAX_CLAUSES:
             return
-    yield from _trimmed(text, start, len(text))
+    span = _trimmed(text, start, len(text))
+    if span is not None:
+        yield span
 
 
-def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    # str.strip() drops exactly the characters for which str.isspace() holds.
+    piece = text[start:end]
+    kept = piece.lstrip()
+    start += len(piece) - len(kept)
+    end -= len(kept) - len(kept.rstrip())
     if end - start > MAX_CLAUSE_CHARS:
         end = start + MAX_CLAUSE_CHARS
-    if any(ch.isalpha() for ch in text[start:end]):
-        yield start, end
+        kept = text[start:end]
+    return (start, end) if any(map(str.isalpha, kept)) else None
 
 
 @lru_cache(maxsize=200_000)
@@ -130,81 +145,121 @@ class ClauseScore:
     probabilities: Vector
 
 
-class ClauseModel:
-    """Shipped weights, thresholds and calibration; build once, call many times."""
+class _Scorer:
+    """The weights of some indicators (every one, or one document kind's) and the caches of
+    the words and clauses scored with them.
 
-    def __init__(self, data: Mapping[str, Any], source: str | None = None) -> None:
-        if data.get("feature_version") != FEATURE_VERSION:
-            raise ConfigError(
-                f"clause model has feature version {data.get('feature_version')!r}, need {FEATURE_VERSION}"
-            )
-        self.name = str(data["name"])
-        self.source = source or f"model:{self.name}"
-        self.indicators: tuple[str, ...] = tuple(data["indicators"])
-        width = len(self.indicators)
-        self.kinds: dict[str, npt.NDArray[np.bool_]] = {
-            kind: np.array([ind in set(ids) for ind in self.indicators]) for kind, ids in data["kinds"].items()
-        }
-        self.bias: Vector = np.array(data["bias"], dtype=np.float64)
-        self.slope: Vector = np.array(data["calibration"]["slope"], dtype=np.float64)
-        self.intercept: Vector = np.array(data["calibration"]["intercept"], dtype=np.float64)
-        self.thresholds: Vector = np.array(data["thresholds"], dtype=np.float64)
-        if not all(len(v) == width for v in (self.bias, self.slope, self.intercept, self.thresholds)):
-            raise ConfigError("clause model vectors do not match its indicator list")
-        # One row of weights per feature; a feature's row number comes from ``_rows``.
-        self._rows: dict[str, int] = {}
-        matrix = np.zeros((len(data["weights"]) + 1, width))
-        for number, (feature, sparse) in enumerate(data["weights"].items()):
-            self._rows[str(feature)] = number
-            for index, weight in sparse:
-                matrix[number, int(index)] = float(weight)
-        self._matrix: npt.NDArray[np.float64] = matrix
+    Every step works column by column, and a feature with no weight in any kept column
+    only adds zeros, so a kind's scorer leaves those features out and computes the kept
+    columns with the same bits as the full model: half the columns and a quarter fewer
+    rows to gather, and its own caches.
+    """
+
+    def __init__(
+        self,
+        weights: Mapping[str, Sequence[Sequence[float]]],
+        columns: Sequence[int],
+        vectors: Sequence[Vector],
+        *,
+        every_feature: bool,
+    ) -> None:
+        place = {column: number for number, column in enumerate(columns)}
+        width = len(columns)
+        self.bias, self.slope, self.intercept, self.thresholds = (np.array(v[list(columns)]) for v in vectors)
+        # One row of weights per feature; a feature's row number comes from ``rows``.
+        self.rows: dict[str, int] = {}
+        cells: tuple[list[int], list[int], list[float]] = ([], [], [])
+        for feature, sparse in weights.items():
+            kept = [(place[int(index)], float(weight)) for index, weight in sparse if int(index) in place]
+            if not kept and not every_feature:
+                continue
+            row = self.rows[str(feature)] = len(self.rows)
+            for column, weight in kept:
+                cells[0].append(row)
+                cells[1].append(column)
+                cells[2].append(weight)
+        self.matrix: npt.NDArray[np.float64] = np.zeros((len(self.rows) + 1, width))
+        self.matrix[cells[0], cells[1]] = cells[2]
         # The pair features' rows by first word, then second ("b:no fee" at [no][fee]):
         # looked up without building the feature's string.
-        self._pairs: dict[str, dict[str, int]] = {}
-        for feature, row in self._rows.items():
+        self.pairs: dict[str, dict[str, int]] = {}
+        for feature, row in self.rows.items():
             if feature.startswith("b:") and " " in feature:
                 first, second = feature[2:].split(" ", 1)
-                self._pairs.setdefault(first, {})[second] = row
-        self.meta: dict[str, Any] = {k: v for k, v in data.items() if k not in ("weights",)}
-        self._zero: Vector = np.zeros(width)
-        # Each word skeleton's summed feature weights, a row of ``_token_matrix`` (grown
+                self.pairs.setdefault(first, {})[second] = row
+        # Each word skeleton's summed feature weights, a row of ``token_matrix`` (grown
         # as words arrive), so a text's words are gathered in one indexing operation.
-        self._token_rows: dict[str, int] = {}
-        self._token_matrix: npt.NDArray[np.float64] = np.zeros((1024, width))
+        self.token_rows: dict[str, int] = {}
+        self.token_matrix: npt.NDArray[np.float64] = np.zeros((1024, width))
+        # Each clause's hits: (column, rounded probability) at or above the threshold.
+        self.clause_hits: dict[str, ClauseHits] = {}
 
-    @property
-    def weights(self) -> dict[str, Vector]:
-        """Each feature's weights by indicator (for inspection; scoring reads the matrix)."""
-        return {feature: self._matrix[row] for feature, row in self._rows.items()}
+    def add_token_rows(self, keys: Iterable[str]) -> None:
+        """Give each word skeleton of ``keys`` not seen before its row of summed weights.
 
-    def _sum(self, features: Iterable[str]) -> Vector:
-        rows = self._rows
-        found = [row for row in map(rows.get, features) if row is not None]
-        if not found:
-            return self._zero
-        total: Vector = self._matrix[found].sum(axis=0)
-        return total
+        All new words of a text at once, their features' rows in one zero-padded block
+        (words, features, columns) summed over its middle axis: the rows added first to
+        last, as ``matrix[found].sum(axis=0)`` adds them, then zeros, so the same bits
+        (``np.add.reduceat`` would be one call less, but adds in another order). A word
+        with more features than ``_BLOCK_FEATURES`` is summed alone, keeping the block small.
+        """
+        token_rows = self.token_rows
+        new = [key for key in dict.fromkeys(keys) if key not in token_rows]
+        if not new:
+            return
+        first = len(token_rows)
+        needed = first + len(new)
+        size = len(self.token_matrix)
+        if needed > size:
+            while size < needed:
+                size *= 2
+            grown = np.zeros((size, self.token_matrix.shape[1]))
+            grown[:first] = self.token_matrix[:first]
+            self.token_matrix = grown
+        else:
+            # Rows freed when the cache was emptied hold another word's sums.
+            self.token_matrix[first:needed] = 0.0
+        feature_rows = self.feature_rows
+        words: list[int] = []
+        places: list[int] = []
+        gathered: list[int] = []
+        targets: list[int] = []
+        most = 0
+        for row, key in enumerate(new, start=first):
+            token_rows[key] = row
+            found = feature_rows(key)
+            count = len(found)
+            if count > _BLOCK_FEATURES:
+                self.token_matrix[row] = self.matrix[found].sum(axis=0)
+            elif count:
+                words += [len(targets)] * count
+                places += range(count)
+                gathered += found
+                targets.append(row)
+                most = max(most, count)
+        if targets:
+            block = np.zeros((len(targets), most, self.token_matrix.shape[1]))
+            block[words, places] = self.matrix[gathered]
+            self.token_matrix[targets] = block.sum(axis=1)
 
-    def _token_row(self, key: str) -> int:
-        """The row of ``key``'s summed weights in the token matrix (computed on first sight)."""
-        row = self._token_rows.get(key)
-        if row is None:
-            row = len(self._token_rows)
-            if row == len(self._token_matrix):
-                grown = np.zeros((2 * row, self._token_matrix.shape[1]))
-                grown[:row] = self._token_matrix
-                self._token_matrix = grown
-            self._token_matrix[row] = self._sum(token_features(key))
-            self._token_rows[key] = row
-        return row
+    def feature_rows(self, key: str) -> list[int]:
+        """The rows of the known features of :func:`token_features` ``(key)``, in its order,
+        each n-gram looked up as it is sliced (no list of feature strings)."""
+        get = self.rows.get
+        if key.startswith("#"):
+            found = [get("d:" + key)]
+        else:
+            padded = f" {key} "
+            size = len(padded)
+            found = [
+                get("w:" + key),
+                *[get(padded[i : i + 3]) for i in range(size - 2)],
+                *[get(padded[i : i + 4]) for i in range(size - 3)],
+                *[get(padded[i : i + 5]) for i in range(size - 4)],
+            ]
+        return [row for row in found if row is not None]
 
-    def logits(self, clause: str) -> Vector:
-        """The clause's raw per-indicator scores (bias included)."""
-        total: Vector = self._logits([clause_tokens(clause)])[0]
-        return total
-
-    def _logits(self, clauses: Sequence[Sequence[str]]) -> npt.NDArray[np.float64]:
+    def logits(self, clauses: Sequence[Sequence[str]]) -> npt.NDArray[np.float64]:
         """Logits of many clauses (their word skeletons) at once, one row per clause.
 
         A clause's logit is ``bias + pairs + word_1 + ... + word_n`` added left to right
@@ -214,11 +269,12 @@ class ClauseModel:
         order along a non-contiguous axis, and the padding adds zeros at the end, so each
         clause gets the same additions in the same order, hence the same bits.
         """
-        if len(self._token_rows) + sum(map(len, clauses)) > TOKEN_CACHE_SIZE:
+        if len(self.token_rows) + sum(map(len, clauses)) > TOKEN_CACHE_SIZE:
             # Emptied between texts, never while a text's rows are gathered.
-            self._token_rows.clear()
-        pairs_of = self._pairs
-        token_rows = self._token_rows
+            self.token_rows.clear()
+        self.add_token_rows(key for keys in clauses for key in keys)
+        pairs_of = self.pairs
+        token_rows = self.token_rows
         pair_clause: list[int] = []
         pair_place: list[int] = []
         pair_rows: list[int] = []
@@ -240,23 +296,97 @@ class ClauseModel:
             count = len(keys)
             word_clause += [number] * count
             word_place += range(2, count + 2)
-            word_rows += [token_rows.get(key) or self._token_row(key) for key in keys]
+            word_rows += map(token_rows.__getitem__, keys)
             most_words = max(most_words, count)
-        terms = np.zeros((len(clauses), most_words + 2, len(self.bias)))
+        width = len(self.bias)
+        terms = np.zeros((len(clauses), most_words + 2, width))
         terms[:, 0] = self.bias
         if pair_rows:
-            pairs = np.zeros((len(clauses), most_pairs, len(self.bias)))
-            pairs[pair_clause, pair_place] = self._matrix[pair_rows]
+            pairs = np.zeros((len(clauses), most_pairs, width))
+            pairs[pair_clause, pair_place] = self.matrix[pair_rows]
             terms[:, 1] = pairs.sum(axis=1)
-        terms[word_clause, word_place] = self._token_matrix[word_rows]
+        terms[word_clause, word_place] = self.token_matrix[word_rows]
         total: npt.NDArray[np.float64] = terms.sum(axis=1)
         return total
 
     def probabilities(self, logits: Vector) -> Vector:
-        """Calibrated probabilities (Platt scaling fitted out of fold at training)."""
         z = np.clip(self.slope * logits + self.intercept, -40.0, 40.0)
         result: Vector = 1.0 / (1.0 + np.exp(-z))
         return result
+
+    def hits(self, clauses: Sequence[str]) -> list[ClauseHits]:
+        """Each clause's (column, rounded probability) at or above the column's threshold, in
+        column order; clauses seen before come from the cache."""
+        cache = self.clause_hits
+        found: list[ClauseHits | None] = [cache.get(clause) for clause in clauses]
+        missing = [number for number, hits in enumerate(found) if hits is None]
+        if missing:
+            if len(cache) + len(missing) > CLAUSE_CACHE_SIZE:
+                cache.clear()
+            # The new clauses in one array: the same element-wise arithmetic as
+            # ``ClauseModel.scores`` (so the same probabilities), without numpy's per-call
+            # cost per clause.
+            probabilities = self.probabilities(self.logits([clause_tokens(clauses[n]) for n in missing]))
+            rows, columns = np.nonzero(probabilities >= self.thresholds)
+            reached: dict[int, list[tuple[int, float]]] = {}
+            for row, column, value in zip(
+                rows.tolist(), columns.tolist(), probabilities[rows, columns].tolist(), strict=True
+            ):
+                reached.setdefault(row, []).append((column, round(value, 3)))
+            for row, number in enumerate(missing):
+                found[number] = cache[clauses[number]] = tuple(reached.get(row, ()))
+        return [hits or () for hits in found]
+
+
+class ClauseModel:
+    """Shipped weights, thresholds and calibration; build once, call many times."""
+
+    def __init__(self, data: Mapping[str, Any], source: str | None = None) -> None:
+        if data.get("feature_version") != FEATURE_VERSION:
+            raise ConfigError(
+                f"clause model has feature version {data.get('feature_version')!r}, need {FEATURE_VERSION}"
+            )
+        self.name = str(data["name"])
+        self.source = source or f"model:{self.name}"
+        self.indicators: tuple[str, ...] = tuple(data["indicators"])
+        width = len(self.indicators)
+        self.kinds: dict[str, npt.NDArray[np.bool_]] = {
+            kind: np.array([ind in set(ids) for ind in self.indicators]) for kind, ids in data["kinds"].items()
+        }
+        self.bias: Vector = np.array(data["bias"], dtype=np.float64)
+        self.slope: Vector = np.array(data["calibration"]["slope"], dtype=np.float64)
+        self.intercept: Vector = np.array(data["calibration"]["intercept"], dtype=np.float64)
+        self.thresholds: Vector = np.array(data["thresholds"], dtype=np.float64)
+        vectors = (self.bias, self.slope, self.intercept, self.thresholds)
+        if not all(len(v) == width for v in vectors):
+            raise ConfigError("clause model vectors do not match its indicator list")
+        self.meta: dict[str, Any] = {k: v for k, v in data.items() if k not in ("weights",)}
+        weights = data["weights"]
+        #: Every indicator's columns: what ``logits`` and ``scores`` read.
+        self._all = _Scorer(weights, range(width), vectors, every_feature=True)
+        #: Each document kind's indicators (their indices) and their scorer: what ``find`` reads.
+        self._by_kind: dict[str, tuple[tuple[int, ...], _Scorer]] = {}
+        for kind, mask in self.kinds.items():
+            columns = tuple(np.flatnonzero(mask).tolist())
+            self._by_kind[kind] = (columns, _Scorer(weights, columns, vectors, every_feature=False))
+
+    @property
+    def weights(self) -> dict[str, Vector]:
+        """Each feature's weights by indicator (for inspection; scoring reads the matrix)."""
+        return {feature: self._all.matrix[row] for feature, row in self._all.rows.items()}
+
+    def logits(self, clause: str) -> Vector:
+        """The clause's raw per-indicator scores (bias included)."""
+        total: Vector = self._all.logits([clause_tokens(clause)])[0]
+        return total
+
+    def _logits(self, clauses: Sequence[Sequence[str]]) -> npt.NDArray[np.float64]:
+        """Logits of many clauses (their word skeletons) at once, one row per clause."""
+        return self._all.logits(clauses)
+
+    def probabilities(self, logits: Vector) -> Vector:
+        """Calibrated probabilities (Platt scaling fitted out of fold at training)."""
+        return self._all.probabilities(logits)
 
     def applies_to(self, kind: str) -> bool:
         return kind in self.kinds
@@ -267,32 +397,33 @@ class ClauseModel:
 
     def find(self, nt: NormalizedTextLike, kind: str, lang: str = "") -> list[IndicatorHit]:
         """Hits of the indicators of ``kind`` whose probability reaches their threshold."""
-        allowed = self.kinds.get(kind)
-        if allowed is None or not nt.text:
+        scorer = self._by_kind.get(kind)
+        text = nt.text
+        if scorer is None or not text:
             return []
-        spans = list(clause_spans(nt.text))
+        spans = list(clause_spans(text))
         if not spans:
             return []
-        # All clauses of a text in one array: the same element-wise arithmetic as
-        # ``scores`` (so the same probabilities), without numpy's per-call cost per clause.
-        text = nt.text
-        probabilities = self.probabilities(self._logits([clause_tokens(text[s:e]) for s, e in spans]))
-        rows, columns = np.nonzero(allowed & (probabilities >= self.thresholds))
+        columns, clause_scorer = scorer
         hits: list[IndicatorHit] = []
-        for row, index in zip(rows.tolist(), columns.tolist(), strict=True):
-            begin, finish = nt.span(*spans[row])
+        for (s, e), reached in zip(spans, clause_scorer.hits([text[s:e] for s, e in spans]), strict=True):
+            if not reached:
+                continue
+            begin, finish = nt.span(s, e)
             start, end = int(begin), int(finish)  # offsets may come as numpy integers
-            hits.append(
+            evidence = nt.original[start:end]
+            hits.extend(
                 IndicatorHit(
-                    indicator=self.indicators[index],
+                    indicator=self.indicators[columns[column]],
                     start=start,
                     end=end,
-                    evidence=nt.original[start:end],
-                    confidence=round(float(probabilities[row, index]), 3),
+                    evidence=evidence,
+                    confidence=confidence,
                     source=self.source,
                     pattern="clause",
                     lang=lang,
                 )
+                for column, confidence in reached
             )
         return hits
 
