@@ -31,6 +31,7 @@ from vigil.recognizers.catalogue import IndicatorInfo, indicator_info, load_cata
 from vigil.recognizers.clauses import ClauseModel, load_clause_model, merge_hits
 from vigil.recognizers.lexicon import COMMON_LEXICON, Lexicon, Role, load_lexicons
 from vigil.recognizers.matching import Entry, PhraseIndex, RawMatch
+from vigil.recognizers.pattern_words import LiteralGate
 
 #: Lexicon folder of the words that mark a document as reporting ABOUT ads (news, warnings).
 REPORTING_LEXICON: Final = "_reporting"
@@ -73,51 +74,77 @@ def _the_recognizer(module: ModuleType, name: str) -> type[Recognizer]:
 _NOT_JOINABLE: Final = regex.compile(r"\\[1-9]|\\g<|\(\?P[=>]|\(\?R|\(\?[0-9+-]|\(\?&")
 
 
+#: Joined searches of pattern subsets kept per plan; past this, texts use the whole one.
+MAX_JOINED_GATES: Final = 256
+
+
 @dataclass(frozen=True, slots=True)
 class _Plan:
     """The recognizers one document kind and language set runs, and one gate over all their
-    regular expressions: a single search that, when it finds nothing, spares running each."""
+    regular expressions: a single search that, when it finds nothing, spares running each;
+    before it, a look-up of the words the patterns need (:mod:`vigil.recognizers.pattern_words`),
+    which spares the search on most texts."""
 
     active: tuple[Recognizer, ...]
     owners: frozenset[int]
     with_patterns: frozenset[int]
     gate: regex.Pattern[str] | None
     timeout: float
+    literals: LiteralGate | None
+    #: Every pattern of the plan, in the order the literal gate numbers them.
+    texts: tuple[str, ...]
+    #: Joined searches of the patterns a text has the words for, by their numbers.
+    gates: dict[tuple[int, ...], regex.Pattern[str] | None]
 
     @staticmethod
     def of(recognizers: Iterable[Recognizer], kind: str, langs: frozenset[str] | None) -> _Plan:
         active = tuple(rec for rec in recognizers if rec.applies_to(kind))
         patterned = [(rec, rec.pattern_lexicons_for(langs)) for rec in active]
-        texts = [p.text for _, lexicons in patterned for lexicon in lexicons for p in lexicon.patterns]
-        gate = None
-        if texts and not any(_NOT_JOINABLE.search(text) for text in texts):
-            try:
-                # The flags every lexicon pattern is compiled with (lexicon.py).
-                gate = regex.compile("|".join(f"(?:{text})" for text in texts), regex.IGNORECASE | regex.VERSION1)
-            except regex.error:
-                gate = None
+        texts = tuple(p.text for _, lexicons in patterned for lexicon in lexicons for p in lexicon.patterns)
+        joinable = bool(texts) and not any(_NOT_JOINABLE.search(text) for text in texts)
         return _Plan(
             active=active,
             owners=frozenset(rec.owner for rec in active),
             with_patterns=frozenset(rec.owner for rec, lexicons in patterned if lexicons),
-            gate=gate,
+            gate=_joined(texts) if joinable else None,
             timeout=max((rec.regex_timeout for rec in active), default=DEFAULT_REGEX_TIMEOUT),
+            literals=LiteralGate.of(texts) if joinable else None,
+            texts=texts,
+            gates={},
         )
 
     def patterns_may_match(self, text: str) -> bool:
         """False only when no pattern of the plan matches anywhere in the text the patterns read.
 
         One pattern matching at a position makes the alternation match there too, so a
-        search that finds nothing means every pattern's own scan would find nothing.
+        search that finds nothing means every pattern's own scan would find nothing. A
+        pattern without all its required words cannot match, so it is left out of the search.
         """
         if not self.with_patterns:
             return False
-        if self.gate is None:
+        gate = self.gate
+        window = text[:MAX_PATTERN_TEXT_CHARS]
+        if self.literals is not None:
+            candidates = self.literals.candidates(window)
+            if not candidates:
+                return False
+            gate = self.gates.get(candidates, gate)
+            if candidates not in self.gates and len(self.gates) < MAX_JOINED_GATES:
+                gate = self.gates[candidates] = _joined(tuple(self.texts[n] for n in candidates))
+        if gate is None:
             return True
         try:
-            return self.gate.search(text, 0, MAX_PATTERN_TEXT_CHARS, timeout=self.timeout) is not None
+            return gate.search(text, 0, MAX_PATTERN_TEXT_CHARS, timeout=self.timeout) is not None
         except TimeoutError:
             return True  # each pattern then runs under its own time limit, as without the gate
+
+
+def _joined(texts: tuple[str, ...]) -> regex.Pattern[str] | None:
+    """One alternation of ``texts``, compiled as every lexicon pattern is (lexicon.py)."""
+    try:
+        return regex.compile("|".join(f"(?:{text})" for text in texts), regex.IGNORECASE | regex.VERSION1)
+    except regex.error:
+        return None
 
 
 def _fold(text: str, normalize: Callable[[str], NormalizedTextLike]) -> str:
