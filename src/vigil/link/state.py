@@ -131,22 +131,27 @@ class Reclustered:
     renamed: dict[str, str]
 
 
-def _smallest_members(session: Session, members: Sequence[int]) -> dict[str, str]:
-    """The smallest document id of the cluster of each of ``members`` (documents, one per cluster).
+def smallest_member_query(dialect: str) -> sa.Select[tuple[str | None, str]]:
+    """Each given document's cluster and that cluster's smallest document id (``values``: document idx).
 
-    One index lookup per cluster (``link_documents (cluster, doc_id)``), however large it is.
-    The ids compare by code point, as Python compares them in
-    :func:`~vigil.link.clusters.cluster_ids`: SQLite's default collation does; on PostgreSQL
-    the database's collation may not, so the comparison asks for "C" (byte order of UTF-8).
+    The smallest id is one index lookup (``link_documents (cluster, doc_id)``), however large
+    the cluster. Ids compare by code point, as Python compares them in
+    :func:`~vigil.link.clusters.cluster_ids`: SQLite's default collation does; PostgreSQL's
+    may not, so there the order and the index use "C" (UTF-8 byte order, which is code point order).
     """
     inner = aliased(LinkDocument)
     doc_id: sa.ColumnElement[str] = inner.doc_id.expression
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         doc_id = sa.collate(doc_id, "C")
     smallest = (
         sa.select(inner.doc_id).where(inner.cluster == LinkDocument.cluster).order_by(doc_id).limit(1).scalar_subquery()
     )
-    query = sa.select(LinkDocument.cluster, smallest).where(LinkDocument.idx.in_(_values()))
+    return sa.select(LinkDocument.cluster, smallest).where(LinkDocument.idx.in_(_values()))
+
+
+def _smallest_members(session: Session, members: Sequence[int]) -> dict[str, str]:
+    """The smallest document id of the cluster of each of ``members`` (documents, one per cluster)."""
+    query = smallest_member_query(session.get_bind().dialect.name)
     found: dict[str, str] = {}
     for chunk in _chunks(list(members)):
         for cluster, doc in session.execute(query, {"values": list(chunk)}):
