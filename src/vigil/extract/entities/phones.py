@@ -83,6 +83,9 @@ MAX_GROUPS: Final = 20
 #: Bounds on hostile text: candidates looked at, and number parses tried, per text.
 MAX_CANDIDATES: Final = 512
 MAX_PARSES: Final = 2048
+#: Readings remembered per finder: networks repost the same numbers in ad after ad, and a
+#: number read once under the same hints reads the same again.
+READING_CACHE: Final = 16384
 
 
 #: Ranks of the readings of a national number (see the module doc); a possible but
@@ -139,7 +142,31 @@ def _valid_e164(number: str, region: str | None) -> str | None:
         valid = phonenumbers.is_valid_number_for_region(parsed, phonenumbers.region_code_for_country_code(code))
     if not valid:
         return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if region is None and e164 == number:
+        _remember_parsed(e164, parsed)  # the very call _parsed_e164 would make
+    return e164
+
+
+#: Valid numbers parsed from their E.164 form: a number's type and national format are
+#: asked for per reading, and parsing is most of what they cost.
+PARSED_CACHE: Final = 16384
+_PARSED: dict[str, phonenumbers.PhoneNumber] = {}
+
+
+def _remember_parsed(e164: str, parsed: phonenumbers.PhoneNumber) -> None:
+    if len(_PARSED) >= PARSED_CACHE:
+        _PARSED.clear()
+    _PARSED[e164] = parsed
+
+
+def _parsed_e164(e164: str) -> phonenumbers.PhoneNumber:
+    """``phonenumbers.parse(e164, None)``, once per number."""
+    parsed = _PARSED.get(e164)
+    if parsed is None:
+        parsed = phonenumbers.parse(e164, None)
+        _remember_parsed(e164, parsed)
+    return parsed
 
 
 @lru_cache(maxsize=512)
@@ -171,16 +198,17 @@ def _possible_e164(number: str, region: str | None) -> str | None:
 
 
 @lru_cache(maxsize=16384)
-def _national_groups(e164: str) -> tuple[int, ...]:
-    """Digit group lengths of a number in its country's national format ("06 12345678": 2, 8)."""
-    national = phonenumbers.format_number(phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.NATIONAL)
-    return tuple(len(g) for g in _DIGIT_GROUP.findall(national))
+def _national_format(e164: str) -> tuple[tuple[int, ...], str]:
+    """Digit group lengths of a number in its country's national format ("06 12345678": 2, 8),
+    and its digits there ("0612345678")."""
+    national = phonenumbers.format_number(_parsed_e164(e164), phonenumbers.PhoneNumberFormat.NATIONAL)
+    return tuple(len(g) for g in _DIGIT_GROUP.findall(national)), "".join(ch for ch in national if ch.isdigit())
 
 
 @lru_cache(maxsize=16384)
 def _is_personal(e164: str) -> bool:
     """Whether a valid number is a mobile one (the kind ads give)."""
-    return phonenumbers.number_type(phonenumbers.parse(e164, None)) in _PERSONAL_TYPES
+    return phonenumbers.number_type(_parsed_e164(e164)) in _PERSONAL_TYPES
 
 
 @lru_cache(maxsize=512)
@@ -265,6 +293,8 @@ class PhoneFinder:
         codes = {str(phonenumbers.country_code_for_region(r)) for r in regions} - {"0", "1", "7"}
         # Country codes read from a long number written without "+" or "00" ("48501234567").
         self.bare_country_codes = tuple(sorted(codes, key=len, reverse=True))
+        # (written number, hints, phone word near) -> its reading (None: no phone)
+        self._readings: dict[tuple[Any, ...], _Reading | None] = {}
 
     def find(
         self,
@@ -294,6 +324,8 @@ class PhoneFinder:
         mobile_ends = [end for _, end, mobile in context if mobile]
         mobile_starts = sorted(start for start, _, mobile in context if mobile)
         budget = [MAX_PARSES]
+        strong_regions = frozenset(regions if strong is None else strong)
+        key = (tuple(regions), tuple(explicit), tuple(origins), strong_regions)
         for match in candidates:
             start, end = match.span()
             identifier = self._identifier.search(text, max(0, start - IDENTIFIER_WINDOW), start)
@@ -303,7 +335,7 @@ class PhoneFinder:
                 context_starts, end, end + CONTEXT_AFTER
             )
             mobile = _near(mobile_ends, start - CONTEXT_BEFORE, start) or _near(mobile_starts, end, end + CONTEXT_AFTER)
-            hints = _Hints(regions, explicit, origins, frozenset(regions if strong is None else strong), mobile)
+            hints = _Hints(regions, explicit, origins, strong_regions, mobile, (*key, mobile))
             hits.extend(self._resolve(text, start, end, hints, near_context, budget))
             if budget[0] <= 0:
                 break  # hostile text: stop rather than parse without end
@@ -373,6 +405,18 @@ class PhoneFinder:
         return found
 
     def _parse(self, raw: str, hints: _Hints, context: bool) -> _Reading | None:
+        key = (raw, context, hints.key)
+        try:
+            return self._readings[key]
+        except KeyError:
+            pass
+        reading = self._read(raw, hints, context)
+        if len(self._readings) >= READING_CACHE:
+            self._readings.clear()
+        self._readings[key] = reading
+        return reading
+
+    def _read(self, raw: str, hints: _Hints, context: bool) -> _Reading | None:
         digits = "".join(ch for ch in raw if ch.isdigit())
         international = raw.lstrip("( ").startswith("+")
         if not international and digits.startswith("00"):
@@ -479,17 +523,10 @@ def _shape(groups: tuple[int, ...], e164: str, digits: str) -> int:
     added to the digits, as in "(702) 418-3307" read as "0702...", agrees with nothing)."""
     if len(groups) < 2:
         return _OTHER_GROUPS
-    national = _national_groups(e164)
-    if national[:1] != groups[:1] or not _national_number(e164).startswith(digits[: groups[0]]):
+    national, number = _national_format(e164)
+    if national[:1] != groups[:1] or not number.startswith(digits[: groups[0]]):
         return _OTHER_GROUPS
     return _SAME_GROUPS if national == groups else _SAME_AREA_CODE
-
-
-@lru_cache(maxsize=16384)
-def _national_number(e164: str) -> str:
-    """The digits of a number in its country's national format ("0612345678")."""
-    national = phonenumbers.format_number(phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.NATIONAL)
-    return "".join(ch for ch in national if ch.isdigit())
 
 
 @dataclass(frozen=True, slots=True)
@@ -500,6 +537,8 @@ class _Hints:
     strong: Collection[str] = ()
     #: A word near the number says it takes messages: only a mobile can.
     mobile: bool = False
+    #: Everything above, hashable: what a reading is remembered under.
+    key: tuple[Any, ...] = ()
 
 
 def _covered(context: list[tuple[int, int, bool]], ends: list[int], at: int, limit: int) -> bool:
