@@ -53,8 +53,9 @@ QUERY_CACHE_SIZE: Final = 100_000
 #: Concepts of protective intent (blocking, reporting, law, help, hosting, awareness):
 #: a query carrying one is never classed as exploitation, whatever the model says.
 PROTECTIVE_CONCEPTS: Final = ("awareness", "protective")
-#: At-risk rules whose decision the model may overrule (policy ``at_risk_overrule``):
-#: displaced people's needs, where hosts' and helpers' queries ("host a refugee family")
+#: At-risk rules whose decision the model may overrule (policy ``at_risk_overrule`` to
+#: neutral, ``exploitation_overrule`` to exploitation): displaced people's needs, where
+#: hosts' and helpers' queries ("host a refugee family") and housing offered for sex
 #: share the seekers' words. Risky-job rules ("escort job abroad") always stand.
 OVERRULABLE_RULES: Final = frozenset({"displaced_needs"})
 #: Bits above every concept's: a phrase may start at the raw token, and go on inside it.
@@ -204,6 +205,10 @@ class QueryClassifier:
         #: The margin by which the model's neutral logit must beat its at-risk logit to
         #: overrule a standing at-risk rule (calibrated by cross-validation; absent: never).
         self._at_risk_overrule = policy.get("at_risk_overrule", float("inf"))
+        #: The margin by which the model's exploitation logit must beat its at-risk logit
+        #: (and be its highest) to raise such a rule's at-risk decision to exploitation
+        #: ("free room for a refugee girl, must share bed"; absent: never).
+        self._exploitation_overrule = policy.get("exploitation_overrule", float("inf"))
         self._language = LanguageGuesser(lexicons, default_lang, _TOKEN_RE)
         self._tokens: dict[str, TokenInfo] = {}
         self._raw_tokens: dict[str, RawToken] = {}
@@ -311,8 +316,14 @@ class QueryClassifier:
         # would suppress the very results a displaced person needs. The model file's policy
         # says whether it stands (docs/model-card-queries.md).
         if self._at_risk_stands and category == "at_risk" and rule_id is not None and not protective:
-            if rule_id in OVERRULABLE_RULES and scores[2] - scores[1] > self._at_risk_overrule:
-                return "neutral", "model"
+            if rule_id in OVERRULABLE_RULES:
+                # The model overrules a displaced person's need only with its highest
+                # class: exploitation first (housing offered for sex), then neutral (a
+                # host's or a helper's query).
+                if scores[0] - scores[1] > self._exploitation_overrule and scores[0] >= scores[2]:
+                    return "exploitation", "model"
+                if scores[2] - scores[1] > self._at_risk_overrule and scores[2] >= scores[0]:
+                    return "neutral", "model"
             return category, "rule"
         adjusted = [scores[0], scores[1] + self._at_risk_bias, scores[2] + self._neutral_bias]
         if rule_id is not None:

@@ -73,6 +73,10 @@ AT_RISK_RULE_STANDS: Final = (True,)
 #: at-risk recall 0.885 at 2, 0.65 at -1; the writers of the fresh files label hosts'
 #: housing queries neutral): docs/model-card-queries.md.
 AT_RISK_OVERRULES: Final = (None, 6.0, 5.0, 4.0, 3.0)
+#: The model's exploitation-over-at-risk margin above which it raises a standing
+#: ``displaced_needs`` decision to exploitation, when exploitation is also its highest
+#: class (None: never).
+EXPLOITATION_OVERRULES: Final = (None,)
 #: When no policy touches at most ``NEUTRAL_TOUCHED_MAX`` of neutral queries, the one that
 #: touches the fewest is kept among those whose exploitation plus at-risk recall is within
 #: this much of the best (all within the exploitation limit): a few recall points buy
@@ -148,6 +152,7 @@ class Policy:
     at_risk_bias: float = 0.0
     at_risk_rule_stands: bool = True
     at_risk_overrule: float | None = None
+    exploitation_overrule: float | None = None
 
     def as_dict(self) -> dict[str, float]:
         found = {
@@ -158,17 +163,21 @@ class Policy:
         }
         if self.at_risk_overrule is not None:
             found["at_risk_overrule"] = self.at_risk_overrule
+        if self.exploitation_overrule is not None:
+            found["exploitation_overrule"] = self.exploitation_overrule
         return found
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Policy:
         overrule = data.get("at_risk_overrule")
+        raise_to = data.get("exploitation_overrule")
         return cls(
             float(data["rule_weight"]),
             float(data["neutral_bias"]),
             float(data.get("at_risk_bias", 0.0)),
             bool(data.get("at_risk_rule_stands", 1.0)),
             None if overrule is None else float(overrule),
+            None if raise_to is None else float(raise_to),
         )
 
 
@@ -181,9 +190,12 @@ def decide(scores: Sequence[float], item: Prepared, policy: Policy) -> int:
         adjusted[item.rule_class] += policy.rule_weight
     start = 1 if item.protective else 0
     if policy.at_risk_rule_stands and item.rule_class == 1 and not item.protective:
-        overrule = policy.at_risk_overrule
-        if overrule is not None and item.overrulable and scores[2] - scores[1] > overrule:
-            return 2
+        if item.overrulable:
+            raise_to, overrule = policy.exploitation_overrule, policy.at_risk_overrule
+            if raise_to is not None and scores[0] - scores[1] > raise_to and scores[0] >= scores[2]:
+                return 0
+            if overrule is not None and scores[2] - scores[1] > overrule and scores[2] >= scores[0]:
+                return 2
         return 1
     return max(range(start, 3), key=lambda i: adjusted[i])
 
@@ -217,8 +229,9 @@ def out_of_fold_scores(items: Sequence[Prepared]) -> list[list[float]]:
 def policies() -> list[Policy]:
     """The grid searched, smaller weights first (ties go to the first)."""
     return [
-        Policy(rule_weight, neutral_bias, at_risk_bias, stands, overrule)
+        Policy(rule_weight, neutral_bias, at_risk_bias, stands, overrule, raise_to)
         for stands in AT_RISK_RULE_STANDS
+        for raise_to in EXPLOITATION_OVERRULES
         for overrule in AT_RISK_OVERRULES
         for rule_weight in RULE_WEIGHTS
         for neutral_bias in NEUTRAL_BIASES
@@ -226,11 +239,67 @@ def policies() -> list[Policy]:
     ]
 
 
+def decide_all(scores: Sequence[Sequence[float]], items: Sequence[Prepared], policy: Policy) -> list[int]:
+    """:func:`decide` on every row at once (numpy: the same decisions at the grid search's speed)."""
+    return [int(p) for p in _Rows(scores, items).decide(policy)]
+
+
+class _Rows:
+    """Out-of-fold scores and the rules' view of each row as arrays, for the grid search."""
+
+    def __init__(self, scores: Sequence[Sequence[float]], items: Sequence[Prepared]) -> None:
+        import numpy as np
+
+        self.scores = np.asarray(scores, dtype=float).reshape(len(items), len(MODEL_CLASSES))
+        self.rule = np.array([-2 if item.rule_class is None else item.rule_class for item in items], dtype=int)
+        self.protective = np.array([item.protective for item in items], dtype=bool)
+        self.overrulable = np.array([item.overrulable for item in items], dtype=bool)
+        self.label = np.array([item.label for item in items], dtype=int)
+
+    def decide(self, policy: Policy) -> Any:
+        import numpy as np
+
+        s = self.scores
+        adjusted = s.copy()
+        adjusted[:, 1] += policy.at_risk_bias
+        adjusted[:, 2] += policy.neutral_bias
+        for k in range(len(MODEL_CLASSES)):
+            adjusted[self.rule == k, k] += policy.rule_weight
+        adjusted[self.protective, 0] = -np.inf
+        predicted = np.argmax(adjusted, axis=1)
+        if policy.at_risk_rule_stands:
+            stands = (self.rule == 1) & ~self.protective
+            predicted[stands] = 1
+            open_to_model = stands & self.overrulable
+            if policy.at_risk_overrule is not None:
+                to_neutral = (s[:, 2] - s[:, 1] > policy.at_risk_overrule) & (s[:, 2] >= s[:, 0])
+                predicted[open_to_model & to_neutral] = 2
+            if policy.exploitation_overrule is not None:
+                raised = (s[:, 0] - s[:, 1] > policy.exploitation_overrule) & (s[:, 0] >= s[:, 2])
+                predicted[open_to_model & raised] = 0
+        predicted[(self.rule == -1) & ~self.protective] = 0
+        return predicted
+
+    def figures(self, predicted: Any) -> dict[str, float]:
+        """:func:`figures` of the decided rows."""
+
+        def share(gold: int, hit: Any) -> float:
+            rows = int((self.label == gold).sum())
+            return int((hit & (self.label == gold)).sum()) / rows if rows else 0.0
+
+        return {
+            "exploitation_recall": share(0, predicted == 0),
+            "at_risk_recall": share(1, predicted == 1),
+            "neutral_touched": share(2, predicted != 2),
+            "neutral_as_exploitation": share(2, predicted == 0),
+        }
+
+
 def choose_policy(items: Sequence[Prepared], scores: Sequence[Sequence[float]]) -> dict[str, Any]:
+    rows = _Rows(scores, items)
     evaluated: list[tuple[float, Policy, dict[str, float]]] = []
     for policy in policies():
-        predicted = [decide(s, item, policy) for s, item in zip(scores, items, strict=True)]
-        found = figures(predicted, items)
+        found = rows.figures(rows.decide(policy))
         if found["neutral_as_exploitation"] <= NEUTRAL_AS_EXPLOITATION_MAX:
             evaluated.append((found["exploitation_recall"] + found["at_risk_recall"], policy, found))
     best: tuple[float, Policy, dict[str, float]] | None = None
