@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from vigil.pipeline import build_pipeline
-from vigil.recognizers.clauses import load_clause_model, word_key
+from vigil.recognizers.clauses import load_clause_model, token_key, word_key
 from vigil.settings import Settings
 
 DEFAULT = sorted(Path("bench/data/ads_fresh").glob("train_*.jsonl"))
@@ -45,6 +45,7 @@ def main() -> None:
             # not only the first (the loaded model is otherwise shared between pipelines).
             load_clause_model.cache_clear()
             word_key.cache_clear()
+            token_key.cache_clear()
             pipeline = build_pipeline(Settings(clause_model=flag))
             for phase in ("cold", "warm"):
                 start = time.process_time()

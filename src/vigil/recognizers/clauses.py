@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -101,15 +101,16 @@ def word_key(token: str) -> str:
     return skeleton(once)
 
 
+@lru_cache(maxsize=200_000)
+def token_key(token: str) -> str:
+    """A token's key: a number as its length in ``#`` (at most five), a word its skeleton."""
+    return "#" * min(len(token), 5) if token.isdigit() else word_key(token)
+
+
 def clause_tokens(clause: str) -> list[str]:
     """The clause's words as skeletons, numbers as their length in ``#`` (at most five);
     empty skeletons dropped."""
-    out = []
-    for token in _TOKEN.findall(clause):
-        key = "#" * min(len(token), 5) if token.isdigit() else word_key(token)
-        if key:
-            out.append(key)
-    return out
+    return [key for key in map(token_key, _TOKEN.findall(clause)) if key]
 
 
 def token_features(key: str) -> list[str]:
@@ -179,6 +180,8 @@ class _Scorer:
                 cells[1].append(column)
                 cells[2].append(weight)
         self.matrix: npt.NDArray[np.float64] = np.zeros((len(self.rows) + 1, width))
+        #: The matrix's last row, all zeros: what pads a block of rows.
+        self.zero_row = len(self.rows)
         self.matrix[cells[0], cells[1]] = cells[2]
         # The pair features' rows by first word, then second ("b:no fee" at [no][fee]):
         # looked up without building the feature's string.
@@ -220,26 +223,22 @@ class _Scorer:
             # Rows freed when the cache was emptied hold another word's sums.
             self.token_matrix[first:needed] = 0.0
         feature_rows = self.feature_rows
-        words: list[int] = []
-        places: list[int] = []
-        gathered: list[int] = []
+        lists: list[list[int]] = []
         targets: list[int] = []
-        most = 0
         for row, key in enumerate(new, start=first):
             token_rows[key] = row
             found = feature_rows(key)
-            count = len(found)
-            if count > _BLOCK_FEATURES:
+            if len(found) > _BLOCK_FEATURES:
                 self.token_matrix[row] = self.matrix[found].sum(axis=0)
-            elif count:
-                words += [len(targets)] * count
-                places += range(count)
-                gathered += found
+            elif found:
+                lists.append(found)
                 targets.append(row)
-                most = max(most, count)
         if targets:
-            block = np.zeros((len(targets), most, self.token_matrix.shape[1]))
-            block[words, places] = self.matrix[gathered]
+            # Each word's rows then the all-zero last row of ``matrix`` up to the longest.
+            most = max(map(len, lists))
+            padding = [self.zero_row] * most
+            index = np.array([row for found in lists for row in (*found, *padding[len(found) :])], dtype=np.intp)
+            block = self.matrix[index.reshape(len(lists), most)]
             self.token_matrix[targets] = block.sum(axis=1)
 
     def feature_rows(self, key: str) -> list[int]:
@@ -269,18 +268,21 @@ class _Scorer:
         order along a non-contiguous axis, and the padding adds zeros at the end, so each
         clause gets the same additions in the same order, hence the same bits.
         """
-        if len(self.token_rows) + sum(map(len, clauses)) > TOKEN_CACHE_SIZE:
-            # Emptied between texts, never while a text's rows are gathered.
-            self.token_rows.clear()
-        self.add_token_rows(key for keys in clauses for key in keys)
-        pairs_of = self.pairs
         token_rows = self.token_rows
+        known = [token_rows.get(key) for keys in clauses for key in keys]
+        if None in known:
+            if len(token_rows) + len(known) > TOKEN_CACHE_SIZE:
+                # Emptied between texts, never while a text's rows are gathered.
+                token_rows.clear()
+            self.add_token_rows(key for keys in clauses for key in keys)
+            known = [token_rows[key] for keys in clauses for key in keys]
+        word_rows = cast(list[int], known)
+        pairs_of = self.pairs
         pair_clause: list[int] = []
         pair_place: list[int] = []
         pair_rows: list[int] = []
         word_clause: list[int] = []
         word_place: list[int] = []
-        word_rows: list[int] = []
         most_pairs = most_words = 0
         for number, keys in enumerate(clauses):
             found = 0
@@ -296,7 +298,6 @@ class _Scorer:
             count = len(keys)
             word_clause += [number] * count
             word_place += range(2, count + 2)
-            word_rows += map(token_rows.__getitem__, keys)
             most_words = max(most_words, count)
         width = len(self.bias)
         terms = np.zeros((len(clauses), most_words + 2, width))
