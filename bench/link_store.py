@@ -8,6 +8,11 @@ links it: one :class:`~vigil.link.state.StoredLinks` batch per partition, summar
 to one flush at the end. Entities are extracted once into ``--cache`` (not timed), so the
 run measures the store process's linking alone, without the analysis on the workers.
 
+With ``--chain N`` the input is instead one stored network of N ads (each sharing a phone
+with the next, linked in one untimed batch) and then ``--batches`` partitions of synthetic
+ads, a few of which join that network: the cost of a partition against the size of the
+network it touches.
+
 Per partition it records the CPU seconds of ``add`` and of the re-cluster inside it; it
 prints them for each third of the run, with the flush, the largest cluster and the load
 average at start and end. Compare two versions of Vigil by running this script with
@@ -53,6 +58,27 @@ def demo_features(cache: Path, docs: int) -> list[Any]:
     return features
 
 
+def chain_features(size: int, partitions: int, partition: int) -> tuple[list[Any], list[list[Any]]]:
+    """One network of ``size`` ads, then ``partitions`` batches whose every 250th ad joins it."""
+    import random
+
+    from vigil.documents import parse_document
+    from vigil.link.features import build_features
+
+    words = [f"w{n:04d}" for n in range(5000)]
+
+    def ad(doc_id: str, phones: list[int]) -> Any:
+        text = " ".join(random.Random(doc_id).sample(words, 16))
+        return build_features(parse_document({"id": doc_id, "text": text}), {"phones": [f"+4474{p:08d}" for p in phones]})
+
+    network = [ad(f"net{i:06d}", [i, i + 1]) for i in range(size)]
+    batches = [
+        [ad(f"p{b:02d}-{i:05d}", [i * 7 % size] if i % 250 == 0 else [10**7 + b * partition + i]) for i in range(partition)]
+        for b in range(partitions)
+    ]
+    return network, batches
+
+
 def time_recluster(spent: list[float]) -> None:
     """Add the CPU seconds of every ``StoredLinks._recluster`` call to ``spent`` (either version's signature)."""
     from vigil.link.state import StoredLinks
@@ -75,6 +101,8 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=200_000)
     parser.add_argument("--partition", type=int, default=5_000)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--chain", type=int, default=0, help="one stored network of this many ads, then --batches")
+    parser.add_argument("--batches", type=int, default=5)
     args = parser.parse_args()
 
     import sqlalchemy as sa
@@ -86,7 +114,11 @@ def main() -> None:
     from vigil.settings import load_settings
     from vigil.store import Store
 
-    features = demo_features(args.cache, args.docs)
+    if args.chain:
+        network, batches = chain_features(args.chain, args.batches, args.partition)
+    else:
+        features = demo_features(args.cache, args.docs)
+        network, batches = [], [features[at : at + args.partition] for at in range(0, len(features), args.partition)]
     recluster: list[float] = []
     time_recluster(recluster)
     load_start = os.getloadavg()
@@ -95,9 +127,13 @@ def main() -> None:
         settings = load_settings(data_dir=Path(tmp) / "data", database_url="")
         with Store.open(settings) as store:
             links = StoredLinks(store, LinkConfig.from_settings(settings), defer_summaries=True)
-            for start in range(0, len(features), args.partition):
+            if network:
+                links.add(network)
+                links.flush()
+                recluster.clear()
+            for batch in batches:
                 began = time.process_time()
-                links.add(features[start : start + args.partition])
+                links.add(batch)
                 adds.append(time.process_time() - began)
             began = time.process_time()
             links.flush()
@@ -108,7 +144,8 @@ def main() -> None:
                     .group_by(LinkDocument.cluster).order_by(sa.func.count().desc()).limit(1)
                 )
     load_end = os.getloadavg()
-    print(f"vigil from {Path(vigil.__file__).parent}; {len(features):,} demo ads, partitions of {args.partition:,}")
+    what = f"a network of {args.chain:,} ads, then" if args.chain else "demo ads in"
+    print(f"vigil from {Path(vigil.__file__).parent}; {what} {len(batches)} partitions of {args.partition:,}")
     print("| partitions | add CPU s per partition | of which re-cluster |\n|---|---|---|")
     third = math.ceil(len(adds) / 3)
     for at in range(0, len(adds), third):
