@@ -85,24 +85,42 @@ MAX_WINDOW_TOKENS: Final = 12
 class _Window:
     """The tokens after one position, read once and shared by every phrase tried there."""
 
-    __slots__ = ("_pos", "_text", "tokens")
+    __slots__ = ("_near", "_pos", "_text", "tokens")
 
     def __init__(self, text: str, pos: int) -> None:
         self._text = text
         self._pos = pos
         self.tokens: list[tuple[str, int]] = []
+        self._near: list[tuple[str, int]] | None = None
 
     def get(self, index: int) -> tuple[str, int] | None:
-        while len(self.tokens) <= index:
-            if self._pos < 0 or len(self.tokens) >= MAX_WINDOW_TOKENS:
+        tokens = self.tokens
+        while len(tokens) <= index:
+            pos = self._pos
+            if pos < 0 or len(tokens) >= MAX_WINDOW_TOKENS:
                 return None
-            token = _next_token(self._text, self._pos)
+            # (_next_token, inlined: this reads every token a phrase looks at)
+            sep = _separator_at(self._text, pos)
+            token = _token_at(self._text, sep.end() if sep else pos)
             if token is None:
                 self._pos = -1
                 return None
-            self.tokens.append((token.group(), token.end()))
-            self._pos = token.end()
-        return self.tokens[index]
+            end = token.end()
+            tokens.append((token.group(), end))
+            self._pos = end
+        return tokens[index]
+
+    def near(self) -> list[tuple[str, int]]:
+        """The first GAP_WORDS+1 tokens (fewer where the window ends): where a near pair's last word may stand."""
+        near = self._near
+        if near is None:
+            self.get(GAP_WORDS)
+            near = self._near = self.tokens[: GAP_WORDS + 1]
+        return near
+
+
+_separator_at: Final = SEPARATOR_RE.match
+_token_at: Final = TOKEN_RE.match
 
 
 def _match_words(window: _Window, words: tuple[Word, ...], i: int, j: int, end: int) -> int | None:
@@ -130,12 +148,9 @@ def _match_gap_then(window: _Window, last: Word) -> int | None:
     """``_match_words`` for the words ``[first, ~, last]`` from word 1: the end of the first of
     the next GAP_WORDS+1 tokens that ``last`` matches (the near pairs, most of the phrases
     tried), without a call per token and word."""
-    for skip in range(GAP_WORDS + 1):
-        token = window.get(skip)
-        if token is None:
-            return None
-        if _word_matches(last, token[0]):
-            return token[1]
+    for token, end in window.near():
+        if _word_matches(last, token):
+            return end
     return None
 
 
@@ -182,13 +197,52 @@ def _near_pair_last(words: tuple[Word, ...]) -> Word | None:
     return None
 
 
+# How the scan verifies an entry past its first word (the ``how`` of a :data:`_Candidate`).
+#: A one-word phrase: matched already.
+_ONE: Final = 0
+#: A near pair whose last word is one exact token (``what``: the token).
+_NEAR_EXACT: Final = 1
+#: A near pair whose last word is any of a set of tokens (``what``: the set).
+_NEAR_FORMS: Final = 2
+#: A near pair whose last word is a stem (``what``: the stem).
+_NEAR_STEM: Final = 3
+#: A near pair whose last word is a number.
+_NEAR_NUMBER: Final = 4
+#: Any other phrase: the general matcher from word 1.
+_WORDS: Final = 5
+
+#: An entry with what the scan reads of it, unpacked once at build time: (entry, owner,
+#: lexicon language, infix, how, the near pair's last token or stem, its forms, words).
+_Candidate = tuple[Entry, int, str, bool, int, str, frozenset[str], tuple[Word, ...]]
+
+
+def _candidate(entry: Entry) -> _Candidate:
+    words = entry.phrase.words
+    last = _near_pair_last(words)
+    how: int
+    if len(words) == 1:
+        how = _ONE
+    elif last is None:
+        how = _WORDS
+    else:
+        how = {
+            WordKind.EXACT: _NEAR_EXACT,
+            WordKind.FORMS: _NEAR_FORMS,
+            WordKind.STEM: _NEAR_STEM,
+            WordKind.NUMBER: _NEAR_NUMBER,
+        }[last.kind]
+    literal = "" if last is None else last.literal
+    forms = frozenset() if last is None else last.forms
+    return (entry, entry.owner, entry.lexicon.lang, entry.phrase.infix, how, literal, forms, words)
+
+
 @dataclass(frozen=True, slots=True)
 class _Bucket:
     """Entries sharing a first word, split by their second word so most are never looked at."""
 
     by_second: dict[str, tuple[Entry, ...]]
-    #: The other entries, each with its last word when it is a near pair ``[first, ~, last]``.
-    rest: tuple[tuple[Entry, Word | None], ...]
+    #: The other entries, unpacked for the scan (see :func:`_candidate`).
+    rest: tuple[_Candidate, ...]
     size: int
 
     @staticmethod
@@ -211,7 +265,7 @@ class _Bucket:
             for form in word.forms if word.kind is WordKind.FORMS else (word.literal,):
                 known = by_second.get(form)
                 by_second[form] = shared if known is None else known + shared
-        return _Bucket(by_second, tuple((entry, _near_pair_last(entry.phrase.words)) for entry in rest), len(entries))
+        return _Bucket(by_second, tuple(_candidate(entry) for entry in rest), len(entries))
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,22 +348,43 @@ class PhraseIndex:
                 checks += bucket.size
                 if checks > MAX_ENTRY_CHECKS:
                     return
-                for entry, near_last in bucket.rest:
+                for entry, owner, lang, infix, how, literal, forms, words in bucket.rest:
                     # (the same checks as below, for entries whose next word is word 1)
-                    if langs is not None and entry.lexicon.lang not in langs:
+                    if langs is not None and lang not in langs:
                         continue
-                    if not at_token and not entry.phrase.infix:
+                    if not at_token and not infix:
                         continue
-                    spent = attempts.get(entry.owner, 0)
+                    spent = attempts.get(owner, 0)
                     if spent >= MAX_ATTEMPTS_PER_OWNER:
                         continue
-                    attempts[entry.owner] = spent + 1
-                    words = entry.phrase.words
-                    # A one-word phrase has matched already: no call to verify nothing.
-                    if near_last is not None:
-                        end = _match_gap_then(window, near_last)
+                    attempts[owner] = spent + 1
+                    # The near pairs' loop over the next words (_match_gap_then), inlined:
+                    # most phrases tried are near pairs.
+                    end: int | None = None
+                    if how == _ONE:
+                        end = token_end  # a one-word phrase has matched already
+                    elif how == _NEAR_EXACT:
+                        for next_token, next_end in window.near():
+                            if next_token == literal:
+                                end = next_end
+                                break
+                    elif how == _NEAR_FORMS:
+                        for next_token, next_end in window.near():
+                            if next_token in forms:
+                                end = next_end
+                                break
+                    elif how == _NEAR_STEM:
+                        for next_token, next_end in window.near():
+                            if next_token.startswith(literal):
+                                end = next_end
+                                break
+                    elif how == _NEAR_NUMBER:
+                        for next_token, next_end in window.near():
+                            if next_token[0].isdigit():
+                                end = next_end
+                                break
                     else:
-                        end = token_end if len(words) == 1 else _match_words(window, words, 1, 0, token_end)
+                        end = _match_words(window, words, 1, 0, token_end)
                     if end is None:
                         continue
                     hit_start = start if at_token else _word_start(text, start)
