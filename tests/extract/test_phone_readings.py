@@ -1,5 +1,5 @@
 """Phones read once: a number written again under the same hints is not parsed again, a
-number under other hints is read anew, and a valid number is parsed once from its
+number under other hints is read anew, and a valid number is parsed at most once from its
 E.164 form for its type and national format. All numbers are synthetic."""
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def test_a_valid_number_is_parsed_once(
     parses: _ParseCount, number: str, personal: bool, groups: tuple[int, ...], national: str
 ) -> None:
     assert phones._valid_e164(number, None) == number
-    assert parses.calls == 1
+    assert parses.calls == 0  # the numbering plans decide a number written with "+"
     assert phones._is_personal(number) is personal
     assert phones._national_format(number) == (groups, national)
     assert parses.calls == 1

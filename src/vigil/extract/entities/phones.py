@@ -37,6 +37,7 @@ from typing import Any, Final
 import phonenumbers
 
 from vigil.extract.entities.base import LETTER, WordIndex, pad, word_alternation
+from vigil.extract.entities.numbering import UNDECIDED, international_e164
 from vigil.extract.normalize import NormalizedText
 from vigil.extract.resources import load_yaml
 
@@ -127,8 +128,17 @@ class _Reading:
     unallocated: bool = False
 
 
+#: A reading not remembered yet (None is remembered: no phone).
+_UNREAD: Final = _Reading("")
+
+
 @lru_cache(maxsize=16384)
 def _valid_e164(number: str, region: str | None) -> str | None:
+    if region is None:
+        # "+" and digits: the numbering plans decide without a full parse, as phonenumbers would
+        e164 = international_e164(number)
+        if e164 != UNDECIDED:
+            return e164
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
@@ -406,10 +416,9 @@ class PhoneFinder:
 
     def _parse(self, raw: str, hints: _Hints, context: bool) -> _Reading | None:
         key = (raw, context, hints.key)
-        try:
-            return self._readings[key]
-        except KeyError:
-            pass
+        reading = self._readings.get(key, _UNREAD)
+        if reading is not _UNREAD:
+            return reading
         reading = self._read(raw, hints, context)
         if len(self._readings) >= READING_CACHE:
             self._readings.clear()
