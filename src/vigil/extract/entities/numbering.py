@@ -26,7 +26,9 @@ UNDECIDED: Final = "undecided"
 MAX_CODE_DIGITS: Final = 3
 MAX_NSN_DIGITS: Final = 17
 MIN_NSN_DIGITS: Final = 2
-#: The number types ``phonenumbers`` tries, in its order, before fixed line and mobile.
+#: The number types whose descriptions make a number valid. ``phonenumbers`` tries the
+#: special ones first to name the type; validity asks whether any matches, so mobile and
+#: fixed line (what ads give) are tried first.
 _SPECIAL_TYPES: Final = (
     "premium_rate",
     "toll_free",
@@ -74,9 +76,9 @@ def _plan(region: str, code: int) -> _Plan | None:
     metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(code, region)
     if metadata is None:
         return None
-    names = [*_SPECIAL_TYPES, "fixed_line"]
-    if not metadata.same_mobile_and_fixed_line_pattern:
-        names.append("mobile")
+    # With the same pattern for both, phonenumbers never tries mobile on its own.
+    names = ["fixed_line"] if metadata.same_mobile_and_fixed_line_pattern else ["mobile", "fixed_line"]
+    names += _SPECIAL_TYPES
     types = tuple(d for d in (_desc(getattr(metadata, name)) for name in names) if d is not None)
     leading = re.compile(metadata.leading_digits) if metadata.leading_digits is not None else None
     return _Plan(leading, _desc(metadata.general_desc), types)
