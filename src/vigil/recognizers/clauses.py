@@ -146,6 +146,22 @@ class ClauseScore:
     probabilities: Vector
 
 
+@dataclass(frozen=True, slots=True)
+class _Weights:
+    """The model file's features (in file order) and their weights, one row each."""
+
+    names: list[str]
+    matrix: npt.NDArray[np.float64]
+
+    @classmethod
+    def of(cls, weights: Mapping[str, Sequence[Sequence[float]]], width: int) -> _Weights:
+        matrix = np.zeros((len(weights), width))
+        for number, sparse in enumerate(weights.values()):
+            for index, weight in sparse:
+                matrix[number, int(index)] = float(weight)
+        return cls([str(name) for name in weights], matrix)
+
+
 class _Scorer:
     """The weights of some indicators (every one, or one document kind's) and the caches of
     the words and clauses scored with them.
@@ -157,32 +173,18 @@ class _Scorer:
     """
 
     def __init__(
-        self,
-        weights: Mapping[str, Sequence[Sequence[float]]],
-        columns: Sequence[int],
-        vectors: Sequence[Vector],
-        *,
-        every_feature: bool,
+        self, weights: _Weights, columns: Sequence[int], vectors: Sequence[Vector], *, every_feature: bool
     ) -> None:
-        place = {column: number for number, column in enumerate(columns)}
         width = len(columns)
         self.bias, self.slope, self.intercept, self.thresholds = (np.array(v[list(columns)]) for v in vectors)
+        kept = weights.matrix[:, list(columns)]
+        features = np.arange(len(kept)) if every_feature else np.flatnonzero(kept.any(axis=1))
         # One row of weights per feature; a feature's row number comes from ``rows``.
-        self.rows: dict[str, int] = {}
-        cells: tuple[list[int], list[int], list[float]] = ([], [], [])
-        for feature, sparse in weights.items():
-            kept = [(place[int(index)], float(weight)) for index, weight in sparse if int(index) in place]
-            if not kept and not every_feature:
-                continue
-            row = self.rows[str(feature)] = len(self.rows)
-            for column, weight in kept:
-                cells[0].append(row)
-                cells[1].append(column)
-                cells[2].append(weight)
+        self.rows: dict[str, int] = {weights.names[f]: row for row, f in enumerate(features.tolist())}
         self.matrix: npt.NDArray[np.float64] = np.zeros((len(self.rows) + 1, width))
+        self.matrix[: len(self.rows)] = kept[features]
         #: The matrix's last row, all zeros: what pads a block of rows.
         self.zero_row = len(self.rows)
-        self.matrix[cells[0], cells[1]] = cells[2]
         # The pair features' rows by first word, then second ("b:no fee" at [no][fee]):
         # looked up without building the feature's string.
         self.pairs: dict[str, dict[str, int]] = {}
@@ -362,7 +364,7 @@ class ClauseModel:
         if not all(len(v) == width for v in vectors):
             raise ConfigError("clause model vectors do not match its indicator list")
         self.meta: dict[str, Any] = {k: v for k, v in data.items() if k not in ("weights",)}
-        weights = data["weights"]
+        weights = _Weights.of(data["weights"], width)
         #: Every indicator's columns: what ``logits`` and ``scores`` read.
         self._all = _Scorer(weights, range(width), vectors, every_feature=True)
         #: Each document kind's indicators (their indices) and their scorer: what ``find`` reads.
