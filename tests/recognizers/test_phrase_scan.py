@@ -6,7 +6,7 @@ import pytest
 
 from vigil.extract.normalize import normalize
 from vigil.recognizers.lexicon import Lexicon, Role, Word, WordKind, compile_phrase
-from vigil.recognizers.matching import Entry, PhraseIndex, match_phrase_at
+from vigil.recognizers.matching import NEXT_TOKEN_RE, Entry, PhraseIndex, _next_token, match_phrase_at
 
 
 def fold(text: str) -> str:
@@ -81,3 +81,24 @@ def test_language_filter_still_applies() -> None:
     text = normalize("pay the fee").text
     assert len(list(index.scan(text, frozenset({"en"})))) == 1
     assert list(index.scan(text, frozenset({"de"}))) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pay the agency a fee, now",
+        "t.me/agency . . next",
+        "salary: 2.500,00 € / month!",
+        "a  -  -  -  -  -  - b",  # a separator longer than allowed
+        "line one\nline two",
+        "…—«quoted»—… 18yo ___ x",
+        "",
+    ],
+)
+def test_one_call_reads_the_next_token_as_separator_then_token_do(text: str) -> None:
+    for pos in range(len(text) + 1):
+        expected = _next_token(text, pos)
+        found = NEXT_TOKEN_RE.match(text, pos)
+        assert (found is None) is (expected is None), pos
+        if found is not None and expected is not None:
+            assert (found.group(1), found.end()) == (expected.group(), expected.end()), pos

@@ -99,14 +99,13 @@ class _Window:
             pos = self._pos
             if pos < 0 or len(tokens) >= MAX_WINDOW_TOKENS:
                 return None
-            # (_next_token, inlined: this reads every token a phrase looks at)
-            sep = _separator_at(self._text, pos)
-            token = _token_at(self._text, sep.end() if sep else pos)
-            if token is None:
+            # (_next_token in one regular-expression call: this reads every token a phrase looks at)
+            found = _next_token_at(self._text, pos)
+            if found is None:
                 self._pos = -1
                 return None
-            end = token.end()
-            tokens.append((token.group(), end))
+            end = found.end()
+            tokens.append((found.group(1), end))
             self._pos = end
         return tokens[index]
 
@@ -119,8 +118,10 @@ class _Window:
         return near
 
 
-_separator_at: Final = SEPARATOR_RE.match
-_token_at: Final = TOKEN_RE.match
+#: The separator then the token, as ``_next_token`` reads them. The separator is atomic: no
+#: character it takes can start a token, so giving some back could never let one match.
+NEXT_TOKEN_RE: Final = regex.compile(f"(?>{SEPARATOR_RE.pattern})({TOKEN_RE.pattern})")
+_next_token_at: Final = NEXT_TOKEN_RE.match
 
 
 def _match_words(window: _Window, words: tuple[Word, ...], i: int, j: int, end: int) -> int | None:
