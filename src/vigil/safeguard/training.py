@@ -53,7 +53,11 @@ DIGITS: Final = 4
 #: cross-validation, so the policy allows 3% there (docs/model-card-queries.md).
 NEUTRAL_AS_EXPLOITATION_MAX: Final = 0.01
 NEUTRAL_TOUCHED_MAX: Final = 0.01
-RULE_WEIGHTS: Final = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
+#: Weights added to the logit of the class a (non-final) rule chose. From 1: with the
+#: train3 files, cross-validation chose 0, and the model alone then read the project's
+#: "ukrainische prostituierte" and "ukrainian brides" as neutral (labelled set
+#: exploitation recall 0.955, goal 0.97: tests/safeguard/test_query_sets.py).
+RULE_WEIGHTS: Final = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
 #: Neutral's bias starts at 4.0, the previous model's: trained on the fresh files, the model
 #: reads a nationality adjective alone ("chansons ukrainiennes", "oekraïense keuken") as
 #: exploitation by about 3 logits, and lower biases suppressed such queries of the
@@ -71,12 +75,19 @@ AT_RISK_RULE_STANDS: Final = (True,)
 #: neutral. Margins under 3 were measured too (down to -2: 1.9 % touched) but overrule
 #: the refugees seeking housing that the project's held-out set labels at-risk (its
 #: at-risk recall 0.885 at 2, 0.65 at -1; the writers of the fresh files label hosts'
-#: housing queries neutral): docs/model-card-queries.md.
+#: housing queries neutral): docs/model-card-queries.md. With train3 (issue 20, 9,601
+#: development queries) margins down to -2 touched 1.9 % instead of 3.5 % at the same
+#: recall, but the model then read the project's seekers as neutral ("jobs for ukrainian
+#: refugees", "приют для беженцев с украины"; held-out set at-risk recall 0.577 at -2),
+#: so 3 stays the floor.
 AT_RISK_OVERRULES: Final = (None, 6.0, 5.0, 4.0, 3.0)
 #: The model's exploitation-over-at-risk margin above which it raises a standing
 #: ``displaced_needs`` decision to exploitation, when exploitation is also its highest
-#: class (None: never).
-EXPLOITATION_OVERRULES: Final = (None,)
+#: class (None: never): housing offered for sex in a displaced person's words. Margins
+#: of 0-1 gained 0.045 exploitation recall in cross-validation (at 0.008 at-risk recall)
+#: but raised the project's "wohnung für ukrainische flüchtlinge" to exploitation (a
+#: margin of 7.2: it shares n-grams with "Modelwohnung"), so the floor is 8.
+EXPLOITATION_OVERRULES: Final = (None, 10.0, 8.0)
 #: When no policy touches at most ``NEUTRAL_TOUCHED_MAX`` of neutral queries, the one that
 #: touches the fewest is kept among those whose exploitation plus at-risk recall is within
 #: this much of the best (all within the exploitation limit): a few recall points buy
