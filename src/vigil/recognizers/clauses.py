@@ -40,8 +40,7 @@ from vigil.recognizers.base import IndicatorHit, NormalizedTextLike
 FEATURE_VERSION: Final = 1
 MODEL_DIR: Final = Path(__file__).parent / "model_files"
 SHIPPED_MODEL: Final = MODEL_DIR / "clauses-v1.json"
-#: Character n-gram lengths of a word's padded skeleton (inclusive; ``_Scorer.feature_rows``
-#: spells them out).
+#: Character n-gram lengths of a word's padded skeleton (inclusive).
 NGRAM_MIN: Final = 3
 NGRAM_MAX: Final = 5
 #: Clauses read per text and characters per clause (bounds the work on hostile text).
@@ -252,12 +251,9 @@ class _Scorer:
         else:
             padded = f" {key} "
             size = len(padded)
-            found = [
-                get("w:" + key),
-                *[get(padded[i : i + 3]) for i in range(size - 2)],
-                *[get(padded[i : i + 4]) for i in range(size - 3)],
-                *[get(padded[i : i + 5]) for i in range(size - 4)],
-            ]
+            found = [get("w:" + key)]
+            for n in range(NGRAM_MIN, NGRAM_MAX + 1):
+                found += [get(padded[i : i + n]) for i in range(size - n + 1)]
         return [row for row in found if row is not None]
 
     def logits(self, clauses: Sequence[Sequence[str]]) -> npt.NDArray[np.float64]:
