@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CONSTRAINTS := constraints.txt
+# Test processes for `make test` (pytest-xdist): one per core, at most 4.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
 
 .PHONY: run test browser lock clean docs
 
@@ -24,11 +26,11 @@ run: $(VENV)/.installed
 	$(BIN)/vigil demo
 	$(BIN)/vigil serve --insecure-cookies
 
-## test: install the dev extras, then lint, type-check and run every test
+## test: install the dev extras, then lint, type-check and run every test (in TEST_WORKERS processes)
 test: $(VENV)/.installed-dev browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## browser: Debian's headless Chromium for the web tests (installed when missing and root)
 browser:

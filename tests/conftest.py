@@ -33,6 +33,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError("CI=true but VIGIL_TEST_POSTGRES_URL is not set: the PostgreSQL half would not run")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``make test`` runs ``pytest -n``), every test of the shared Dask
+    cluster goes to one worker process (``--dist loadgroup``), so the run starts one
+    cluster, not one per worker."""
+    for item in items:
+        if {"dask_cluster", "dask_client"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("dask"))
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings on a fresh temporary data directory with the SQLite default."""
