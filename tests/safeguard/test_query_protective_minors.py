@@ -1,7 +1,8 @@
 """The two rules with the last word, in every language (issue 20): anything sexual with
 a minor is exploitation, and protective intent (a parent blocking pornography on a
-child's phone, sex education) is never exploitation, even when it names children and
-pornography. Synthetic queries, one row per language and case."""
+child's phone, a parent talking to a child about it, sex education) is never
+exploitation, even when it names children and pornography. Synthetic queries, one row
+per language and case."""
 
 from __future__ import annotations
 
@@ -56,11 +57,60 @@ PARENT_BLOCKING = {
     "sr": "blokiranje porno sajtova na telefonu deteta",
 }
 
+# A parent (or teacher) talking to a child about pornography: each language's phrase of
+# talking *with a child*, never the verb alone, so "sex talk" next to a minor stays
+# exploitation (NOT_TALKING below).
+PARENT_TALKING = {
+    "en": "how to talk to my son about porn",
+    "uk": "як говорити з дитиною про порно",
+    "ru": "как поговорить с ребенком о порно",
+    "pl": "jak rozmawiać z dzieckiem o pornografii",
+    "de": "mit meinem sohn über pornos sprechen",
+    "cs": "jak mluvit s dítětem o pornografii",
+    "sk": "ako hovoriť s dieťaťom o pornografii",
+    "ro": "cum sa vorbesc cu copilul despre pornografie",
+    "hu": "hogyan beszéljek a gyerekemmel a pornóról",
+    "fr": "comment parler à son enfant de la pornographie",
+    "it": "come parlare ai figli di pornografia",
+    "es": "cómo hablar con mis hijos sobre pornografía",
+    "pt": "como conversar com o filho sobre pornografia",
+    "nl": "met je kinderen over porno praten",
+    "lt": "kaip kalbėti su vaikais apie pornografiją",
+    "tr": "çocukla porno hakkında nasıl konuşulur",
+    "ar": "كيف اتحدث مع طفلي عن الاباحية",
+    "bg": "как да говоря с децата за порно",
+    "he": "לדבר עם הילדים על פורנו",
+    "sr": "kako razgovarati sa detetom o pornografiji",
+}
+
+# The same child words and verbs without a parent's phrase: still exploitation.
+NOT_TALKING = [
+    "sex talk with ukrainian teen",
+    "порно с ребенком",
+    "секс з дитиною",
+    "porno z dzieckiem",
+    "porno cu copilul",
+    "porno avec enfant",
+    "sexo con niños",
+]
+
+# Care professions and services whose words look like the trade's: not exploitation.
+CARE_LOOKALIKES = [
+    "acompañante terapéutico adolescentes",
+    "acompanhante terapêutico adolescente",
+    "acompanhante para criança com autismo",
+    "terapinis palydovas paaugliams",
+    "airline escort service unaccompanied minor",
+    "seksualno obrazovanje u skolama",
+    "pornos sperren auf dem handy meines kindes",
+]
+
 
 def test_tables_cover_every_language() -> None:
     langs = set(load_default_lexicons().langs)
     assert set(MINOR_SEXUAL) == langs
     assert set(PARENT_BLOCKING) == langs
+    assert set(PARENT_TALKING) == langs
 
 
 @pytest.mark.parametrize(("lang", "query"), sorted(MINOR_SEXUAL.items()))
@@ -74,3 +124,21 @@ def test_a_parent_blocking_pornography_is_never_exploitation(lang: str, query: s
     result = default_classifier().classify(query)
     assert result.category != "exploitation", result
     assert "protective" in result.concepts or "awareness" in result.concepts, result
+
+
+@pytest.mark.parametrize(("lang", "query"), sorted(PARENT_TALKING.items()))
+def test_a_parent_talking_to_a_child_about_pornography_is_never_exploitation(lang: str, query: str) -> None:
+    result = default_classifier().classify(query)
+    assert result.category != "exploitation", result
+    assert "protective" in result.concepts, result
+
+
+@pytest.mark.parametrize("query", NOT_TALKING)
+def test_sexual_words_with_a_child_stay_exploitation_without_a_parents_phrase(query: str) -> None:
+    result = default_classifier().classify(query)
+    assert (result.category, result.rule) == ("exploitation", "minor_sexual"), result
+
+
+@pytest.mark.parametrize("query", CARE_LOOKALIKES)
+def test_care_professions_and_protective_services_are_not_exploitation(query: str) -> None:
+    assert default_classifier().classify(query).category != "exploitation"
