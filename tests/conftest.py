@@ -7,6 +7,7 @@ PostgreSQL URL is required: a PostgreSQL test is never silently skipped there.
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from collections.abc import Iterator
@@ -40,6 +41,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if {"dask_cluster", "dask_client"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.xdist_group("dask"))
+
+
+@pytest.fixture
+def cycle_collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for one test that measures CPU time.
+
+    A full collection walks the whole test process's heap (gigabytes late in a run), and a
+    budget of a second must not be spent on another test's garbage. Reference counting still
+    frees almost everything; the collector runs again after the test.
+    """
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @pytest.fixture

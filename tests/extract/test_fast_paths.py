@@ -20,6 +20,9 @@ from vigil.extract.entities.urls import UrlFinder
 from vigil.extract.normalize import normalize
 from vigil.extract.words import LETTERS_TABLE_SIZE, WordIndex, WordScan, letters_only, pad
 
+# CPU-time budgets: no cycle collection of other tests' garbage inside the timed calls.
+pytestmark = pytest.mark.usefixtures("cycle_collector_paused")
+
 #: The plain patterns: what each fast path must agree with.
 PLAIN_NON_LETTERS = re.compile(r"[\W\d_]")
 PLAIN_AMOUNT = re.compile(

@@ -18,6 +18,9 @@ from vigil.extract.entities import EntityExtractor
 from vigil.extract.entities.base import SpanSet
 from vigil.extract.normalize import normalize
 
+# CPU-time budgets: no cycle collection of other tests' garbage inside the timed calls.
+pytestmark = pytest.mark.usefixtures("cycle_collector_paused")
+
 #: CPU seconds allowed per million characters of input (with a floor for small inputs).
 SECONDS_PER_MILLION = 20.0
 MIN_BUDGET = 3.0

@@ -80,7 +80,9 @@ def test_each_recognizer_stays_within_budget_on_hostile_text(
             assert spent < RECOGNIZER_BUDGET_S, f"{recognizer.INDICATOR} on {name}: {spent:.2f}s"
 
 
-def test_each_recognizer_stays_within_budget_on_repeated_lexicon_terms(recognizers: RecognizerSet):
+def test_each_recognizer_stays_within_budget_on_repeated_lexicon_terms(
+    recognizers: RecognizerSet, no_cycle_collection
+):
     for recognizer in recognizers.recognizers:
         kind = sorted(recognizer.KINDS)[0]
         for lang in sorted(recognizer.languages - {COMMON_LEXICON}):

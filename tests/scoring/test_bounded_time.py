@@ -21,6 +21,9 @@ import vigil
 from vigil.documents import Document
 from vigil.scoring.signals import _LETTER_DIGITS, obscured_phone
 
+# CPU-time budgets: no cycle collection of other tests' garbage inside the timed calls.
+pytestmark = pytest.mark.usefixtures("cycle_collector_paused")
+
 #: CPU seconds any analysis may take, plus this much per KB of text.
 #: Fixed cost allowed per call (first-use warm-up and a busy shared machine included); linear work is far below it.
 BASE_SECONDS: Final = 1.0

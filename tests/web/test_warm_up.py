@@ -22,6 +22,9 @@ from vigil.web.pages import trends_data
 from vigil.web.pages.platforms import RANK_KEY
 from vigil.web.permissions import Role
 
+# CPU-time budgets: no cycle collection of other tests' garbage inside the timed calls.
+pytestmark = pytest.mark.usefixtures("cycle_collector_paused")
+
 MODULE_WARM_UPS = {
     "vigil.web.pages.documents",
     "vigil.web.pages.trends",

@@ -28,6 +28,10 @@ def test_log_in_and_see_the_dashboard(page: Any, live_site: Any, login: Login, s
     assert page.locator("h1").inner_text() == "Dashboard"
     assert page.locator("text=Highest-risk leads").is_visible()
     assert page.locator("a[href^='/networks/']").count() >= 1  # largest networks
+    # The country map draws after fetching the world's boundaries; the full-page screenshot
+    # resizes the window, so it waits for the drawn map (as a reader would see it).
+    page.wait_for_selector("#country-map[data-ready]", timeout=20_000)
+    assert page.get_attribute("#country-map", "data-ready") != "error"
     shot("01-dashboard")
     no_console_errors(page)
 
