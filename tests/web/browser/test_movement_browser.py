@@ -32,3 +32,32 @@ def test_dashboard_map_by_country(page: Any, live_site: Any, login: Login, shot:
     assert page.locator("#country-map canvas").count() >= 1
     shot("11-dashboard-countries")
     assert page.console_problems == [], page.console_problems
+
+
+@pytest.mark.parametrize(
+    ("target", "chart"),
+    [
+        ("/", "#country-map"),
+        ("network", "#movement-map"),
+        ("network", "#network-timeline"),
+        ("trends", "#trend-chart"),
+    ],
+)
+def test_charts_survive_a_window_shrunk_to_nothing(page: Any, live_site: Any, login: Login, target: str, chart: str) -> None:
+    """A window shrunk to nothing and back (a full-page screenshot does this for a moment)
+    leaves every chart drawn and raises no script error: a chart with no area is not resized."""
+    path = {
+        "/": "/",
+        "network": f"/networks/{live_site.facts.network}",
+        "trends": f"/trends?segment={live_site.facts.trend_segment}",
+    }[target]
+    login("analyst", path)
+    page.wait_for_selector(f"{chart}[data-ready]", timeout=20_000)
+    for _ in range(3):
+        page.set_viewport_size({"width": 1, "height": 1})
+        page.wait_for_timeout(50)
+        page.set_viewport_size({"width": 1366, "height": 900})
+        page.wait_for_timeout(50)
+    assert page.get_attribute(chart, "data-ready") != "error"
+    assert page.locator(f"{chart} canvas, {chart} svg").count() >= 1
+    assert page.console_problems == [], page.console_problems
