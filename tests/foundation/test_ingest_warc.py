@@ -123,7 +123,7 @@ def test_one_bad_record_is_one_rejection(
     [
         ("page.warc", b"<html><body>hi</body></html>\n", "is not a WARC file"),
         ("data.warc", b'{"id": "a", "text": "b"}\n', "is not a WARC file"),
-        ("text.warc.gz", gzip.compress(b"hello world\n"), "is not a WARC file"),
+        ("text.warc.gz", gzip.compress(b"hello world\n", mtime=0), "is not a WARC file"),
         ("blank.warc", b"\n\n\nfoo bar\n", "is not a WARC file"),
         ("noise.warc", bytes(range(256)) * 4, "is not a WARC file"),
         ("empty.warc", b"", "holds no WARC records"),

@@ -35,4 +35,4 @@ def pages(count: int) -> list[bytes]:
 
 def gzipped(records: list[bytes]) -> bytes:
     # one gzip member per record, as crawlers write them
-    return b"".join(gzip.compress(record) for record in records)
+    return b"".join(gzip.compress(record, mtime=0) for record in records)
