@@ -94,6 +94,19 @@ NOT_TALKING = [
     "sexo con niños",
 ]
 
+# A child named in another grammatical case is still a child (the minors rule is final).
+MINOR_INFLECTED = [
+    ("cs", "sex s dítětem"),
+    ("cs", "porno s dětmi"),
+    ("sk", "sex s dieťaťom"),
+    ("sk", "porno s deťmi"),
+    ("ru", "секс с детьми"),
+    ("uk", "порно з дітьми"),
+    ("sr", "seks sa decom"),
+    ("bg", "секс с детето"),
+    ("bg", "порно с децата"),
+]
+
 # Care professions and services whose words look like the trade's: not exploitation.
 CARE_LOOKALIKES = [
     "acompañante terapéutico adolescentes",
@@ -142,3 +155,9 @@ def test_sexual_words_with_a_child_stay_exploitation_without_a_parents_phrase(qu
 @pytest.mark.parametrize("query", CARE_LOOKALIKES)
 def test_care_professions_and_protective_services_are_not_exploitation(query: str) -> None:
     assert default_classifier().classify(query).category != "exploitation"
+
+
+@pytest.mark.parametrize(("lang", "query"), MINOR_INFLECTED)
+def test_a_child_in_any_case_with_a_sexual_word_is_exploitation(lang: str, query: str) -> None:
+    result = default_classifier().classify(query)
+    assert (result.category, result.rule) == ("exploitation", "minor_sexual"), result
