@@ -6,15 +6,16 @@ the test flaky; they are several times the figures measured on a laptop core (~0
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Iterator
 
 import pytest
 
 from vigil.extract.normalize import NormalizedText, normalize
 from vigil.recognizers import Recognizer, RecognizerSet
 from vigil.recognizers.lexicon import COMMON_LEXICON, WordKind
+
+# CPU-time budgets: no cycle collection of other tests' garbage inside the timed calls.
+pytestmark = pytest.mark.usefixtures("cycle_collector_paused")
 
 #: CPU seconds one recognizer may spend on one hostile text.
 RECOGNIZER_BUDGET_S = 1.0
@@ -37,22 +38,6 @@ def hostile_texts() -> dict[str, NormalizedText]:
     }
 
 
-@pytest.fixture
-def no_cycle_collection() -> Iterator[None]:
-    """The cycle collector paused for a test that times calls, after one collection.
-
-    Collecting before every timed call cost a full pass over the whole test process's heap
-    each time: about 0.1 s alone, several seconds late in a full run, where it pushed this
-    module past the per-test timeout. One collection up front keeps the timings clean.
-    """
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def _cpu(fn: object, *args: object) -> float:
     """CPU seconds of one call."""
     start = time.process_time()
@@ -69,9 +54,7 @@ def _repetition(recognizer: Recognizer, lang: str) -> str:
     return (unit * (PATHOLOGICAL_CHARS // len(unit) + 1))[:PATHOLOGICAL_CHARS]
 
 
-def test_each_recognizer_stays_within_budget_on_hostile_text(
-    recognizers: RecognizerSet, hostile_texts, no_cycle_collection
-):
+def test_each_recognizer_stays_within_budget_on_hostile_text(recognizers: RecognizerSet, hostile_texts):
     for recognizer in recognizers.recognizers:
         kind = sorted(recognizer.KINDS)[0]
         for name, nt in hostile_texts.items():
@@ -80,9 +63,7 @@ def test_each_recognizer_stays_within_budget_on_hostile_text(
             assert spent < RECOGNIZER_BUDGET_S, f"{recognizer.INDICATOR} on {name}: {spent:.2f}s"
 
 
-def test_each_recognizer_stays_within_budget_on_repeated_lexicon_terms(
-    recognizers: RecognizerSet, no_cycle_collection
-):
+def test_each_recognizer_stays_within_budget_on_repeated_lexicon_terms(recognizers: RecognizerSet):
     for recognizer in recognizers.recognizers:
         kind = sorted(recognizer.KINDS)[0]
         for lang in sorted(recognizer.languages - {COMMON_LEXICON}):
@@ -94,9 +75,7 @@ def test_each_recognizer_stays_within_budget_on_repeated_lexicon_terms(
             assert all(nt.original[h.start : h.end] == h.evidence for h in hits)
 
 
-def test_the_whole_set_stays_within_budget_and_returns_bounded_evidence(
-    recognizers: RecognizerSet, hostile_texts, no_cycle_collection
-):
+def test_the_whole_set_stays_within_budget_and_returns_bounded_evidence(recognizers: RecognizerSet, hostile_texts):
     for name, nt in hostile_texts.items():
         for kind in ("sex_ad", "job_ad", "other"):
             spent = _cpu(recognizers.find, nt, None, kind)

@@ -5,15 +5,6 @@
 (function () {
   "use strict";
 
-  // Resize with the window, but not while the chart has no area: a window shrunk to nothing
-  // (a browser taking a full-page screenshot does this for a moment) leaves the element 0
-  // pixels wide, and ECharts' map layout throws on a zero-sized view.
-  function followWindow(el, chart) {
-    window.addEventListener("resize", function () {
-      if (el.clientWidth > 0 && el.clientHeight > 0 && !chart.isDisposed()) { chart.resize(); }
-    });
-  }
-
   function getJson(url) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
       if (!r.ok) { throw new Error(String(r.status)); }
@@ -72,7 +63,7 @@
     var note = document.getElementById(el.id + "-note");
     if (note && missing) { note.textContent = label(el, "unplaced", "Ads not on the map") + ": " + missing; }
     el.setAttribute("data-ready", String(cities.length));
-    followWindow(el, chart);
+    window.vigilCharts.followWindow(el, chart);
   }
 
   function drawCountries(el, data) {
@@ -92,7 +83,7 @@
                  data: rows.map(function (r) { return { name: r.country, value: r.ads, high: r.high }; }) }]
     });
     el.setAttribute("data-ready", String(rows.length));
-    followWindow(el, chart);
+    window.vigilCharts.followWindow(el, chart);
   }
 
   function start() {

@@ -3,15 +3,6 @@
 (function () {
   "use strict";
 
-  // Resize with the window, but not while the chart has no area: a window shrunk to nothing
-  // (a browser taking a full-page screenshot does this for a moment) leaves the element 0
-  // pixels wide, and ECharts' map layout throws on a zero-sized view.
-  function followWindow(el, chart) {
-    window.addEventListener("resize", function () {
-      if (el.clientWidth > 0 && el.clientHeight > 0 && !chart.isDisposed()) { chart.resize(); }
-    });
-  }
-
   function readJson(el, name) {
     try { return JSON.parse(el.getAttribute(name) || "null"); } catch (e) { return null; }
   }
@@ -71,7 +62,7 @@
       series: [{ type: "bar", name: el.getAttribute("data-label") || "", data: data.ads, itemStyle: { color: "#1f5fa8" } }]
     });
     el.setAttribute("data-ready", "1");
-    followWindow(el, chart);
+    window.vigilCharts.followWindow(el, chart);
   }
 
   function drawCities() {
@@ -88,7 +79,7 @@
       series: [{ type: "scatter", symbolSize: 12, data: data.sightings, itemStyle: { color: "#067647" } }]
     });
     el.setAttribute("data-ready", "1");
-    followWindow(el, chart);
+    window.vigilCharts.followWindow(el, chart);
   }
 
   function start() { drawGraph(); drawTimeline(); drawCities(); }

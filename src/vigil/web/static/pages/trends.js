@@ -3,15 +3,6 @@
 (function () {
   "use strict";
 
-  // Resize with the window, but not while the chart has no area: a window shrunk to nothing
-  // (a browser taking a full-page screenshot does this for a moment) leaves the element 0
-  // pixels wide, and ECharts' map layout throws on a zero-sized view.
-  function followWindow(el, chart) {
-    window.addEventListener("resize", function () {
-      if (el.clientWidth > 0 && el.clientHeight > 0 && !chart.isDisposed()) { chart.resize(); }
-    });
-  }
-
   function draw() {
     var el = document.getElementById("trend-chart");
     if (!el || typeof echarts === "undefined") { return; }
@@ -40,7 +31,7 @@
       ]
     });
     el.setAttribute("data-ready", String(areas.length));
-    followWindow(el, chart);
+    window.vigilCharts.followWindow(el, chart);
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
