@@ -441,7 +441,14 @@ class QueryClassifier:
             if length > len(key):
                 break
             terms.extend(lex.prefix.get(key[:length], ()))
-        if not any(term.mask for term in terms) and len(key) >= FUZZY_MIN:
+        # A word the lexicons know as it is written (a stopword or an ordinary word of some
+        # language, concept-free) is no typo of a concept term: German "werden" is not
+        # Dutch "werken". A word known only as part of a phrase may still be one.
+        if (
+            len(key) >= FUZZY_MIN
+            and not any(term.mask for term in terms)
+            and not any(term.phrase_slot is None for term in terms)
+        ):
             terms.extend(self._fuzzy(key))
         if not terms:
             return _EMPTY

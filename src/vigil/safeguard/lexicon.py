@@ -83,6 +83,9 @@ CONCEPTS: tuple[str, ...] = (
     "escort",
     "lookalike_context",
     "slang",
+    # Appended last: a concept's bit is its place in this tuple.
+    "favours",
+    "favours_weak",
 )
 CONCEPT_BIT: dict[str, int] = {name: 1 << i for i, name in enumerate(CONCEPTS)}
 
