@@ -68,6 +68,15 @@ _CYRILLIC_CHAR_RE = re.compile(r"[\u0400-\u04ff]")
 # it separates an elided article ("l'Ucraina", "d'emploi") and becomes a space.
 _CYRILLIC_APOSTROPHE_RE = re.compile(r"(?<=[\u0400-\u04ff])['’ʼ`](?=[\u0400-\u04ff])")
 _APOSTROPHE_RE = re.compile(r"['’ʼ`]")
+_TATWEEL: Final = "\u0640"
+_MINOR_BIT: Final = CONCEPT_BIT["minor"]
+#: A word with letters starred out: letters on both sides of each run of stars.
+_STARRED_RE: Final = re.compile(r"[^\W\d_]+(?:\*+[^\W\d_]+)+")
+_STARS_RE: Final = re.compile(r"\*+")
+_STAR_VOWELS: Final = "aeiouy"
+#: The Arabic definite article, glued to its word ("الاوكرانية"): a word the lexicons do
+#: not know is looked up again without it, if what is left has at least three letters.
+_ARABIC_ARTICLES: Final = ("وال", "ال")
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,8 +269,13 @@ class QueryClassifier:
         ascii_only = text.isascii()
         if "'" in text or "`" in text or (not ascii_only and ("’" in text or "ʼ" in text)):
             text = _APOSTROPHE_RE.sub(" ", _CYRILLIC_APOSTROPHE_RE.sub("", text))
+        if not ascii_only and _TATWEEL in text:
+            # Arabic tatweel stretches a word without changing it ("سـكـس" is "سكس").
+            text = text.replace(_TATWEEL, "")
         if not ascii_only and self._emoji_res is not None and self._emoji_res[0].search(text) is not None:
             text = self._emoji_res[1].sub(lambda m: self._lex.emoji[m.group(0)], text)
+        if "*" in text:
+            text = _STARRED_RE.sub(self._unstarred, text)
         # Tokens are runs of word characters (and @$|!): when every character but the
         # spaces is a word character, they are the space-separated words, which split()
         # finds several times faster than the pattern (str.isalnum is the pattern's \w).
@@ -385,6 +399,17 @@ class QueryClassifier:
             self._raw_tokens[raw] = found
         return found
 
+    def _unstarred(self, match: re.Match[str]) -> str:
+        """A word with letters starred out ("k*rvy", "p**n"): each run of stars as the vowel
+        (the same one throughout) that makes a word the lexicons give a concept, tried in
+        the order a, e, i, o, u, y; else the stars dropped."""
+        word = match.group(0)
+        for vowel in _STAR_VOWELS:
+            candidate = _STARS_RE.sub(vowel, word)
+            if self._raw_token(candidate).bits & ~(PHRASE_START | PHRASE_INSIDE):
+                return candidate
+        return _STARS_RE.sub("", word)
+
     def _age_mask(self, tokens: list[str], masks: list[int]) -> int:
         for i, token in enumerate(tokens):
             if not token.isdecimal() or int(token) not in MINOR_AGES:
@@ -451,6 +476,9 @@ class QueryClassifier:
         ):
             terms.extend(self._fuzzy(key))
         if not terms:
+            for article in _ARABIC_ARTICLES:
+                if token.startswith(article) and len(token) - len(article) >= 3:
+                    return self._lookup(token[len(article) :])
             return _EMPTY
         if len(key) >= COMPOUND_MIN and any(term.mask & self._compound_heads for term in terms):
             terms.extend(self._compound_tail(key))
@@ -520,6 +548,10 @@ class QueryClassifier:
                 for term in fuzzy.get(variant, ()):
                     # A stem must be covered by the token: "sponsor" is not "sponsork*".
                     usable = len(key) >= len(term.key) if term.prefix else probe == key
+                    # A minor's stem one edit away decides a final rule on a guess
+                    # (Italian "presenza" is not "preteen*"): minors' whole words only.
+                    if term.prefix and term.mask & _MINOR_BIT:
+                        continue
                     if usable and _osa_le1(probe, term.key):
                         found.append(term)
         return found

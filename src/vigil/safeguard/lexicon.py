@@ -86,6 +86,7 @@ CONCEPTS: tuple[str, ...] = (
     # Appended last: a concept's bit is its place in this tuple.
     "favours",
     "favours_weak",
+    "hourly",
 )
 CONCEPT_BIT: dict[str, int] = {name: 1 << i for i, name in enumerate(CONCEPTS)}
 
