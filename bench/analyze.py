@@ -4,6 +4,7 @@
     .venv/bin/python bench/analyze.py --docs 10000 --repeats 5
     .venv/bin/python bench/analyze.py --profile             # cProfile of one extraction pass
     .venv/bin/python bench/analyze.py --docs 20000 --interleaved 1000  # parse and pipeline in turns
+    .venv/bin/python bench/analyze.py --docs 20000 --clause-cost 1000  # with and without the clause model
 
 The ads come from the seeded demo generator (``vigil.demo``), serialized to JSONL in
 memory. Every stage is timed over the same documents in the same run; each figure is the
@@ -33,6 +34,7 @@ from typing import Any
 from vigil.demo import generate_corpus
 from vigil.documents import Document, parse_document
 from vigil.pipeline import build_pipeline
+from vigil.settings import Settings
 
 GOAL = 2000.0
 
@@ -80,6 +82,35 @@ def _interleaved(lines: list[bytes], pipeline: Any, chunk: int) -> None:
     print(f"pipeline    {statistics.median(ratios):>12.1f} x parse (pair by pair)")
 
 
+def _clause_cost(lines: list[bytes], chunk: int) -> None:
+    """The whole pipeline with the learned clause recognizer and without it, on the same
+    chunk one after the other (order alternating), chunk after chunk, each pipeline warmed
+    on the first chunk; the ratio (with / without) is taken per pair and its median
+    reported (issue 15: at most 1.30). Each pipeline keeps its own caches, as in a
+    long-running process: the demo ads repeat their words, so this is the warm case;
+    ``bench/clause_cost.py`` measures the cold one."""
+    pipelines = {flag: build_pipeline(Settings(clause_model=flag)) for flag in (True, False)}
+    for pipeline in pipelines.values():
+        for line in lines[:chunk]:
+            pipeline(json.loads(line))
+    rates: dict[bool, list[float]] = {True: [], False: []}
+    for index, begin in enumerate(range(chunk, len(lines) - chunk + 1, chunk)):
+        part = lines[begin : begin + chunk]
+        for flag in (True, False)[:: 1 if index % 2 == 0 else -1]:
+            pipeline = pipelines[flag]
+
+            def whole(part: list[bytes] = part, pipeline: Any = pipeline) -> None:
+                for line in part:
+                    pipeline(json.loads(line))
+
+            rates[flag].append(len(part) / _cpu(whole))
+    ratios = [without / with_model for with_model, without in zip(rates[True], rates[False], strict=True)]
+    print(f"clause cost, {len(ratios)} pairs of {chunk} ads (medians)")
+    print(f"with the clause model     {statistics.median(rates[True]):>10,.0f} docs/CPU s")
+    print(f"lexicons alone            {statistics.median(rates[False]):>10,.0f} docs/CPU s")
+    print(f"with / without            {statistics.median(ratios):>10.3f} (pair by pair; goal <= 1.30)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000, help="synthetic ads to generate")
@@ -92,9 +123,19 @@ def main() -> None:
         default=0,
         help="also time parse and pipeline alternately on chunks of CHUNK ads; ratio taken pair by pair",
     )
+    parser.add_argument(
+        "--clause-cost",
+        type=int,
+        metavar="CHUNK",
+        default=0,
+        help="time the pipeline with and without the clause model alternately on chunks of CHUNK ads",
+    )
     args = parser.parse_args()
 
     lines = _corpus(args.docs)
+    if args.clause_cost:
+        _clause_cost(lines, args.clause_cost)
+        return
     print(f"{len(lines):,} synthetic ads, {sum(map(len, lines)) / len(lines):.0f} bytes each on average")
     start = time.process_time()
     pipeline = build_pipeline(None)

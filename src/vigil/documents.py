@@ -36,6 +36,8 @@ FIELDS: Final = (
     "images",
     "meta",
 )
+#: The same, for membership tests (every record's keys are looked up in it).
+_FIELD_SET: Final = frozenset(FIELDS)
 MAX_ID_LENGTH: Final = 512
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 #: Key under ``meta`` that keeps top-level fields the contract does not name, so nothing is lost.
@@ -256,7 +258,7 @@ def parse_document(record: object) -> Document:
         meta = dict(meta_value)
     else:
         raise DocumentError(f"field 'meta' must be an object, not {_type_name(meta_value)}")
-    extra = {k: v for k, v in record.items() if k not in FIELDS}
+    extra = {k: v for k, v in record.items() if k not in _FIELD_SET}
     if extra:
         meta[EXTRA_FIELDS_KEY] = extra
     _check_json_value("meta", meta)

@@ -92,27 +92,47 @@ class AnalysisResult:
         Extended by ``phone_alternates`` (``{e164: [other readings, best first]}``) when a
         phone written without its country code is valid in several countries.
         """
-        return self._contract([i.to_contract() for i in self.indicators], entities_contract(self.entities))
+        indicators = [i.to_contract() for i in self.indicators]
+        return _contract(self.document, self.lang, self.risk, indicators, entities_contract(self.entities), self.entities)
 
-    def _contract(self, indicators: list[IndicatorHit], entities: Entities) -> Analysis:
-        """:meth:`to_contract` from the indicators' and entities' JSON already made (the
-        pipeline makes them once for the scorer and hands them on)."""
-        out: Analysis = {
-            "id": self.document.id,
-            "lang": self.lang,
-            "kind": self.document.kind,
-            "risk": self.risk,
-            "indicators": indicators,
-            "entities": entities,
-        }
-        alternates = {
-            str(span.value): list(span.alternates)
-            for span in self.entities
-            if span.kind == "phones" and span.alternates
-        }
-        if alternates:
-            out["phone_alternates"] = alternates
-        return out
+
+def _contract(
+    document: Document,
+    lang: str,
+    risk: Risk | None,
+    indicators: list[IndicatorHit],
+    entities: Entities,
+    spans: list[EntitySpan],
+) -> Analysis:
+    """:meth:`AnalysisResult.to_contract` from the indicators' and entities' JSON already made
+    (the pipeline makes them once for the scorer and hands them on)."""
+    out: Analysis = {
+        "id": document.id,
+        "lang": lang,
+        "kind": document.kind,
+        "risk": risk,
+        "indicators": indicators,
+        "entities": entities,
+    }
+    alternates = {str(span.value): list(span.alternates) for span in spans if span.kind == "phones" and span.alternates}
+    if alternates:
+        out["phone_alternates"] = alternates
+    return out
+
+
+#: What one pass found: the fields of :class:`AnalysisResult` in its order (document, language,
+#: text, title, entities, indicators, risk), then the indicators' and entities' JSON.
+_Analysed = tuple[
+    Document,
+    str,
+    NormalizedText,
+    NormalizedText | None,
+    list[EntitySpan],
+    list[IndicatorSpan],
+    Risk | None,
+    list[IndicatorHit],
+    Entities,
+]
 
 
 class Pipeline:
@@ -138,16 +158,18 @@ class Pipeline:
         return (shared_pipeline, (self.settings,))
 
     def __call__(self, document: Document | Mapping[str, Any]) -> Analysis:
-        result, indicators, entities = self._analyse(document)
-        return result._contract(indicators, entities)
+        doc, lang, _, _, spans, _, risk, indicators, entities = self._analyse(document)
+        return _contract(doc, lang, risk, indicators, entities, spans)
 
     def run(self, document: Document | Mapping[str, Any]) -> AnalysisResult:
         """Analyse one document (a :class:`Document` or a mapping in the document contract)."""
-        return self._analyse(document)[0]
+        doc, lang, text, title, spans, hits, risk, _, _ = self._analyse(document)
+        return AnalysisResult(doc, lang, text, title, spans, hits, risk)
 
-    def _analyse(self, document: Document | Mapping[str, Any]) -> tuple[AnalysisResult, list[IndicatorHit], Entities]:
-        """The result and its indicators' and entities' JSON, made once for the scorer and
-        the contract (nothing reads them in between, so sharing them changes nothing)."""
+    def _analyse(self, document: Document | Mapping[str, Any]) -> _Analysed:
+        """What :class:`AnalysisResult` holds, and its indicators' and entities' JSON, made once
+        for the scorer and the contract (nothing reads them in between, so sharing them
+        changes nothing)."""
         doc = document if isinstance(document, Document) else parse_document(document)
         text = self.normalizer(doc.text)
         title = self.normalizer(doc.title) if doc.title else None
@@ -172,7 +194,7 @@ class Pipeline:
         risk = None
         if self.scorer is not None:
             risk = self.scorer.score(doc, indicators_json, entities_json, lang)
-        return AnalysisResult(doc, lang, text, title, entities, indicators, risk), indicators_json, entities_json
+        return doc, lang, text, title, entities, indicators, risk, indicators_json, entities_json
 
 
 def _host(url: str | None) -> str | None:

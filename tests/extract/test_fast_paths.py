@@ -83,6 +83,17 @@ def test_leet_check_is_the_leet_pattern(text: str, leet: bool) -> None:
 def test_mixed_script_gate_never_hides_a_mixed_word(text: str) -> None:
     if normalize_module._MIXED.search(text):
         assert normalize_module._GREEK_OR_CYRILLIC.search(text)
+    assert bool(normalize_module._MIXED_ANY.search(text)) is bool(normalize_module._MIXED.search(text))
+
+
+def test_mixed_script_check_is_the_mixed_pattern() -> None:
+    import random
+
+    rng = random.Random(3)
+    alphabet = ["a", "z", "ß", "é", "ą", "α", "ω", "а", "я", "ї", "ԁ", " ", "1", "-", "ʼ", "€"]
+    for _ in range(30_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        assert bool(normalize_module._MIXED_ANY.search(text)) is bool(normalize_module._MIXED.search(text)), text
 
 
 @pytest.mark.parametrize("text", ["5" * 300_000, "a" + "5" * 300_000, "5" * 300_000 + "a", "a1" * 150_000])

@@ -62,3 +62,18 @@ def test_handle_negatives(extractor: EntityExtractor, lang: str, text: str) -> N
     assert not any(str(v).startswith(("telegram:+", "viber:", "whatsapp:")) for v in values)
     assert "telegram:gmail.com" not in values and "telegram:napisz" not in values and "viber:napisz" not in values
     assert not any(str(v) in ("telegram:only", "viber:anytime", "telegram:пишіть") for v in values)
+
+
+def test_the_at_name_scan_reads_as_the_look_behind_first_pattern() -> None:
+    import random
+    import re
+
+    from vigil.extract.entities.handles import _AT_NAME
+
+    plain = re.compile(r"(?<![\w.+\-@/])@([a-z0-9_](?:[a-z0-9_.]{0,30}[a-z0-9_])?)(?![\w@])")
+    rng = random.Random(4)
+    alphabet = list("ab_1.@/+- xé\n")
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        found = [(m.span(), m.group(1)) for m in _AT_NAME.finditer(text)]
+        assert found == [(m.span(), m.group(1)) for m in plain.finditer(text)], text

@@ -323,3 +323,23 @@ def test_date_shaped_groups_are_dates_only_when_the_date_exists(
 def test_places_in_the_title_hint_the_text(pipeline: Pipeline, lang: str, title: str, text: str, expected: str) -> None:
     analysis = pipeline({"id": "t", "lang": lang, "title": title, "text": text})
     assert analysis["entities"]["phones"] == [expected]
+
+
+def test_the_candidate_scan_starts_no_later_than_any_candidate() -> None:
+    """The scan for candidates starts a little before the first chain of seven digits: it
+    finds exactly what a scan of the whole text finds."""
+    import random
+
+    from vigil.extract.entities.phones import _CANDIDATE, _CHAIN, _CHAIN_LEAD
+
+    rng = random.Random(5)
+    alphabet = [*"0123456789" * 3, *" -./()*_\u2013\u2014,+ab\n", "00", "+", "(", "٣"]
+    found = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        whole = [m.span() for m in _CANDIDATE.finditer(text)]
+        chain = _CHAIN.search(text)
+        scanned = [] if chain is None else [m.span() for m in _CANDIDATE.finditer(text, max(0, chain.start() - _CHAIN_LEAD))]
+        assert scanned == whole, text
+        found += bool(whole)
+    assert found > 1000

@@ -55,3 +55,25 @@ def test_finds_urls(extractor: EntityExtractor, text: str, expected: list[str]) 
 )
 def test_not_urls(extractor: EntityExtractor, text: str) -> None:
     assert values_of(extractor, text, "en", "urls") == []
+
+
+def test_the_written_out_dot_marks_are_the_listed_ones() -> None:
+    from vigil.extract.entities.urls import _DOT_MARKS, _has_dot_mark
+
+    for mark in _DOT_MARKS:
+        assert _has_dot_mark(f"x{mark}y")
+    assert not _has_dot_mark("www. example.com (see above).")
+
+
+def test_the_dotted_check_finds_a_letter_or_digit_a_dot_and_a_letter() -> None:
+    import random
+    import re
+
+    from vigil.extract.entities.urls import _DOTTED
+
+    direct = re.compile(r"[^\W_]\.[^\W\d_]")  # the definition, unanchored
+    rng = random.Random(7)
+    alphabet = [*"ab1_. -é٣Я\n", "..", "a.b"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert (_DOTTED.search(text) is None) == (direct.search(text) is None), text

@@ -1,4 +1,6 @@
-"""The recognizer set's one search over all regular expressions spares them only when none matches."""
+"""The recognizer set runs a text's regular expressions only where they may match, and never
+spares one that matches: the patterns the text has the required words for, or (without such
+words) all of them when one search over every pattern finds something."""
 
 from __future__ import annotations
 
@@ -25,6 +27,22 @@ def _any_pattern_matches(plan: _Plan, text: str, langs: frozenset[str] | None) -
     )
 
 
+def _matching(plan: _Plan, text: str, langs: frozenset[str] | None) -> set[str]:
+    """The patterns of the plan that match ``text``."""
+    return {
+        p.text
+        for rec in plan.active
+        for lexicon in rec.pattern_lexicons_for(langs)
+        for p in lexicon.patterns
+        if next(iter(p.compiled.finditer(text, 0, MAX_PATTERN_TEXT_CHARS)), None) is not None
+    }
+
+
+def _run(plan: _Plan, text: str) -> set[str]:
+    """The patterns the plan runs on ``text``."""
+    return {p.text for runs in plan.pattern_runs(text).values() for _, patterns in runs for p in patterns}
+
+
 def _rows() -> list[tuple[str, str | None, str]]:
     rows = []
     for name in CORPORA:
@@ -44,7 +62,7 @@ def _rows() -> list[tuple[str, str | None, str]]:
         ("salary €3 000 monthly, no experience", "en", "job_ad", True),
         ("zarobki od 12 000 zł miesięcznie", "pl", "job_ad", True),
         ("salary 3 000 eur", None, "job_ad", True),
-        # negative cases: no pattern matches, so none is run
+        # negative cases: no pattern matches
         ("we have girls waiting", "en", "sex_ad", False),
         ("salary €30 per hour", "en", "job_ad", False),
         ("", "en", "job_ad", False),
@@ -55,10 +73,10 @@ def test_the_gate_agrees_with_the_patterns(
 ) -> None:
     langs = None if lang is None else frozenset({lang, COMMON_LEXICON})
     plan = _Plan.of(recognizers.recognizers, kind, langs)
-    assert plan.gate is not None
+    assert plan.literals is not None
     normalized = normalize(text).text
     assert _any_pattern_matches(plan, normalized, langs) is matches
-    assert plan.patterns_may_match(normalized) is matches
+    assert _matching(plan, normalized, langs) <= _run(plan, normalized)
 
 
 def test_the_gate_never_spares_a_pattern_that_matches_in_the_corpora(recognizers: RecognizerSet) -> None:
@@ -68,7 +86,7 @@ def test_the_gate_never_spares_a_pattern_that_matches_in_the_corpora(recognizers
         plan = _Plan.of(recognizers.recognizers, kind, langs)
         normalized = normalize(text).text
         matches = _any_pattern_matches(plan, normalized, langs)
-        assert plan.patterns_may_match(normalized) is matches or not plan.with_patterns, text
+        assert _matching(plan, normalized, langs) <= _run(plan, normalized), text
         seen[matches] += 1
     assert seen[True] > 10 and seen[False] > 10
 
@@ -93,3 +111,29 @@ def test_patterns_whose_meaning_changes_when_joined_get_no_gate(
         for lexicon in rec.lexicons
         for p in lexicon.patterns
     ), "a shipped pattern would run without the gate"
+
+
+def test_without_a_literal_gate_one_search_decides_for_every_pattern(recognizers: RecognizerSet) -> None:
+    plan = _Plan.of(recognizers.recognizers, "job_ad", frozenset({"en", COMMON_LEXICON}))
+    assert plan.literals is not None
+    every = {p.text for runs in plan.every.values() for _, patterns in runs for p in patterns}
+    assert every == set(plan.texts)
+    from dataclasses import replace
+
+    from vigil.recognizers.recognizer_set import _joined
+
+    searched = replace(plan, literals=None, gate=_joined(plan.texts), runs={})
+    assert _run(searched, normalize("salary €3 000 monthly").text) == every
+    assert not searched.pattern_runs(normalize("salary €30 per hour").text)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "kind"),
+    [("we have nobody waiting", "en", "sex_ad"), ("salary paid monthly", "en", "job_ad"), ("", "en", "job_ad")],
+)
+def test_a_text_without_the_words_the_patterns_need_runs_none(
+    recognizers: RecognizerSet, text: str, lang: str, kind: str
+) -> None:
+    plan = _Plan.of(recognizers.recognizers, kind, frozenset({lang, COMMON_LEXICON}))
+    assert plan.with_patterns
+    assert not plan.pattern_runs(normalize(text).text)

@@ -97,7 +97,11 @@ def test_reported_shapes_analyse_in_linear_time(prefix: str, unit: str, suffix: 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    unit=st.one_of(st.sampled_from(ADVERSARIAL_UNITS), st.text(min_size=1, max_size=4)),
+    # (no NUL: the document contract rejects it before any analysis)
+    unit=st.one_of(
+        st.sampled_from(ADVERSARIAL_UNITS),
+        st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=4),
+    ),
     prefix=st.sampled_from(("", "1", "+", "@", "Tel: ")),
     suffix=st.sampled_from(("", "@", "1", ".com", " 412")),
     size=st.sampled_from(SIZES),

@@ -55,6 +55,13 @@ _CYRILLIC_RE: Final = re.compile(f"[{_CYRILLIC_CLASS}]")
 _LEET_ANY: Final = re.compile(rf"[0-9$](?<={_LETTER}[0-9$])[0-9$]*+(?={_LETTER})")
 #: Every mixed-script pair holds a Greek or Cyrillic letter: text without one has none.
 _GREEK_OR_CYRILLIC: Final = re.compile(f"[{_GREEK_CLASS}{_CYRILLIC_CLASS}]")
+#: Whether ``_MIXED`` matches anywhere: every pair holds a Latin or Greek letter, so the scan
+#: is anchored on one (skipping ahead over the Cyrillic letters of a Cyrillic text) and looks
+#: at the letter before it and after it.
+_MIXED_ANY: Final = re.compile(
+    rf"[{_LATIN_CLASS}{_GREEK_CLASS}](?:(?<=[{_CYRILLIC_CLASS}][{_LATIN_CLASS}{_GREEK_CLASS}])|(?=[{_CYRILLIC_CLASS}])"
+    rf"|(?<=[{_LATIN_CLASS}])(?=[{_GREEK_CLASS}])|(?<=[{_GREEK_CLASS}])(?=[{_LATIN_CLASS}]))"
+)
 
 
 Offsets = npt.NDArray[np.int64]
@@ -335,7 +342,7 @@ class Normalizer:
         folded = light
         if _LEET_ANY.search(folded):
             folded = _LEET.sub(self._leet, folded)
-        if _GREEK_OR_CYRILLIC.search(folded) and _MIXED.search(folded):
+        if _GREEK_OR_CYRILLIC.search(folded) and _MIXED_ANY.search(folded):
             folded = self._fold_mixed_words(folded)
         return folded
 

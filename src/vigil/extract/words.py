@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final, Generic, TypeVar, cast
 
 import ahocorasick
@@ -62,20 +62,54 @@ class WordIndex(Generic[V]):
         """``(start, end, value)`` in the original text, given ``pad(text)``."""
         return [(last - length - 1, last - 1, value) for last, (length, value) in self._automaton.iter(padded)]
 
+    def entries(self) -> Iterator[tuple[str, int, int, V]]:
+        """Each automaton key with how far before its last character the phrase starts and
+        ends in the original text, and its value (what :class:`WordScan` merges)."""
+        for key, (length, value) in self._automaton.items():
+            yield key, length + 1, 1, value
+
+
+class WordStarts(Generic[V]):
+    """Lookup of many word beginnings in one linear pass (Aho-Corasick): a key is found where
+    a word starts, whatever letters follow it ("warszaw" in "warszawie").
+
+    Keys are letters-only words, looked up with a space before them in the padded text
+    (``pad(text)``); the first value given for a key stays.
+    """
+
+    def __init__(self, keys: Iterable[tuple[str, V]]) -> None:
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+        for word, value in keys:
+            key = f" {word}"
+            if not automaton.exists(key):
+                automaton.add_word(key, (len(word), value))
+        automaton.make_automaton()
+        self._automaton = automaton
+
+    def find(self, padded: str) -> list[tuple[int, int, V]]:
+        """``(start, end, value)`` of each key in the original text, given ``pad(text)``: in
+        order of their ends, the longest first where several end together."""
+        return [(last - length, last, value) for last, (length, value) in self._automaton.iter(padded)]
+
+    def entries(self) -> Iterator[tuple[str, int, int, V]]:
+        """As :meth:`WordIndex.entries`."""
+        for key, (length, value) in self._automaton.items():
+            yield key, length, 0, value
+
 
 class WordScan:
-    """Several :class:`WordIndex` lookups in one pass over a text: one automaton holds every
-    index's phrases, each phrase with the indexes it belongs to.
+    """Several :class:`WordIndex` (or :class:`WordStarts`) lookups in one pass over a text: one
+    automaton holds every index's phrases, each phrase with the indexes it belongs to.
 
     The entity finders of one document field look up several word lists in the same
     padded text; one pass serves them all.
     """
 
-    def __init__(self, indexes: Sequence[WordIndex[Any]]) -> None:
-        merged: dict[str, list[tuple[int, int, Any]]] = {}
+    def __init__(self, indexes: Sequence[WordIndex[Any] | WordStarts[Any]]) -> None:
+        merged: dict[str, list[tuple[int, int, int, Any]]] = {}
         for number, index in enumerate(indexes):
-            for key, (length, value) in index._automaton.items():
-                merged.setdefault(key, []).append((number, length, value))
+            for key, before, after, value in index.entries():
+                merged.setdefault(key, []).append((number, before, after, value))
         automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
         for key, entries in merged.items():
             automaton.add_word(key, tuple(entries))
@@ -91,8 +125,8 @@ class WordScan:
         """
         found: list[list[tuple[int, int, Any]]] = [[] for _ in self._positions]
         for last, entries in self._automaton.iter(padded):
-            for number, length, value in entries:
-                found[number].append((last - length - 1, last - 1, value))
+            for number, before, after, value in entries:
+                found[number].append((last - before, last - after, value))
         return WordHits(padded, found, self._positions)
 
 
@@ -106,7 +140,7 @@ class WordHits:
         self._found = found
         self._positions = positions
 
-    def of(self, index: WordIndex[V]) -> list[tuple[int, int, V]]:
+    def of(self, index: WordIndex[V] | WordStarts[V]) -> list[tuple[int, int, V]]:
         """``index.find(self.padded)`` (the same list for every call: do not change it)."""
         number = self._positions.get(id(index))
         if number is None:

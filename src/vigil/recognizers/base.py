@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import ClassVar, Final, Protocol
 
 from vigil.recognizers.catalogue import indicator_info
-from vigil.recognizers.lexicon import COMMON_LEXICON, CONTEXT_BOOST, Lexicon, Role, load_lexicons
+from vigil.recognizers.lexicon import COMMON_LEXICON, CONTEXT_BOOST, Lexicon, Pattern, Role, load_lexicons
 from vigil.recognizers.matching import Entry, PhraseIndex, RawMatch, negation_cue, quoted_spans
 
 LEXICON_ROOT: Final = Path(__file__).parent / "lexicons"
@@ -33,6 +33,9 @@ REPORTING_KINDS: Final = frozenset({"other"})
 SEX_KINDS: Final = frozenset({"sex_ad", "forum_post", "social_post", "classified", "other"})
 #: Document kinds where job-offer indicators are meaningful.
 JOB_KINDS: Final = frozenset({"job_ad", "forum_post", "social_post", "classified", "other"})
+
+#: Regular expressions a recognizer runs over a text: each lexicon with the patterns of it to run.
+PatternRuns = tuple[tuple[Lexicon, Sequence[Pattern]], ...]
 
 
 class NormalizedTextLike(Protocol):
@@ -98,6 +101,7 @@ class Recognizer:
         self._pattern_lexicons = tuple(lx for lx in self.lexicons if lx.patterns)
         # Few distinct language sets occur (one per document language, and None).
         self._patterns_by_langs: dict[frozenset[str] | None, tuple[Lexicon, ...]] = {}
+        self._runs_by_langs: dict[frozenset[str] | None, PatternRuns] = {}
         # This recognizer's own automaton serves find() alone (a RecognizerSet scans once for
         # every indicator): built on first use, so loading the set does not build it.
         self._index: PhraseIndex | None = None
@@ -154,12 +158,17 @@ class Recognizer:
         kind: str = "",
         *,
         patterns: bool = True,
+        pattern_runs: PatternRuns | None = None,
     ) -> list[IndicatorHit]:
         """Hits from the phrase ``matches`` and, unless ``patterns`` is False (the caller
-        knows none of them matches the text), this recognizer's regular expressions."""
+        knows none of them matches the text), this recognizer's regular expressions.
+
+        ``pattern_runs``, when given, are the only lexicons and patterns run (the caller knows
+        the others cannot match the text: see :meth:`RecognizerSet.find`)."""
         text = nt.text
-        pattern_lexicons = self.pattern_lexicons_for(langs) if patterns else ()
-        if not pattern_lexicons and isinstance(matches, list) and not matches:
+        if pattern_runs is None:
+            pattern_runs = self.pattern_runs_for(langs) if patterns else ()
+        if not pattern_runs and isinstance(matches, list) and not matches:
             return []  # most recognizers on most texts: nothing to build
         terms: list[tuple[int, int, float, str, Lexicon]] = []
         excluded: list[tuple[int, int]] = []
@@ -171,8 +180,8 @@ class Recognizer:
                 excluded.append((m.start, m.end))
             else:
                 has_context = True
-        for lexicon in pattern_lexicons:
-            terms.extend(self._pattern_hits(text, lexicon))
+        for lexicon, lexicon_patterns in pattern_runs:
+            terms.extend(self._pattern_hits(text, lexicon, lexicon_patterns))
         if not terms:
             return []
         if kind in REPORTING_KINDS:
@@ -216,9 +225,19 @@ class Recognizer:
             self._patterns_by_langs[langs] = found
         return found
 
-    def _pattern_hits(self, text: str, lexicon: Lexicon) -> list[tuple[int, int, float, str, Lexicon]]:
+    def pattern_runs_for(self, langs: frozenset[str] | None) -> PatternRuns:
+        """Every lexicon with regular expressions in ``langs`` (all when None), with all its patterns."""
+        found = self._runs_by_langs.get(langs)
+        if found is None:
+            found = tuple((lexicon, lexicon.patterns) for lexicon in self.pattern_lexicons_for(langs))
+            self._runs_by_langs[langs] = found
+        return found
+
+    def _pattern_hits(
+        self, text: str, lexicon: Lexicon, patterns: Sequence[Pattern]
+    ) -> list[tuple[int, int, float, str, Lexicon]]:
         found: list[tuple[int, int, float, str, Lexicon]] = []
-        for pattern in lexicon.patterns:
+        for pattern in patterns:
             try:
                 for n, m in enumerate(
                     pattern.compiled.finditer(text, 0, MAX_PATTERN_TEXT_CHARS, timeout=self.regex_timeout)

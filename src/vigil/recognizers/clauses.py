@@ -25,7 +25,9 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import pairwise
+from itertools import chain, compress, pairwise
+from math import isfinite, log
+from operator import ge, not_
 from pathlib import Path
 from typing import Any, Final, cast
 
@@ -62,6 +64,54 @@ ClauseHits = tuple[tuple[int, float], ...]
 _BLOCK_FEATURES: Final = 64
 #: A word that begins no known pair feature.
 _NO_PAIRS: Final[dict[str, int]] = {}
+#: Rows of a scorer's ``token_matrix`` that are no word's: the bias (plus zeros) and zeros.
+_BIAS_ROW: Final = 0
+_ZERO_ROW: Final = 1
+_FIRST_WORD_ROW: Final = 2
+#: How far below the logit that reaches a column's threshold a clause is still scored in
+#: full (relative to that logit, at least 1e-6): rounding in the calibration is some 1e-13.
+_REACH_MARGIN: Final = 1e-6
+
+
+def _ngram_slices(size: int) -> tuple[slice, ...]:
+    """The slices of :func:`token_features`' n-grams of a padded word of ``size`` characters,
+    in its order (every 3-gram, then every 4-gram, then every 5-gram)."""
+    return tuple(slice(i, i + n) for n in range(NGRAM_MIN, NGRAM_MAX + 1) for i in range(size - n + 1))
+
+
+#: The n-gram slices of padded words up to 64 characters, by length (longer ones are built).
+_SLICES: Final = tuple(_ngram_slices(size) for size in range(65))
+
+
+def _lowest_logit(slope: float, intercept: float, threshold: float) -> float:
+    """A logit below which the calibrated probability stays under ``threshold`` with room to
+    spare (``-inf`` when the calibration gives no such bound: every clause is scored)."""
+    if not (slope > 0.0 and isfinite(slope) and isfinite(intercept) and 0.0 < threshold < 1.0):
+        return -np.inf
+    z = log(threshold / (1.0 - threshold))
+    if not -30.0 < z < 30.0:  # near the clip at +-40: no bound
+        return -np.inf
+    bound = (z - intercept) / slope
+    return bound - _REACH_MARGIN * max(1.0, abs(bound))
+
+
+def _in_order(block: npt.NDArray[np.float64], out: Vector | None = None) -> npt.NDArray[np.float64]:
+    """``block`` summed over its first axis, its slices added first to last.
+
+    numpy reduces the first axis of a C-ordered block that way, one whole slice at a time,
+    when a slice holds two numbers or more; slices of one number it sums pairwise (in
+    another order from eight of them on), so those are added one at a time here.
+    """
+    if block[0].size > 1:
+        total: npt.NDArray[np.float64] = np.add.reduce(block, axis=0, out=out)
+        return total
+    if out is None:
+        out = block[0].copy()
+    else:
+        out[...] = block[0]
+    for part in block[1:]:
+        out += part
+    return out
 
 
 def clause_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -91,25 +141,31 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if any(map(str.isalpha, kept)) else None
 
 
+def _skeleton_twice(token: str) -> str:
+    once = skeleton(token)
+    # A token that is its own skeleton is its own second pass too.
+    return once if once == token else skeleton(once)
+
+
 @lru_cache(maxsize=200_000)
 def word_key(token: str) -> str:
     """A word's skeleton, taken to its fixed point: one pass over a Latin spelling can leave
     a digraph the Cyrillic spelling's pass already removed ("devochki" -> "devocki", while
     "девочки" -> "devoki"); a second pass makes both "devoki"."""
-    once = skeleton(token)
-    return skeleton(once)
+    return _skeleton_twice(token)
 
 
 @lru_cache(maxsize=200_000)
 def token_key(token: str) -> str:
-    """A token's key: a number as its length in ``#`` (at most five), a word its skeleton."""
-    return "#" * min(len(token), 5) if token.isdigit() else word_key(token)
+    """A token's key: a number as its length in ``#`` (at most five), a word its skeleton
+    (:func:`word_key`, without going through its cache)."""
+    return "#" * min(len(token), 5) if token.isdigit() else _skeleton_twice(token)
 
 
 def clause_tokens(clause: str) -> list[str]:
     """The clause's words as skeletons, numbers as their length in ``#`` (at most five);
     empty skeletons dropped."""
-    return [key for key in map(token_key, _TOKEN.findall(clause)) if key]
+    return list(filter(None, map(token_key, _TOKEN.findall(clause))))
 
 
 def token_features(key: str) -> list[str]:
@@ -193,25 +249,35 @@ class _Scorer:
                 self.pairs.setdefault(first, {})[second] = row
         # Each word skeleton's summed feature weights, a row of ``token_matrix`` (grown
         # as words arrive), so a text's words are gathered in one indexing operation.
+        # Its first rows are no word's: the bias plus a zero pair row (where a clause
+        # without pair features starts) and zeros (padding).
         self.token_rows: dict[str, int] = {}
         self.token_matrix: npt.NDArray[np.float64] = np.zeros((1024, width))
+        self.token_matrix[_BIAS_ROW] = self.bias + 0.0
         # Each clause's hits: (column, rounded probability) at or above the threshold.
         self.clause_hits: dict[str, ClauseHits] = {}
+        # The calibration as floats, for the few logits ``hits`` calibrates one by one.
+        self._calibration = list(
+            zip(self.slope.tolist(), self.intercept.tolist(), self.thresholds.tolist(), strict=True)
+        )
+        #: Per column, a logit under which the clause cannot reach the threshold.
+        self._reach: list[float] = [_lowest_logit(*calibration) for calibration in self._calibration]
 
     def add_token_rows(self, keys: Iterable[str]) -> None:
         """Give each word skeleton of ``keys`` not seen before its row of summed weights.
 
-        All new words of a text at once, their features' rows in one zero-padded block
-        (words, features, columns) summed over its middle axis: the rows added first to
-        last, as ``matrix[found].sum(axis=0)`` adds them, then zeros, so the same bits
-        (``np.add.reduceat`` would be one call less, but adds in another order). A word
-        with more features than ``_BLOCK_FEATURES`` is summed alone, keeping the block small.
+        All new words of a text at once: their features' rows in one zero-padded block
+        (features, words, columns), each word's rows first to last then zeros, summed over
+        the first axis in order (:func:`_in_order`), as ``matrix[found].sum(axis=0)`` adds
+        them, so the same bits (``np.add.reduceat`` would need no padding, but adds in
+        another order). A word with more features than ``_BLOCK_FEATURES`` is summed alone,
+        keeping the block small.
         """
         token_rows = self.token_rows
         new = [key for key in dict.fromkeys(keys) if key not in token_rows]
         if not new:
             return
-        first = len(token_rows)
+        first = _FIRST_WORD_ROW + len(token_rows)
         needed = first + len(new)
         size = len(self.token_matrix)
         if needed > size:
@@ -220,27 +286,25 @@ class _Scorer:
             grown = np.zeros((size, self.token_matrix.shape[1]))
             grown[:first] = self.token_matrix[:first]
             self.token_matrix = grown
-        else:
-            # Rows freed when the cache was emptied hold another word's sums.
-            self.token_matrix[first:needed] = 0.0
-        feature_rows = self.feature_rows
-        lists: list[list[int]] = []
-        targets: list[int] = []
-        for row, key in enumerate(new, start=first):
-            token_rows[key] = row
-            found = feature_rows(key)
-            if len(found) > _BLOCK_FEATURES:
-                self.token_matrix[row] = self.matrix[found].sum(axis=0)
-            elif found:
-                lists.append(found)
-                targets.append(row)
-        if targets:
-            # Each word's rows then the all-zero last row of ``matrix`` up to the longest.
-            most = max(map(len, lists))
-            padding = [self.zero_row] * most
-            index = np.array([row for found in lists for row in (*found, *padding[len(found) :])], dtype=np.intp)
-            block = self.matrix[index.reshape(len(lists), most)]
-            self.token_matrix[targets] = block.sum(axis=1)
+        token_rows.update(zip(new, range(first, needed), strict=True))
+        lists = list(map(self.feature_rows, new))
+        # A word summed alone, or without a known feature, gets zeros only in the block;
+        # the block's sums overwrite whatever a word had left in those rows before the
+        # cache was emptied.
+        most = max(1, max((len(found) for found in lists if len(found) <= _BLOCK_FEATURES), default=0))
+        padding = [self.zero_row] * most
+        index: list[int] = []
+        for found in lists:
+            if len(found) <= most:
+                index += found
+                index += padding[len(found) :]
+            else:
+                index += padding
+        block = self.matrix.take(np.array(index, dtype=np.intp).reshape(len(new), most).T, axis=0)
+        _in_order(block, out=self.token_matrix[first:needed])
+        for row, found in enumerate(lists, start=first):
+            if len(found) > most:
+                _in_order(self.matrix.take(found, axis=0), out=self.token_matrix[row])
 
     def feature_rows(self, key: str) -> list[int]:
         """The rows of the known features of :func:`token_features` ``(key)``, in its order,
@@ -251,9 +315,8 @@ class _Scorer:
         else:
             padded = f" {key} "
             size = len(padded)
-            found = [get("w:" + key)]
-            for n in range(NGRAM_MIN, NGRAM_MAX + 1):
-                found += [get(padded[i : i + n]) for i in range(size - n + 1)]
+            slices = _SLICES[size] if size < len(_SLICES) else _ngram_slices(size)
+            found = [get("w:" + key), *map(get, map(padded.__getitem__, slices))]
         return [row for row in found if row is not None]
 
     def logits(self, clauses: Sequence[Sequence[str]]) -> npt.NDArray[np.float64]:
@@ -261,52 +324,58 @@ class _Scorer:
 
         A clause's logit is ``bias + pairs + word_1 + ... + word_n`` added left to right
         (``pairs`` being its pair features' rows added in order), the order of a per-clause
-        sum over axis 0. Here every clause's terms sit in one zero-padded block of shape
-        (clauses, terms, indicators) summed over its middle axis: numpy adds whole rows in
-        order along a non-contiguous axis, and the padding adds zeros at the end, so each
+        sum over axis 0. Here a clause starts from the bias plus its pairs (plus zeros
+        without pairs: ``token_matrix``'s first row), its words' rows follow, then zeros up
+        to the longest clause: one block (terms, clauses, columns) summed over its first
+        axis in order (:func:`_in_order`), the padding adding zeros at the end, so each
         clause gets the same additions in the same order, hence the same bits.
         """
         token_rows = self.token_rows
-        known = [token_rows.get(key) for keys in clauses for key in keys]
+        keys = list(chain.from_iterable(clauses))
+        known = list(map(token_rows.get, keys))
         if None in known:
             if len(token_rows) + len(known) > TOKEN_CACHE_SIZE:
                 # Emptied between texts, never while a text's rows are gathered.
                 token_rows.clear()
-            self.add_token_rows(key for keys in clauses for key in keys)
-            known = [token_rows[key] for keys in clauses for key in keys]
+                self.add_token_rows(keys)
+            else:
+                self.add_token_rows(compress(keys, map(not_, known)))
+            known = list(map(token_rows.__getitem__, keys))
         word_rows = cast(list[int], known)
+        most = max(map(len, clauses), default=0)
+        padding = [_ZERO_ROW] * most
         pairs_of = self.pairs
-        pair_clause: list[int] = []
-        pair_place: list[int] = []
-        pair_rows: list[int] = []
-        word_clause: list[int] = []
-        word_place: list[int] = []
-        most_pairs = most_words = 0
-        for number, keys in enumerate(clauses):
-            found = 0
-            for first, second in pairwise(keys):
-                row = pairs_of.get(first, _NO_PAIRS).get(second)
-                if row is not None:
-                    pair_rows.append(row)
-                    pair_place.append(found)
-                    found += 1
-            if found:
-                pair_clause += [number] * found
-                most_pairs = max(most_pairs, found)
-            count = len(keys)
-            word_clause += [number] * count
-            word_place += range(2, count + 2)
-            most_words = max(most_words, count)
-        width = len(self.bias)
-        terms = np.zeros((len(clauses), most_words + 2, width))
-        terms[:, 0] = self.bias
-        if pair_rows:
-            pairs = np.zeros((len(clauses), most_pairs, width))
-            pairs[pair_clause, pair_place] = self.matrix[pair_rows]
-            terms[:, 1] = pairs.sum(axis=1)
-        terms[word_clause, word_place] = self.token_matrix[word_rows]
-        total: npt.NDArray[np.float64] = terms.sum(axis=1)
-        return total
+        index: list[int] = []
+        pair_rows: list[list[int]] = []
+        with_pairs: list[int] = []
+        place = 0
+        for number, keys_of_clause in enumerate(clauses):
+            count = len(keys_of_clause)
+            if count > 1 and any(map(pairs_of.__contains__, keys_of_clause[:-1])):
+                found = [
+                    row
+                    for first, second in pairwise(keys_of_clause)
+                    if (row := pairs_of.get(first, _NO_PAIRS).get(second)) is not None
+                ]
+                if found:
+                    pair_rows.append(found)
+                    with_pairs.append(number)
+            index.append(_BIAS_ROW)
+            index += word_rows[place : place + count]
+            index += padding[count:]
+            place += count
+        block = self.token_matrix.take(np.array(index, dtype=np.intp).reshape(len(clauses), most + 1).T, axis=0)
+        if with_pairs:
+            # Each such clause's pair rows then zeros, summed in order and added to the bias.
+            most_pairs = max(map(len, pair_rows))
+            zeros = [self.zero_row] * most_pairs
+            pair_index: list[int] = []
+            for found in pair_rows:
+                pair_index += found
+                pair_index += zeros[len(found) :]
+            pairs = self.matrix.take(np.array(pair_index, dtype=np.intp).reshape(len(pair_rows), most_pairs).T, axis=0)
+            block[0, with_pairs] = self.bias + _in_order(pairs)
+        return _in_order(block)
 
     def probabilities(self, logits: Vector) -> Vector:
         z = np.clip(self.slope * logits + self.intercept, -40.0, 40.0)
@@ -315,26 +384,44 @@ class _Scorer:
 
     def hits(self, clauses: Sequence[str]) -> list[ClauseHits]:
         """Each clause's (column, rounded probability) at or above the column's threshold, in
-        column order; clauses seen before come from the cache."""
+        column order; clauses seen before come from the cache.
+
+        The probability grows with the logit, so a logit under its column's ``_reach`` (the
+        logit at the threshold, less a margin far wider than the rounding of the
+        calibration) is no hit. The others are calibrated with the arithmetic of
+        :meth:`probabilities`, one IEEE operation at a time in Python, which rounds as
+        numpy's element-wise operations do, and numpy's ``exp`` over all of them at once.
+        """
         cache = self.clause_hits
-        found: list[ClauseHits | None] = [cache.get(clause) for clause in clauses]
+        found: list[ClauseHits | None] = list(map(cache.get, clauses))
+        if None not in found:
+            return cast(list[ClauseHits], found)
         missing = [number for number, hits in enumerate(found) if hits is None]
-        if missing:
-            if len(cache) + len(missing) > CLAUSE_CACHE_SIZE:
-                cache.clear()
-            # The new clauses in one array: the same element-wise arithmetic as
-            # ``ClauseModel.scores`` (so the same probabilities), without numpy's per-call
-            # cost per clause.
-            probabilities = self.probabilities(self.logits([clause_tokens(clauses[n]) for n in missing]))
-            rows, columns = np.nonzero(probabilities >= self.thresholds)
-            reached: dict[int, list[tuple[int, float]]] = {}
-            for row, column, value in zip(
-                rows.tolist(), columns.tolist(), probabilities[rows, columns].tolist(), strict=True
-            ):
-                reached.setdefault(row, []).append((column, round(value, 3)))
-            for row, number in enumerate(missing):
-                found[number] = cache[clauses[number]] = tuple(reached.get(row, ()))
-        return [hits or () for hits in found]
+        if len(cache) + len(missing) > CLAUSE_CACHE_SIZE:
+            cache.clear()
+        reach = self._reach
+        calibration = self._calibration
+        places: list[tuple[int, int]] = []
+        exponents: list[float] = []
+        for row, values in enumerate(self.logits([clause_tokens(clauses[n]) for n in missing]).tolist()):
+            if any(map(ge, values, reach)):
+                for column, (value, lowest) in enumerate(zip(values, reach, strict=True)):
+                    if value >= lowest:
+                        slope, intercept, _ = calibration[column]
+                        z = slope * value + intercept
+                        # np.clip(z, -40.0, 40.0), which keeps a NaN as this does
+                        z = 40.0 if z > 40.0 else -40.0 if z < -40.0 else z
+                        places.append((row, column))
+                        exponents.append(-z)
+        reached: dict[int, list[tuple[int, float]]] = {}
+        if places:
+            for (row, column), power in zip(places, np.exp(np.array(exponents)).tolist(), strict=True):
+                probability = 1.0 / (1.0 + power)
+                if probability >= calibration[column][2]:
+                    reached.setdefault(row, []).append((column, round(probability, 3)))
+        for row, number in enumerate(missing):
+            found[number] = cache[clauses[number]] = tuple(reached.get(row, ()))
+        return cast(list[ClauseHits], found)
 
 
 class ClauseModel:

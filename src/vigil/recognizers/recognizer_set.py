@@ -12,7 +12,7 @@ import pkgutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import Final
 
 import regex
@@ -25,11 +25,12 @@ from vigil.recognizers.base import (
     REPORTING_KINDS,
     IndicatorHit,
     NormalizedTextLike,
+    PatternRuns,
     Recognizer,
 )
 from vigil.recognizers.catalogue import IndicatorInfo, indicator_info, load_catalogue
 from vigil.recognizers.clauses import ClauseModel, load_clause_model, merge_hits
-from vigil.recognizers.lexicon import COMMON_LEXICON, Lexicon, Role, load_lexicons
+from vigil.recognizers.lexicon import COMMON_LEXICON, Lexicon, Pattern, Role, load_lexicons
 from vigil.recognizers.matching import Entry, PhraseIndex, RawMatch
 from vigil.recognizers.pattern_words import LiteralGate
 
@@ -74,69 +75,99 @@ def _the_recognizer(module: ModuleType, name: str) -> type[Recognizer]:
 _NOT_JOINABLE: Final = regex.compile(r"\\[1-9]|\\g<|\(\?P[=>]|\(\?R|\(\?[0-9+-]|\(\?&")
 
 
-#: Joined searches of pattern subsets kept per plan; past this, texts use the whole one.
-MAX_JOINED_GATES: Final = 256
+#: Pattern subsets whose runs are kept per plan; past this, a text's runs are worked out anew.
+MAX_PATTERN_SUBSETS: Final = 256
+#: No recognizer runs a pattern.
+_NO_RUNS: Final[Mapping[int, PatternRuns]] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """The recognizers one document kind and language set runs, and one gate over all their
-    regular expressions: a single search that, when it finds nothing, spares running each;
-    before it, a look-up of the words the patterns need (:mod:`vigil.recognizers.pattern_words`),
-    which spares the search on most texts."""
+    """The recognizers one document kind and language set runs, and what spares running their
+    regular expressions: a look-up of the words the patterns need
+    (:mod:`vigil.recognizers.pattern_words`), so that only the patterns a text has the words
+    for run, and none on most texts; where the patterns have no such words, one search over
+    all of them, which when it finds nothing spares running each."""
 
     active: tuple[Recognizer, ...]
     owners: frozenset[int]
     with_patterns: frozenset[int]
+    #: One search over every pattern, for a plan without a literal gate (None: none to search).
     gate: regex.Pattern[str] | None
     timeout: float
     literals: LiteralGate | None
     #: Every pattern of the plan, in the order the literal gate numbers them.
     texts: tuple[str, ...]
-    #: Joined searches of the patterns a text has the words for, by their numbers.
-    gates: dict[tuple[int, ...], regex.Pattern[str] | None]
+    #: The recognizer (owner), lexicon and pattern of each of ``texts``.
+    sources: tuple[tuple[int, Lexicon, Pattern], ...]
+    #: Every recognizer's runs of all its patterns, by owner.
+    every: Mapping[int, PatternRuns]
+    #: The runs of the patterns a text has the words for, by their numbers.
+    runs: dict[tuple[int, ...], Mapping[int, PatternRuns]]
 
     @staticmethod
     def of(recognizers: Iterable[Recognizer], kind: str, langs: frozenset[str] | None) -> _Plan:
         active = tuple(rec for rec in recognizers if rec.applies_to(kind))
         patterned = [(rec, rec.pattern_lexicons_for(langs)) for rec in active]
-        texts = tuple(p.text for _, lexicons in patterned for lexicon in lexicons for p in lexicon.patterns)
+        sources = tuple(
+            (rec.owner, lexicon, p) for rec, lexicons in patterned for lexicon in lexicons for p in lexicon.patterns
+        )
+        texts = tuple(p.text for _, _, p in sources)
         joinable = bool(texts) and not any(_NOT_JOINABLE.search(text) for text in texts)
+        literals = LiteralGate.of(texts) if joinable else None
         return _Plan(
             active=active,
             owners=frozenset(rec.owner for rec in active),
             with_patterns=frozenset(rec.owner for rec, lexicons in patterned if lexicons),
-            gate=_joined(texts) if joinable else None,
+            gate=_joined(texts) if joinable and literals is None else None,
             timeout=max((rec.regex_timeout for rec in active), default=DEFAULT_REGEX_TIMEOUT),
-            literals=LiteralGate.of(texts) if joinable else None,
+            literals=literals,
             texts=texts,
-            gates={},
+            sources=sources,
+            every={rec.owner: rec.pattern_runs_for(langs) for rec, lexicons in patterned if lexicons},
+            runs={},
         )
 
-    def patterns_may_match(self, text: str) -> bool:
-        """False only when no pattern of the plan matches anywhere in the text the patterns read.
+    def pattern_runs(self, text: str) -> Mapping[int, PatternRuns]:
+        """The patterns of each recognizer (by owner) that may match in the text the patterns
+        read; a recognizer none of whose patterns can match there is left out.
 
-        One pattern matching at a position makes the alternation match there too, so a
-        search that finds nothing means every pattern's own scan would find nothing. A
-        pattern without all its required words cannot match, so it is left out of the search.
+        A pattern without all its required words cannot match, so only those with them run
+        (the literal gate). Without a literal gate, one alternation of every pattern is
+        searched: one pattern matching at a position makes the alternation match there too,
+        so a search that finds nothing means every pattern's own scan would find nothing.
         """
         if not self.with_patterns:
-            return False
-        gate = self.gate
-        window = text[:MAX_PATTERN_TEXT_CHARS]
+            return _NO_RUNS
         if self.literals is not None:
-            candidates = self.literals.candidates(window)
+            candidates = self.literals.candidates(text[:MAX_PATTERN_TEXT_CHARS])
             if not candidates:
-                return False
-            gate = self.gates.get(candidates, gate)
-            if candidates not in self.gates and len(self.gates) < MAX_JOINED_GATES:
-                gate = self.gates[candidates] = _joined(tuple(self.texts[n] for n in candidates))
-        if gate is None:
-            return True
+                return _NO_RUNS
+            runs = self.runs.get(candidates)
+            if runs is None:
+                runs = self._runs_of(candidates)
+                if len(self.runs) < MAX_PATTERN_SUBSETS:
+                    self.runs[candidates] = runs
+            return runs
+        if self.gate is None:
+            return self.every
         try:
-            return gate.search(text, 0, MAX_PATTERN_TEXT_CHARS, timeout=self.timeout) is not None
+            found = self.gate.search(text, 0, MAX_PATTERN_TEXT_CHARS, timeout=self.timeout) is not None
         except TimeoutError:
-            return True  # each pattern then runs under its own time limit, as without the gate
+            found = True  # each pattern then runs under its own time limit, as without the gate
+        return self.every if found else _NO_RUNS
+
+    def _runs_of(self, numbers: tuple[int, ...]) -> Mapping[int, PatternRuns]:
+        """The runs of the patterns numbered ``numbers`` (ascending), by owner, in plan order."""
+        by_owner: dict[int, list[tuple[Lexicon, list[Pattern]]]] = {}
+        for number in numbers:
+            owner, lexicon, pattern = self.sources[number]
+            runs = by_owner.setdefault(owner, [])
+            if runs and runs[-1][0] is lexicon:
+                runs[-1][1].append(pattern)
+            else:
+                runs.append((lexicon, [pattern]))
+        return {owner: tuple((lexicon, tuple(patterns)) for lexicon, patterns in runs) for owner, runs in by_owner.items()}
 
 
 def _joined(texts: tuple[str, ...]) -> regex.Pattern[str] | None:
@@ -206,13 +237,14 @@ class RecognizerSet:
                     by_owner[owner] = [match]
                 else:
                     found.append(match)
-        patterns = plan.patterns_may_match(nt.text)
+        runs = plan.pattern_runs(nt.text)
         hits: list[IndicatorHit] = []
         for rec in plan.active:
             # A recognizer without phrase matches yields hits only from its patterns.
             matches = by_owner.get(rec.owner)
-            if matches is not None or (patterns and rec.owner in plan.with_patterns):
-                hits.extend(rec.build_hits(nt, matches or [], langs, kind, patterns=patterns))
+            own = runs.get(rec.owner, ())
+            if matches is not None or own:
+                hits.extend(rec.build_hits(nt, matches or [], langs, kind, pattern_runs=own))
         if self.clause_model is not None and self.clause_model.applies_to(kind):
             hits = merge_hits(hits, self.clause_model.find(nt, kind, lang or ""))
         if hits and kind in REPORTING_KINDS and self.is_reporting(nt.text, langs):

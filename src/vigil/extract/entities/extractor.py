@@ -66,8 +66,8 @@ class EntityExtractor:
         self._location_cache: dict[str, list[str]] = {}
         # ... and a few (location, platform, site) triples: their regions are remembered too.
         self._explicit_cache: dict[tuple[str | None, tuple[str | None, ...]], tuple[str, ...]] = {}
-        # The word lists every field is searched for, in one pass (the country words are only
-        # looked for beside a number word, so they stay apart).
+        # The word lists and place names every field is searched for, in one pass (the country
+        # words are only looked for beside a number word, so they stay apart).
         self._word_scan = WordScan(
             [
                 self.digits._words,
@@ -77,6 +77,8 @@ class EntityExtractor:
                 self.names._phrases,
                 self.names._known,
                 self.urls._dot_words,
+                self.phones._context,
+                self.locations._starts,
             ]
         )
 
@@ -211,7 +213,7 @@ class EntityExtractor:
             add("handles", value, start, end)
             contacts.add(start, end)
 
-        places = [p for p in self.locations.find(text, padded) if not contacts.overlaps(p[0], p[1])]
+        places = [p for p in self.locations.find(text, padded, words) if not contacts.overlaps(p[0], p[1])]
         for start, end, place in places:
             add("locations", place.canonical, start, end)
         stated = self._stated_regions(text, padded, words)
@@ -228,7 +230,9 @@ class EntityExtractor:
         # origin there ("moved from Sievierodonetsk") leaves it strong.
         home = [r for r in self.language_home.get(lang or "", ()) if r not in origin_countries]
         strong = [*explicit, *hinted, *home]
-        phone_hits = self.phones.find(digits, regions, digits_padded, explicit, origins, strong)
+        phone_hits = self.phones.find(
+            digits, regions, digits_padded, explicit, origins, strong, words if same_length else None
+        )
         for hit in phone_hits:
             s, e = digits.span(hit.start, hit.end)
             written = nt.original[s:e]

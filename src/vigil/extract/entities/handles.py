@@ -29,7 +29,9 @@ _WHATSAPP_LINK: Final = re.compile(r"(?<![\w.])(?:https?://)?(?:wa\.me/|api\.wha
 _VIBER_LINK: Final = re.compile(r"viber://(?:chat|add|contact)\?number=(?:%2b|\+)?(\d{7,15})(?!\d)")
 _SIGNAL_LINK: Final = re.compile(r"signal\.me/#p/\+?(\d{7,15})(?!\d)")
 _INSTAGRAM_LINK: Final = re.compile(r"(?<![\w.])(?:https?://)?(?:www\.)?(?:instagram\.com|instagr\.am)/([a-z0-9_.]{1,30})(?![\w])")
-_AT_NAME: Final = re.compile(r"(?<![\w.+\-@/])@([a-z0-9_](?:[a-z0-9_.]{0,30}[a-z0-9_])?)(?![\w@])")
+#: An ``@name`` with no word character, dot, plus, hyphen, "@" or slash right before the "@"
+#: (the look-behind follows the "@", so the scan skips ahead to one).
+_AT_NAME: Final = re.compile(r"@(?<![\w.+\-@/]@)([a-z0-9_](?:[a-z0-9_.]{0,30}[a-z0-9_])?)(?![\w@])")
 _OWN_CONTACT: Final = re.compile(r"\s?[:\-\u2013]?\s?[@+\d]|\s?:\s?\w")
 _NOT_USERNAMES: Final = frozenset({"joinchat", "share", "addstickers", "proxy", "iv", "p", "reel", "reels", "explore", "stories", "tv", "accounts"})
 

@@ -8,13 +8,13 @@ a vowel-final name also matches without its vowel, followed by one of the ending
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
-import ahocorasick
-
 from vigil.extract.entities.base import letters_only, pad
 from vigil.extract.resources import load_yaml, read_data_text
+from vigil.extract.words import WordHits, WordStarts
 
 #: Shortest name that may lose its final vowel before a case ending.
 MIN_STEM_NAME: Final = 5
@@ -49,30 +49,26 @@ class LocationFinder:
         self.stop = frozenset(str(s).casefold() for s in data["stop_surfaces"])
         stem_endings = sorted((str(e).casefold() for e in data["stem_endings"]), key=len, reverse=True)
         self.by_surface: dict[str, Place] = {}
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
-        # Keys start with a space and are searched in a copy of the text whose non-letters
-        # are spaces, so only matches at the start of a word are ever reported.
+        # Keys are looked up where a word starts, in a copy of the text whose non-letters are
+        # spaces, so only matches at the start of a word are ever reported.
+        self._starts: WordStarts[tuple[str, bool]] = WordStarts(self._keys(stem_endings))
+
+    def _keys(self, stem_endings: list[str]) -> Iterator[tuple[str, tuple[str, bool]]]:
+        """Each surface's word (and its stem, when it may lose its final vowel), with the
+        surface and whether the vowel was dropped; where several share one key ("bristol",
+        "bristol'"), the first one stays."""
         for surface in self.places:
             # Non-letters at either end of a surface ("bristol'", "lyon 3") are not part of
             # the word the key matches; the key's own length is what the match spans.
             core = letters_only(surface).strip()
             if not core:
                 continue
-            self._add_key(automaton, " " + core, (surface, len(core), False))
+            yield core, (surface, False)
             if len(surface) < MIN_STEM_NAME or " " in surface:
                 continue
             ending = next((e for e in stem_endings if surface.endswith(e)), None)
             if ending is not None and surface[: -len(ending)] not in self.places and core.endswith(ending):
-                stem = core[: -len(ending)]
-                self._add_key(automaton, " " + stem, (surface, len(stem), True))
-        automaton.make_automaton()
-        self._automaton = automaton
-
-    @staticmethod
-    def _add_key(automaton: ahocorasick.Automaton, key: str, value: tuple[str, int, bool]) -> None:
-        # Several surfaces can share one key ("bristol", "bristol'"); the first one stays.
-        if not automaton.exists(key):
-            automaton.add_word(key, value)
+                yield core[: -len(ending)], (surface, True)
 
     def __reduce__(self) -> tuple[type[LocationFinder], tuple[()]]:
         # The automaton is rebuilt in the receiving process from the shipped data.
@@ -81,17 +77,16 @@ class LocationFinder:
     def place(self, surface: str) -> Place | None:
         return self.places.get(surface)
 
-    def find(self, text: str, padded: str | None = None) -> list[tuple[int, int, Place]]:
+    def find(self, text: str, padded: str | None = None, words: WordHits | None = None) -> list[tuple[int, int, Place]]:
         """``(start, end, place)`` of each place name, longest first where they overlap.
 
-        ``padded`` is ``pad(text)`` when the caller already has it.
+        ``padded`` is ``pad(text)`` when the caller already has it, ``words`` a word scan of
+        it that may hold the place names.
         """
         candidates: list[tuple[int, int, Place]] = []
         size = len(text)
-        spaced = padded if padded is not None else pad(text)
-        for last, (surface, key_length, dropped) in self._automaton.iter(spaced):
-            end = last  # ``spaced`` has one more character than ``text`` before it
-            start = end - key_length
+        found = words.of(self._starts) if words is not None else self._starts.find(padded if padded is not None else pad(text))
+        for start, end, (surface, dropped) in found:
             word_end = end
             while word_end < size and word_end - end <= MAX_SUFFIX and text[word_end].isalpha():
                 word_end += 1

@@ -40,6 +40,7 @@ from vigil.extract.entities.base import LETTER, WordIndex, pad, word_alternation
 from vigil.extract.entities.numbering import UNDECIDED, international_e164
 from vigil.extract.normalize import NormalizedText
 from vigil.extract.resources import load_yaml
+from vigil.extract.words import WordHits
 
 #: A run of 7 to 20 digits with at most three separator characters between digits
 #: ("501 234 567", "739*037*980", "739_037_980", "(73) 903-79-80", "501/234/567").
@@ -48,6 +49,13 @@ from vigil.extract.resources import load_yaml
 _CANDIDATE: Final = re.compile(
     r"(?<!\d)(?:(?:\+|00)[ ]?)?\(?\d(?:(?:[ \-./()*_\u2013\u2014]{0,3}|(?<=(?<!\d)\d),[ ]?)\d){6,19}(?!\d)"
 )
+#: Seven digits, each at most three other characters after the one before: every candidate
+#: holds such a chain from its first digit, which stands at most three characters into it
+#: ("+ (", "00 " then a digit). Found by a fast scan for digits, it tells where the first
+#: candidate can begin (and that a text without one has none).
+_CHAIN: Final = re.compile(r"\d(?:\D{0,3}\d){6}")
+#: Characters a candidate may begin before the first digit of its chain.
+_CHAIN_LEAD: Final = 3
 #: Separators that end one number and start another when a run is no number as a whole:
 #: "24/7 – 777 903 164", "Mila, 26. 8-988-417-60-32".
 _STRONG_BREAK: Final = re.compile(r"[.,/]\s|\s[\-\u2013\u2014/]\s")
@@ -314,8 +322,10 @@ class PhoneFinder:
         explicit: Collection[str] = (),
         origins: Collection[str] = (),
         strong: Collection[str] | None = None,
+        words: WordHits | None = None,
     ) -> list[PhoneHit]:
-        """Phones in ``view`` (``padded`` is ``pad(view.text)`` when the caller has it).
+        """Phones in ``view`` (``padded`` is ``pad(view.text)`` when the caller has it, ``words``
+        a word scan of it that may hold the phone words).
 
         ``regions`` are the document's region hints, best first; ``explicit`` those of them
         the document states (location, platform, "UK number"), ranked above a number's type;
@@ -325,10 +335,14 @@ class PhoneFinder:
         """
         text = view.text
         hits: list[PhoneHit] = []
-        candidates = list(islice(_CANDIDATE.finditer(text), MAX_CANDIDATES))
+        chain = _CHAIN.search(text)
+        if chain is None:
+            return hits
+        # (the candidate's look-behind still sees the characters before where the scan starts)
+        candidates = list(islice(_CANDIDATE.finditer(text, max(0, chain.start() - _CHAIN_LEAD)), MAX_CANDIDATES))
         if not candidates:
             return hits
-        context = self._context.find(padded or pad(text))
+        context = words.of(self._context) if words is not None else self._context.find(padded or pad(text))
         context_ends = [end for _, end, _ in context]
         context_starts = sorted(start for start, _, _ in context)
         mobile_ends = [end for _, end, mobile in context if mobile]

@@ -13,14 +13,20 @@ from vigil.extract.words import WordHits
 
 _URL: Final = re.compile(r"(?:https?://|www\.)[^\s<>\"'\[\]{}|\\^`]{2,2000}")
 _TRAILING: Final = ".,;:!?)»\"'"
-#: A dot glued to a letter: without one there is no bare domain to look for.
-_DOTTED: Final = re.compile(r"[^\W_]\.[^\W\d_]")
+#: A dot glued to a letter: without one there is no bare domain to look for. (A letter or
+#: digit, the dot, a letter: anchored on the dot, so the scan skips ahead to dots.)
+_DOTTED: Final = re.compile(r"\.(?<=[^\W_]\.)[^\W\d_]")
 
 
 #: One label of a domain, as ``[^\W_](?:[\w\-]{0,61}[^\W_])?`` where a dot follows it.
 _LABEL_BEFORE_DOT: Final = r"[^\W_](?:[\w\-]{0,62}+(?<=[^\W_]))?"
 #: Dots written apart or in brackets ("www . example", "example[.]com").
 _DOT_MARKS: Final = (" . ", "[.", "(.", "{.", "<.", "[ .", "( .")
+
+
+def _has_dot_mark(text: str) -> bool:
+    """Whether one of :data:`_DOT_MARKS` is in ``text`` (written out: cheaper than a loop over them)."""
+    return " . " in text or "[." in text or "(." in text or "{." in text or "<." in text or "[ ." in text or "( ." in text
 #: Labels of a disguised domain before its top-level domain ("www", "mail", "example").
 MAX_DISGUISED_LABELS: Final = 3
 
@@ -75,7 +81,7 @@ class UrlFinder:
         ``padded`` is ``pad`` of the text (or of a same-length view of it) when the caller has it,
         ``words`` a word scan of it that may hold the dot words.
         """
-        if not any(mark in text for mark in _DOT_MARKS) and not (
+        if not _has_dot_mark(text) and not (
             words.of(self._dot_words) if words is not None else self._dot_words.find(padded or pad(text))
         ):
             return []
