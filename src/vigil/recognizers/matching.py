@@ -43,6 +43,26 @@ MAX_ENTRY_CHECKS: Final = 60_000
 MAX_COMPOUND_PREFIX: Final = 40
 #: Automaton hits (mid-word ones included) looked at per text, for the same reason.
 MAX_AUTOMATON_HITS: Final = 50_000
+#: Characters whose word-character test is remembered (hostile text with more distinct
+#: characters is still tested, the rest just not remembered).
+WORD_CHARS_SIZE: Final = 65_536
+
+#: A key the token at a hit can end right after: a run of word characters, not a number.
+_PLAIN_KEY_RE: Final = regex.compile(r"(?!\d)\w+")
+_WORD_CHAR_RE: Final = regex.compile(r"\w")
+
+
+class _WordChars(dict[str, bool]):
+    """Whether a character is a word character (``\\w``) as TOKEN_RE reads one, remembered."""
+
+    def __missing__(self, char: str) -> bool:
+        value = _WORD_CHAR_RE.match(char) is not None
+        if len(self) < WORD_CHARS_SIZE:
+            self[char] = value
+        return value
+
+
+_WORD_CHARS: Final = _WordChars()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +105,14 @@ MAX_WINDOW_TOKENS: Final = 12
 class _Window:
     """The tokens after one position, read once and shared by every phrase tried there."""
 
-    __slots__ = ("_near", "_pos", "_text", "tokens")
+    __slots__ = ("_near", "_near_words", "_pos", "_text", "tokens")
 
     def __init__(self, text: str, pos: int) -> None:
         self._text = text
         self._pos = pos
         self.tokens: list[tuple[str, int]] = []
         self._near: list[tuple[str, int]] | None = None
+        self._near_words: frozenset[str] | None = None
 
     def get(self, index: int) -> tuple[str, int] | None:
         tokens = self.tokens
@@ -116,6 +137,13 @@ class _Window:
             self.get(GAP_WORDS)
             near = self._near = self.tokens[: GAP_WORDS + 1]
         return near
+
+    def near_words(self) -> frozenset[str]:
+        """The words of :meth:`near`, as a set."""
+        words = self._near_words
+        if words is None:
+            words = self._near_words = frozenset([token for token, _ in self.near()])
+        return words
 
 
 #: The separator then the token, as ``_next_token`` reads them. The separator is atomic: no
@@ -245,6 +273,13 @@ class _Bucket:
     #: The other entries, unpacked for the scan (see :func:`_candidate`).
     rest: tuple[_Candidate, ...]
     size: int
+    #: The last words of the near pairs in ``rest`` whose last word is a token or a set of
+    #: tokens: when none of the next words is among them, none of these pairs can match...
+    near_keys: frozenset[str]
+    #: ... and only the other entries of ``rest`` (in the same order) need trying.
+    others: tuple[_Candidate, ...]
+    #: The owners of ``rest``, each with how many of its entries are theirs.
+    owners: tuple[tuple[int, int], ...]
 
     @staticmethod
     def of(entries: list[Entry]) -> _Bucket:
@@ -266,7 +301,21 @@ class _Bucket:
             for form in word.forms if word.kind is WordKind.FORMS else (word.literal,):
                 known = by_second.get(form)
                 by_second[form] = shared if known is None else known + shared
-        return _Bucket(by_second, tuple(_candidate(entry) for entry in rest), len(entries))
+        candidates = tuple(_candidate(entry) for entry in rest)
+        near_keys: set[str] = set()
+        others: list[_Candidate] = []
+        for candidate in candidates:
+            how, literal, forms = candidate[4:7]
+            if how == _NEAR_EXACT:
+                near_keys.add(literal)
+            elif how == _NEAR_FORMS:
+                near_keys.update(forms)
+            else:
+                others.append(candidate)
+        owners: dict[int, int] = {}
+        for entry in rest:
+            owners[entry.owner] = owners.get(entry.owner, 0) + 1
+        return _Bucket(by_second, candidates, len(entries), frozenset(near_keys), tuple(others), tuple(owners.items()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +326,13 @@ class _Group:
     any_infix: bool
     exact: _Bucket
     stem: _Bucket
+    #: The buckets looked at when the token at the hit is the whole key (exact, stem) and
+    #: when it is longer (stem): without the empty ones, which could find nothing.
+    whole: tuple[_Bucket, ...]
+    longer: tuple[_Bucket, ...]
+    #: The key is word characters and no number: the token at a hit (a run of word
+    #: characters, TOKEN_RE's ``\\w+``) is the whole key unless a word character follows it.
+    plain: bool
 
 
 class PhraseIndex:
@@ -308,7 +364,11 @@ class PhraseIndex:
                 stem = [e for e in group if e.phrase.words[0].kind not in _WHOLE_TOKEN]
                 any_infix = any(entry.phrase.infix for entry in group)
                 shared = built[signature] = (any_infix, _Bucket.of(exact), _Bucket.of(stem))
-            self._automaton.add_word(key, _Group(len(key), *shared))
+            any_infix, exact_bucket, stem_bucket = shared
+            whole = tuple(bucket for bucket in (exact_bucket, stem_bucket) if bucket.size)
+            longer = (stem_bucket,) if stem_bucket.size else ()
+            plain = _PLAIN_KEY_RE.fullmatch(key) is not None
+            self._automaton.add_word(key, _Group(len(key), any_infix, exact_bucket, stem_bucket, whole, longer, plain))
         self._empty = not grouped
         if not self._empty:
             self._automaton.make_automaton()
@@ -318,11 +378,15 @@ class PhraseIndex:
         if self._empty or not text:
             return
         attempts: dict[int, int] = {}
+        # Attempts counted so far, all owners together: no owner's count is higher, so while
+        # it stays under MAX_ATTEMPTS_PER_OWNER, no owner's limit can be reached.
+        attempted = 0
         checks = 0
         group: _Group
         # Automaton hits often share a start ("в" and "віза"): the token there and the
         # window of tokens after it are read once per start, not once per hit.
         at_start: dict[int, tuple[str, int, _Window] | None] = {}
+        text_size = len(text)
         for seen, (last, group) in enumerate(self._automaton.iter(text)):
             if seen >= MAX_AUTOMATON_HITS:
                 return
@@ -337,6 +401,15 @@ class PhraseIndex:
             if not at_token and not group.any_infix:
                 continue
             read = at_start.get(start, _UNREAD)
+            if read is _UNREAD and group.plain:
+                # The token here without a regular-expression call, when it is the whole key;
+                # when it is longer, it is read below, unless no bucket could use it.
+                after = last + 1
+                if after < text_size and _WORD_CHARS[text[after]]:
+                    if not group.longer:
+                        continue
+                else:
+                    read = at_start[start] = (text[start:after], after, _Window(text, after))
             if read is _UNREAD:
                 first = TOKEN_RE.match(text, start)
                 read = None if first is None else (first.group(), first.end(), _Window(text, first.end()))
@@ -344,21 +417,35 @@ class PhraseIndex:
             if read is None:
                 continue
             token, token_end, window = read
-            buckets = (group.exact, group.stem) if len(token) == group.size else (group.stem,)
-            for bucket in buckets:
+            for bucket in group.whole if len(token) == group.size else group.longer:
                 checks += bucket.size
                 if checks > MAX_ENTRY_CHECKS:
                     return
-                for entry, owner, lang, infix, how, literal, forms, words in bucket.rest:
-                    # (the same checks as below, for entries whose next word is word 1)
-                    if langs is not None and lang not in langs:
-                        continue
-                    if not at_token and not infix:
-                        continue
-                    spent = attempts.get(owner, 0)
-                    if spent >= MAX_ATTEMPTS_PER_OWNER:
-                        continue
-                    attempts[owner] = spent + 1
+                rest = bucket.rest
+                # Where every entry is tried (a token start, every language) and no owner can
+                # reach its limit here, the attempts are counted per owner at once, and the near
+                # pairs whose last words are not among the next words are not tried at all
+                # (they could not match): ``rest`` without them is ``bucket.others``.
+                counted = at_token and langs is None and attempted + len(rest) < MAX_ATTEMPTS_PER_OWNER
+                if counted and rest:
+                    for owner, count in bucket.owners:
+                        attempts[owner] = attempts.get(owner, 0) + count
+                    attempted += len(rest)
+                    near_keys = bucket.near_keys
+                    if not near_keys or near_keys.isdisjoint(window.near_words()):
+                        rest = bucket.others
+                for entry, owner, lang, infix, how, literal, forms, words in rest:
+                    if not counted:
+                        # (the same checks as below, for entries whose next word is word 1)
+                        if langs is not None and lang not in langs:
+                            continue
+                        if not at_token and not infix:
+                            continue
+                        spent = attempts.get(owner, 0)
+                        if spent >= MAX_ATTEMPTS_PER_OWNER:
+                            continue
+                        attempts[owner] = spent + 1
+                        attempted += 1
                     # The near pairs' loop over the next words (_match_gap_then), inlined:
                     # most phrases tried are near pairs.
                     end: int | None = None
@@ -405,6 +492,7 @@ class PhraseIndex:
                     if spent >= MAX_ATTEMPTS_PER_OWNER:
                         continue
                     attempts[entry.owner] = spent + 1
+                    attempted += 1
                     end = _match_words(window, entry.phrase.words, 2, 1, following[1])
                     if end is None:
                         continue
