@@ -74,9 +74,10 @@ _MINOR_BIT: Final = CONCEPT_BIT["minor"]
 _STARRED_RE: Final = re.compile(r"[^\W\d_]+(?:\*+[^\W\d_]+)+")
 _STARS_RE: Final = re.compile(r"\*+")
 _STAR_VOWELS: Final = "aeiouy"
-#: The Arabic definite article, glued to its word ("الاوكرانية"): a word the lexicons do
+#: The Arabic definite article, glued to its word ("الاوكرانية"), alone or after a glued
+#: "and", "with", "so", "like" or "for" ("للجنس" is "for the sex"): a word the lexicons do
 #: not know is looked up again without it, if what is left has at least three letters.
-_ARABIC_ARTICLES: Final = ("وال", "ال")
+_ARABIC_ARTICLES: Final = ("وال", "بال", "فال", "كال", "لل", "ال")
 
 
 @dataclass(frozen=True, slots=True)

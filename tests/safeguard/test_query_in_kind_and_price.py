@@ -1,0 +1,161 @@
+"""Housing paid for "in kind", "another way" or "with conditions", a bride with a price,
+the escort words of local ad markets, and the Romanian currency next to an hour (issue 20).
+
+Each row is a synthetic query. The concept and the rule that fire are checked, not only
+the category, so a retrained model cannot hide a lexicon gap (or invent a hit).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from vigil.safeguard.classifier import default_classifier, rules_only_classifier
+
+# Rent paid "in kind" or "another way", or housing "with conditions", offered to a
+# refugee woman: the exchange unsaid (rule ``favours_implied``) or said (``favours_exchange``).
+IN_KIND = [
+    ("en", "free room for ukrainian girl rent in kind"),
+    ("en", "room for refugee woman she can pay another way"),
+    ("nl", "kamer voor oekraiense vrouw huur in natura"),
+    ("de", "zimmer für ukrainerin miete in naturalien"),
+    ("fr", "chambre pour réfugiée ukrainienne loyer en nature"),
+    ("it", "stanza per ragazza ucraina affitto in natura"),
+    ("es", "habitación para ucraniana alquiler en especie"),
+    ("pt", "quarto para refugiada ucraniana pagar de outra forma"),
+    ("pl", "pokój dla ukrainki czynsz w naturze"),
+    ("cs", "pokoj pro ukrajinku zaplatí jinak"),
+    ("sk", "izba pre ukrajinku zaplatí inak"),
+    ("ro", "cameră pentru refugiată ucraineancă plătește altfel"),
+    ("hu", "szoba ukrán nőnek máshogy fizet"),
+    ("lt", "kambarys ukrainietei merginai atsiskaitys kitaip"),
+    ("ru", "комната для беженки расплатится натурой"),
+    ("uk", "кімната для біженки з умовами"),
+    ("bg", "стая за бежанка с условия"),
+    ("sr", "soba za izbeglicu devojku sa uslovima"),
+    ("tr", "ukraynalı kıza ev başka şekilde öder"),
+]
+
+# The same words where nothing is exchanged for a woman's housing.
+IN_KIND_NOT_EXPLOITATION = [
+    ("en", "benefits in kind tax ukraine"),
+    ("fr", "randonnée en nature près de lyon"),
+    ("it", "fotografia in natura corso"),
+    ("de", "zimmer gegen mithilfe im garten mit bedingungen für studenten"),
+    ("pl", "czynsz z warunkami umowy najmu"),
+]
+
+
+@pytest.mark.parametrize(("lang", "query"), IN_KIND)
+def test_rent_in_kind_for_a_woman_is_an_exchange(lang: str, query: str) -> None:
+    rules = rules_only_classifier().classify(query)
+    assert {"favours", "favours_weak"} & set(rules.concepts), rules
+    assert rules.rule in {"favours_implied", "favours_exchange"}, rules
+    assert default_classifier().classify(query).category == "exploitation"
+
+
+@pytest.mark.parametrize(("lang", "query"), IN_KIND_NOT_EXPLOITATION)
+def test_in_kind_words_alone_are_not_exploitation(lang: str, query: str) -> None:
+    assert default_classifier().classify(query).category != "exploitation"
+
+
+# A bride of a nationality with a price: a person for sale, even beside a news word.
+BRIDE_PRICE = [
+    ("en", "cheap ukrainian bride after war how much"),
+    ("ru", "сколько стоит невеста из украины"),
+    ("tr", "suriyeli gelin fiyatı savaş sonrası"),
+    ("de", "ukrainische braut kaufen preis krieg"),
+    ("ro", "mireasă ucraineancă de cumpărat ieftin"),
+]
+
+BRIDE_NOT_FOR_SALE = [
+    ("en", "ukrainian bride scam how much money lost"),
+    ("en", "wedding dress price kyiv"),
+    ("de", "brautkleid kaufen preis"),
+]
+
+
+@pytest.mark.parametrize(("lang", "query"), BRIDE_PRICE)
+def test_a_bride_with_a_price_is_exploitation_whatever_the_model_says(lang: str, query: str) -> None:
+    result = default_classifier().classify(query)
+    # Buying a wife outright ("braut kaufen") is the trade in people, the rule before.
+    assert result.rule in {"bride_price", "trade_in_people"}, result
+    assert (result.category, result.decided_by) == ("exploitation", "rule"), result
+
+
+@pytest.mark.parametrize(("lang", "query"), BRIDE_NOT_FOR_SALE)
+def test_a_bride_scam_or_a_dress_is_not_a_bride_for_sale(lang: str, query: str) -> None:
+    result = default_classifier().classify(query)
+    assert result.rule != "bride_price" and result.category != "exploitation", result
+
+
+# The escort of each market's own ads, next to a nationality.
+LOCAL_ESCORT = [
+    ("it", "accompagnatrice ucraina milano", "escort"),
+    ("ro", "însoțitoare ucraineancă bucurești", "escort"),
+    ("cs", "společnice ukrajinka praha", "escort"),
+    ("hu", "ukrán kísérőlány budapest", "escort"),
+    ("it", "casa d'appuntamenti ragazze ucraine", "sexual"),
+    ("he", "מכון עיסוי בנות מאוקראינה", "slang"),
+    ("hu", "ukrán masszázs extra szolgáltatással", "slang"),
+]
+
+LOCAL_ESCORT_LOOKALIKES = [
+    ("it", "accompagnatrice turistica per bambini"),
+    ("it", "accompagnatrice per anziani ucraina lavoro"),
+]
+
+
+@pytest.mark.parametrize(("lang", "query", "concept"), LOCAL_ESCORT)
+def test_local_escort_words_next_to_a_nationality(lang: str, query: str, concept: str) -> None:
+    result = default_classifier().classify(query)
+    assert concept in result.concepts, result
+    assert result.category == "exploitation", result
+
+
+@pytest.mark.parametrize(("lang", "query"), LOCAL_ESCORT_LOOKALIKES)
+def test_a_tour_guide_or_a_carer_is_no_escort(lang: str, query: str) -> None:
+    result = default_classifier().classify(query)
+    assert "escort" not in result.concepts and result.category != "exploitation", result
+
+
+@pytest.mark.parametrize(
+    ("query", "concept"),
+    [
+        ("قاصرات لاجئات للجنس", "sexual"),  # li + al: "for the sex"
+        ("بالاوكرانيات", "origin"),  # bi + al: "with the Ukrainian women"
+        ("والاوكرانيات", "origin"),
+        ("الاوكرانيات", "origin"),
+    ],
+)
+def test_arabic_article_after_a_glued_preposition(query: str, concept: str) -> None:
+    assert concept in default_classifier().classify(query).concepts
+
+
+def test_minors_for_sex_in_arabic_is_always_exploitation() -> None:
+    result = default_classifier().classify("قاصرات لاجئات للجنس")
+    assert (result.category, result.rule) == ("exploitation", "minor_sexual"), result
+
+
+@pytest.mark.parametrize(
+    "query", ["ucr escorta 300 lei ora", "ucraineanca 300 lei pe ora apartament", "🇺🇦 fete 300 lei o ora"]
+)
+def test_a_price_in_lei_by_the_hour_is_not_the_portuguese_law(query: str) -> None:
+    result = default_classifier().classify(query)
+    assert "hourly" in result.concepts and "protective" not in result.concepts, result
+    assert result.category == "exploitation", result
+
+
+def test_the_portuguese_law_stays_protective() -> None:
+    result = default_classifier().classify("lei pornografia de menores")
+    assert "protective" in result.concepts and result.category == "neutral", result
+
+
+@pytest.mark.parametrize("query", ["ukrainka prywatne mieszkanie 200 zł godz", "ukrainki 150 zł/godz mieszkanie"])
+def test_a_polish_price_per_hour_abbreviated(query: str) -> None:
+    result = default_classifier().classify(query)
+    assert "hourly" in result.concepts and result.category == "exploitation", result
+
+
+def test_an_hourly_wage_for_work_is_not_a_price_for_a_woman() -> None:
+    result = default_classifier().classify("praca sprzątanie 25 zł godz ukrainka")
+    assert result.category != "exploitation", result
