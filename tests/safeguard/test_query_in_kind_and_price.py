@@ -159,3 +159,30 @@ def test_a_polish_price_per_hour_abbreviated(query: str) -> None:
 def test_an_hourly_wage_for_work_is_not_a_price_for_a_woman() -> None:
     result = default_classifier().classify("praca sprzątanie 25 zł godz ukrainka")
     assert result.category != "exploitation", result
+
+
+# A glued-on word is looked for only after the longest stem a token starts with: the
+# ending of an ordinary word is no word of another language ("refugiados" is no
+# "refugi" + French "ados", teenagers; "ucranianos" no "ucrani" + "anos", years).
+GLUED = [
+    ("ukrainegirls", {"origin", "female"}, set()),
+    ("ukrainesex", {"origin", "sexual"}, set()),
+    ("teenporn", {"minor", "sexual"}, set()),
+    ("ukrainianescort", {"origin", "escort"}, set()),
+    ("refugiados", {"refugee"}, {"minor"}),
+    ("ucranianos", {"origin"}, {"age_unit"}),
+    ("masažas", {"massage"}, {"minor"}),
+    ("erotinis masažas ukrainietė", {"origin", "sexual"}, {"minor"}),
+    ("callgirls", {"sexual"}, set()),
+]
+
+
+@pytest.mark.parametrize(("query", "present", "absent"), GLUED)
+def test_glued_words_after_the_longest_stem(query: str, present: set[str], absent: set[str]) -> None:
+    concepts = set(rules_only_classifier().classify(query).concepts)
+    assert present <= concepts and not (absent & concepts), concepts
+
+
+def test_spanish_refugees_learning_spanish_is_no_minor() -> None:
+    result = default_classifier().classify("clases de español gratis refugiados")
+    assert "minor" not in result.concepts and result.category == "neutral", result

@@ -481,8 +481,10 @@ class QueryClassifier:
                 if token.startswith(article) and len(token) - len(article) >= 3:
                     return self._lookup(token[len(article) :])
             return _EMPTY
-        if len(key) >= COMPOUND_MIN and any(term.mask & self._compound_heads for term in terms):
-            terms.extend(self._compound_tail(key))
+        if len(key) >= COMPOUND_MIN:
+            heads = [len(term.key) for term in terms if term.mask & self._compound_heads and term.prefix]
+            if heads:
+                terms.extend(self._compound_tail(key, max(heads)))
         mask = 0
         slots: list[tuple[int, int]] = []
         for term in terms:
@@ -517,16 +519,18 @@ class QueryClassifier:
             frozenset(phrase for phrase, position in slots if position == 1),
         )
 
-    def _compound_tail(self, key: str) -> list[Any]:
+    def _compound_tail(self, key: str, head: int) -> list[Any]:
         """Terms that a glued-on word matches: "ukrainegirls", "teenporn", "ukrainesex".
 
-        Only tokens that start with an origin, minor, female or sexual term are split, and
-        only tails that are a whole term or start with a stem of at least four letters,
-        so ordinary long words ("ukrainerinnen", "kindergarten") stay whole.
+        Only tokens that start with an origin, minor, female or sexual stem are split,
+        after the longest such stem (``head`` letters: "refugiados" is "refugiad" and an
+        ending, not "refugi" and French "ados"), and only tails that are a whole term or
+        start with a stem of at least four letters, so ordinary long words
+        ("ukrainerinnen", "kindergarten") stay whole.
         """
         lex = self._lex
         found: list[Any] = []
-        for cut in range(MIN_STEM, len(key) - COMPOUND_TAIL_MIN + 1):
+        for cut in range(max(head, MIN_STEM), len(key) - COMPOUND_TAIL_MIN + 1):
             tail = key[cut:]
             found.extend(term for term in lex.exact.get(tail, ()) if term.mask and term.phrase_slot is None)
             for length in lex.prefix_lengths:
