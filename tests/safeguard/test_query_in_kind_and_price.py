@@ -186,3 +186,115 @@ def test_glued_words_after_the_longest_stem(query: str, present: set[str], absen
 def test_spanish_refugees_learning_spanish_is_no_minor() -> None:
     result = default_classifier().classify("clases de español gratis refugiados")
     assert "minor" not in result.concepts and result.category == "neutral", result
+
+
+# Money needed now, as a refugee or a woman: an at-risk need without job words, in every
+# language (rule ``displaced_needs`` with ``money_need``, or ``money_for_women``).
+MONEY_NEED = {
+    "en": "need money urgently refugee woman",
+    "uk": "терміново гроші біженка",
+    "ru": "нужны деньги беженке из украины",
+    "pl": "potrzebuję pieniędzy uchodźczyni",
+    "de": "brauche dringend geld geflüchtete",
+    "cs": "potřebuji peníze uprchlice",
+    "sk": "potrebujem peniaze utečenkyňa",
+    "ro": "am nevoie de bani refugiată",
+    "hu": "sürgősen pénz menekült nő",
+    "fr": "besoin d'argent réfugiée ukrainienne",
+    "it": "ho bisogno di soldi profuga",
+    "es": "necesito dinero refugiada",
+    "pt": "preciso de dinheiro urgente refugiada",
+    "nl": "geld nodig vluchteling",
+    "lt": "reikia pinigų pabėgėlė",
+    "tr": "acil para mülteci kadın",
+    "he": "צריכה כסף פליטה",
+    "ar": "محتاجة فلوس لاجئة",
+    "bg": "трябват ми пари бежанка",
+    "sr": "hitno pare izbeglica",
+}
+
+MONEY_NOT_AT_RISK = [
+    ("en", "ukrainian refugees need money donate news"),
+    ("en", "need money for car repair"),
+    ("de", "schnelles geld verdienen tipps"),
+]
+
+
+@pytest.mark.parametrize(("lang", "query"), sorted(MONEY_NEED.items()))
+def test_money_needed_now_by_a_refugee_is_at_risk(lang: str, query: str) -> None:
+    rules = rules_only_classifier().classify(query)
+    assert "money_need" in rules.concepts, rules
+    assert default_classifier().classify(query).category == "at_risk"
+
+
+def test_every_language_has_a_money_row() -> None:
+    from vigil.safeguard.lexicon import load_default_lexicons
+
+    assert set(MONEY_NEED) == set(load_default_lexicons().langs)
+
+
+@pytest.mark.parametrize(("lang", "query"), MONEY_NOT_AT_RISK)
+def test_money_without_a_refugee_or_a_woman_is_neutral(lang: str, query: str) -> None:
+    assert default_classifier().classify(query).category == "neutral"
+
+
+@pytest.mark.parametrize("query", ["fast money for girls", "szybka kasa dla dziewczyn", "soldi veloci per ragazze"])
+def test_fast_money_for_women_is_at_risk(query: str) -> None:
+    result = default_classifier().classify(query)
+    assert (result.category, result.rule) == ("at_risk", "money_for_women"), result
+
+
+# Housing with sex as the price, said outright: exploitation without a nationality.
+SEX_FOR_HOUSING = [
+    ("en", "room for sex no rent"),
+    ("pl", "pokój za seks"),
+    ("es", "piso a cambio de sexo"),
+    ("it", "alloggio in cambio di sesso"),
+    ("pt", "quarto em troca de sexo"),
+    ("de", "zimmer gegen sex"),
+    ("nl", "kamer in ruil voor seks"),
+    ("hu", "szállás szexért cserébe"),
+    ("ro", "cazare în schimbul sexului"),
+    ("tr", "seks karşılığı konaklama"),
+]
+
+
+@pytest.mark.parametrize(("lang", "query"), SEX_FOR_HOUSING)
+def test_sex_as_the_price_of_housing(lang: str, query: str) -> None:
+    result = default_classifier().classify(query)
+    assert (result.category, result.rule, result.decided_by) == ("exploitation", "sex_for_housing", "rule"), result
+
+
+@pytest.mark.parametrize(
+    "query", ["shelter for sex workers", "flat for sex education", "discriminación por sexo en alquiler"]
+)
+def test_sex_workers_shelter_and_sex_education_are_no_price(query: str) -> None:
+    assert default_classifier().classify(query).rule != "sex_for_housing"
+
+
+def test_the_longest_phrase_at_a_token_wins() -> None:
+    # "a cambio" (in exchange) and "a cambio de sexo" (for sex) start at the same word.
+    concepts = rules_only_classifier().classify("a cambio de sexo").concepts
+    assert "favours" in concepts and "sexual" in concepts, concepts
+
+
+# Rules whose development queries were exploitation 99% of the time or more are final:
+# a model that meets unseen words cannot outvote them (rules.yaml).
+@pytest.mark.parametrize(
+    ("query", "rule"),
+    [
+        ("squillo ucraina milano", "origin_sexual"),
+        ("ukrán rosszlányok budapest", "origin_slang"),
+        ("ukr4inka escort berlin", "origin_sexual"),
+        ("🇺🇦 dames thuisontvangst 80 euro half uur", "hourly_women"),
+        ("українська дівчина шукаю спонсора", "sugar_arrangement"),
+    ],
+)
+def test_final_rules_are_not_outvoted(query: str, rule: str) -> None:
+    result = default_classifier().classify(query)
+    assert (result.category, result.rule, result.decided_by) == ("exploitation", rule, "rule"), result
+
+
+def test_a_final_rule_still_yields_to_protective_intent() -> None:
+    result = default_classifier().classify("закон про порнографію україна")
+    assert result.category == "neutral", result

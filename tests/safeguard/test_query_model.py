@@ -50,10 +50,15 @@ def test_new_languages(query: str, lang: str, category: str) -> None:
 
 
 def test_reasons_name_rule_and_model() -> None:
-    result = QueryChecker().check("ukr4inka escort berlin")
+    # A final rule has the last word: the model is not consulted, so not named.
+    final = QueryChecker().check("ukr4inka escort berlin")
+    assert [reason["kind"] for reason in final["reasons"]] == ["rule"]
+    assert final["reasons"][0]["rule"] == "origin_sexual"
+    # A weighed rule is named with the model's scores and its heaviest words.
+    result = QueryChecker().check("ukr4inka dating berlin")
     kinds = [reason["kind"] for reason in result["reasons"]]
     assert kinds == ["rule", "model"]
-    assert result["reasons"][0]["rule"] == "origin_sexual"
+    assert result["reasons"][0]["rule"] == "origin_partner"
     assert result["reasons"][1]["top_words"][0]["token"] == "ukrainka"
     protective = QueryChecker().check("block porn on my child's phone")
     assert "protective" in [reason["kind"] for reason in protective["reasons"]]

@@ -20,10 +20,11 @@ from vigil.safeguard.decision import QueryChecker
 from vigil.safeguard.evaluation import evaluate, read_labelled
 
 DEFAULT_LABELLED = Path("tests/data/queries_labelled.jsonl")
-#: What the shipped query model is trained on: the fresh development queries written from
-#: the category definitions alone (``test.jsonl`` is retired into them), then the project's
-#: own labelled set (its held-out set stays out). The held-out writers' files are never a
-#: default: only the person scoring them passes them, as ``--held-out``.
+#: What the shipped query model is trained on: every fresh development file written from
+#: the category definitions alone (the retired test sets ``test.jsonl`` to ``test5_*``
+#: included), then the project's own labelled set (its held-out set stays out). The
+#: held-out writers' files (``test6_*`` now) are never a default: only the person scoring
+#: them passes them, as ``--held-out``.
 FRESH = Path("bench/data/queries_fresh")
 DEFAULT_TRAINING = (
     FRESH / "train.jsonl",
@@ -33,6 +34,17 @@ DEFAULT_TRAINING = (
     FRESH / "train3_a.jsonl",
     FRESH / "train3_b.jsonl",
     DEFAULT_LABELLED,
+    FRESH / "test2_a.jsonl",
+    FRESH / "test2_b.jsonl",
+    FRESH / "test3_a.jsonl",
+    FRESH / "test3_b.jsonl",
+    FRESH / "test4_a.jsonl",
+    FRESH / "test4_b.jsonl",
+    FRESH / "test5_a.jsonl",
+    FRESH / "test5_b.jsonl",
+    FRESH / "train4_a.jsonl",
+    FRESH / "train4_b.jsonl",
+    FRESH / "train4_c.jsonl",
 )
 #: Where the shipped query model lives (relative to the checkout).
 SHIPPED_MODEL = Path("src/vigil/safeguard/data/query_model.json")

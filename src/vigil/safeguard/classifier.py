@@ -48,6 +48,8 @@ MAX_QUERY_CHARS: Final = 512
 COMPOUND_MIN: Final = 7
 #: Shortest glued-on word (and shortest stem) looked for in a compound.
 COMPOUND_TAIL_MIN: Final = 4
+#: Letters of a stem's ending ("ukrain" + "e", "ian") before a glued-on word may start.
+COMPOUND_SLACK: Final = 3
 #: Cached query results before the cache is emptied (bounds memory on unique streams).
 QUERY_CACHE_SIZE: Final = 100_000
 #: Concepts of protective intent (blocking, reporting, law, help, hosting, awareness):
@@ -422,7 +424,9 @@ class QueryClassifier:
         return 0
 
     def _apply_phrases(self, infos: list[TokenInfo], masks: list[int]) -> bool:
-        """Give the tokens of each phrase found the phrase's concepts; whether any was found."""
+        """Give the tokens of each phrase found the phrase's concepts; whether any was found.
+        Of phrases starting at one token the longest found wins (``phrase_starts`` is
+        ordered shortest first)."""
         phrases = self._lex.phrases
         count = len(infos)
         applied = False
@@ -481,7 +485,9 @@ class QueryClassifier:
                 if token.startswith(article) and len(token) - len(article) >= 3:
                     return self._lookup(token[len(article) :])
             return _EMPTY
-        if len(key) >= COMPOUND_MIN:
+        # A word known as written (a whole term, even concept-free) is no compound:
+        # Slovak "ukrajinčina" (the language) does not end in Ukrainian "ціна" (price).
+        if len(key) >= COMPOUND_MIN and not any(not term.prefix and term.phrase_slot is None for term in terms):
             heads = [len(term.key) for term in terms if term.mask & self._compound_heads and term.prefix]
             if heads:
                 terms.extend(self._compound_tail(key, max(heads)))
@@ -505,7 +511,15 @@ class QueryClassifier:
             script = "cyrillic" if _CYRILLIC_CHAR_RE.search(token) else "latin"
             own = self._script_langs.get(script, frozenset())
             langs = {term.lang for term in terms if term.lang in own}
-        starts = tuple(phrase for phrase, position in slots if position == 0)
+        # Shortest phrase first: of the phrases found at one token the last applied keeps
+        # its concepts, so "a cambio de sexo" wins over "a cambio" whatever the file order.
+        phrases = self._lex.phrases
+        starts = tuple(
+            sorted(
+                (phrase for phrase, position in slots if position == 0),
+                key=lambda phrase: (len(phrases[phrase].keys), phrase),
+            )
+        )
         ordered = tuple(sorted(langs))
         return TokenInfo(
             mask,
@@ -523,14 +537,16 @@ class QueryClassifier:
         """Terms that a glued-on word matches: "ukrainegirls", "teenporn", "ukrainesex".
 
         Only tokens that start with an origin, minor, female or sexual stem are split,
-        after the longest such stem (``head`` letters: "refugiados" is "refugiad" and an
-        ending, not "refugi" and French "ados"), and only tails that are a whole term or
-        start with a stem of at least four letters, so ordinary long words
-        ("ukrainerinnen", "kindergarten") stay whole.
+        after the longest such stem and at most ``COMPOUND_SLACK`` letters of its ending
+        (``head`` letters: "refugiados" is "refugiad" and an ending, not "refugi" and
+        French "ados"; "pornografiata" holds no Turkish "fiyat"), and only tails that are
+        a whole term or start with a stem of at least four letters, so ordinary long
+        words ("ukrainerinnen", "kindergarten") stay whole.
         """
         lex = self._lex
         found: list[Any] = []
-        for cut in range(max(head, MIN_STEM), len(key) - COMPOUND_TAIL_MIN + 1):
+        first = max(head, MIN_STEM)
+        for cut in range(first, min(first + COMPOUND_SLACK, len(key) - COMPOUND_TAIL_MIN) + 1):
             tail = key[cut:]
             found.extend(term for term in lex.exact.get(tail, ()) if term.mask and term.phrase_slot is None)
             for length in lex.prefix_lengths:

@@ -87,6 +87,7 @@ CONCEPTS: tuple[str, ...] = (
     "favours",
     "favours_weak",
     "hourly",
+    "money_need",
 )
 CONCEPT_BIT: dict[str, int] = {name: 1 << i for i, name in enumerate(CONCEPTS)}
 
