@@ -298,3 +298,57 @@ def test_final_rules_are_not_outvoted(query: str, rule: str) -> None:
 def test_a_final_rule_still_yields_to_protective_intent() -> None:
     result = default_classifier().classify("закон про порнографію україна")
     assert result.category == "neutral", result
+
+
+# Market words of test6's writers (retired): each next to a nationality is the trade.
+MARKET_WORDS = [
+    ("es", "prepagos ucranianas medellin"),
+    ("it", "bakeca ucraine torino"),
+    ("cs", "noční podnik ukrajinky na pokoj"),
+    ("uk", "сауна з дівчатами-біженками дніпро"),
+    ("ru", "сауна с девочками украинки"),
+    ("ar", "ارقام بنات اوكرانيات واتساب"),
+    ("nl", "massagesalon oekraïense met extra's"),
+    ("de", "ukr modell neu in der stadt gv 30min 80€"),
+    ("pl", "ukrainki dojazd do klienta"),
+]
+
+
+@pytest.mark.parametrize(("lang", "query"), MARKET_WORDS)
+def test_market_words_next_to_a_nationality(lang: str, query: str) -> None:
+    result = default_classifier().classify(query)
+    assert "slang" in result.concepts and result.category == "exploitation", result
+
+
+@pytest.mark.parametrize(
+    ("query", "category", "rule"),
+    [
+        ("job mit visa sponsoring für ukrainer", "at_risk", "displaced_needs"),
+        ("wiza sponsorowana przez pracodawcę kanada ukrainiec", "at_risk", "displaced_needs"),
+        ("ukrainki 200 zl/h dojazd do klienta", "exploitation", "hourly_women"),
+        ("fille ukrainienne dispo ce soir 150 la demi heure", "exploitation", "hourly_women"),
+        ("kaip greitai užsidirbti mamai su vaiku", "at_risk", "money_for_women"),
+        ("kaçak çalışma sigortasız iş", "at_risk", "risky_job_offer"),
+        ("putes ukrainiennes bois de boulogne", "exploitation", "origin_sexual"),
+    ],
+)
+def test_test6_phrasings(query: str, category: str, rule: str) -> None:
+    result = default_classifier().classify(query)
+    assert (result.category, result.rule) == (category, rule), result
+
+
+@pytest.mark.parametrize(
+    ("word", "absent"),
+    [
+        ("ce", "seek"),
+        ("prêt", "buy"),
+        ("boulogne", "job"),
+        ("tinder", "minor"),
+        ("brauche", "bride"),
+        ("londres", "sexual"),
+    ],
+)
+def test_words_of_one_language_are_no_terms_of_another(word: str, absent: str) -> None:
+    # French "ce" folded to the skeleton of Polish "chcę"; "prêt" to Romanian "preț";
+    # the others were one typo away from a term of another language.
+    assert absent not in rules_only_classifier().classify(word).concepts

@@ -21,9 +21,9 @@ from vigil.safeguard.evaluation import evaluate, read_labelled
 
 DEFAULT_LABELLED = Path("tests/data/queries_labelled.jsonl")
 #: What the shipped query model is trained on: every fresh development file written from
-#: the category definitions alone (the retired test sets ``test.jsonl`` to ``test5_*``
+#: the category definitions alone (the retired test sets ``test.jsonl`` to ``test6_*``
 #: included), then the project's own labelled set (its held-out set stays out). The
-#: held-out writers' files (``test6_*`` now) are never a default: only the person scoring
+#: held-out writers' files (``test7_*`` now) are never a default: only the person scoring
 #: them passes them, as ``--held-out``.
 FRESH = Path("bench/data/queries_fresh")
 DEFAULT_TRAINING = (
@@ -45,6 +45,8 @@ DEFAULT_TRAINING = (
     FRESH / "train4_a.jsonl",
     FRESH / "train4_b.jsonl",
     FRESH / "train4_c.jsonl",
+    FRESH / "test6_a.jsonl",
+    FRESH / "test6_b.jsonl",
 )
 #: Where the shipped query model lives (relative to the checkout).
 SHIPPED_MODEL = Path("src/vigil/safeguard/data/query_model.json")
