@@ -47,6 +47,10 @@ DEFAULT_TRAINING = (
     FRESH / "train4_c.jsonl",
     FRESH / "test6_a.jsonl",
     FRESH / "test6_b.jsonl",
+    FRESH / "train5_a.jsonl",
+    FRESH / "train5_b.jsonl",
+    FRESH / "train5_c.jsonl",
+    FRESH / "train5_d.jsonl",
 )
 #: Where the shipped query model lives (relative to the checkout).
 SHIPPED_MODEL = Path("src/vigil/safeguard/data/query_model.json")
