@@ -40,7 +40,10 @@ from vigil.safeguard.overlap import too_close
 #: 3.5 % / 1.0 % at 30 and 0.866 / 0.863 / 3.8 % / 1.0 % at 100. 10 gains recall without
 #: touching more neutral queries there, but the model trained with it classes 1.4 % of the
 #: project's held-out neutral queries as exploitation (goal 1 %) and overrules "wohnung
-#: für ukrainische flüchtlinge": its weights are more extreme, so 3 is kept.
+#: für ukrainische flüchtlinge": its weights are more extreme, so 3 is kept. Measured
+#: again on 16,635 development queries (train5): C=1 0.887 / 0.913 / 2.6 %, C=3 0.901 /
+#: 0.916 / 2.5 %, C=10 0.925 / 0.928 / 2.8 %, but C=10 reads the project's held-out
+#: seekers of housing as neutral (at-risk recall 0.885, goal 0.90), so 3 stays.
 C: Final = 3.0
 #: Features seen in fewer training queries than this are left out (noise, file size).
 MIN_DF: Final = 2
