@@ -158,6 +158,13 @@ def _check_json_value(name: str, value: object, depth: int = 0) -> None:
         raise DocumentError(f"field '{name}' is nested more than {MAX_META_DEPTH} levels deep")
     if value is None or isinstance(value, bool):
         return
+    if type(value) is dict:  # the usual ``meta``: as any mapping below, without the ABC check
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise DocumentError(f"field '{name}' has a key that is not a string: {_type_name(key)}")
+            _check_json_value(name, key, depth + 1)
+            _check_json_value(name, item, depth + 1)
+        return
     if isinstance(value, str):
         if not value.isascii() and _SURROGATE.search(value):
             raise DocumentError(f"field '{name}' is not valid Unicode (lone surrogate)")
@@ -258,9 +265,8 @@ def parse_document(record: object) -> Document:
         meta = dict(meta_value)
     else:
         raise DocumentError(f"field 'meta' must be an object, not {_type_name(meta_value)}")
-    extra = {k: v for k, v in record.items() if k not in _FIELD_SET}
-    if extra:
-        meta[EXTRA_FIELDS_KEY] = extra
+    if not _FIELD_SET.issuperset(record):  # (one pass in C: a record rarely has other fields)
+        meta[EXTRA_FIELDS_KEY] = {k: v for k, v in record.items() if k not in _FIELD_SET}
     _check_json_value("meta", meta)
 
     return Document(

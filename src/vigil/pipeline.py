@@ -61,17 +61,22 @@ class IndicatorSpan:
     field: str = "text"
 
     def to_contract(self) -> IndicatorHit:
-        out: IndicatorHit = {
-            "id": self.hit.indicator,
-            "evidence": self.hit.evidence,
-            "start": self.hit.start,
-            "end": self.hit.end,
-            "confidence": self.hit.confidence,
-            "source": self.hit.source,
-        }
-        if self.field != "text":
-            out["field"] = self.field
-        return out
+        return _indicator_contract(self.hit, self.field)
+
+
+def _indicator_contract(hit: IndicatorHitLike, field: str) -> IndicatorHit:
+    """The contract's JSON of an indicator hit found in ``field``."""
+    out: IndicatorHit = {
+        "id": hit.indicator,
+        "evidence": hit.evidence,
+        "start": hit.start,
+        "end": hit.end,
+        "confidence": hit.confidence,
+        "source": hit.source,
+    }
+    if field != "text":
+        out["field"] = field
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +163,7 @@ class Pipeline:
         return (shared_pipeline, (self.settings,))
 
     def __call__(self, document: Document | Mapping[str, Any]) -> Analysis:
-        doc, lang, _, _, spans, _, risk, indicators, entities = self._analyse(document)
+        doc, lang, _, _, spans, _, risk, indicators, entities = self._analyse(document, keep_hits=False)
         return _contract(doc, lang, risk, indicators, entities, spans)
 
     def run(self, document: Document | Mapping[str, Any]) -> AnalysisResult:
@@ -166,10 +171,11 @@ class Pipeline:
         doc, lang, text, title, spans, hits, risk, _, _ = self._analyse(document)
         return AnalysisResult(doc, lang, text, title, spans, hits, risk)
 
-    def _analyse(self, document: Document | Mapping[str, Any]) -> _Analysed:
+    def _analyse(self, document: Document | Mapping[str, Any], keep_hits: bool = True) -> _Analysed:
         """What :class:`AnalysisResult` holds, and its indicators' and entities' JSON, made once
         for the scorer and the contract (nothing reads them in between, so sharing them
-        changes nothing)."""
+        changes nothing). Without ``keep_hits`` the indicator spans are not kept (an empty
+        list): the contract needs only their JSON, made from the hits directly."""
         doc = document if isinstance(document, Document) else parse_document(document)
         text = self.normalizer(doc.text)
         title = self.normalizer(doc.title) if doc.title else None
@@ -177,6 +183,7 @@ class Pipeline:
         hosts = (doc.platform, _host(doc.url))
         entities: list[EntitySpan] = []
         indicators: list[IndicatorSpan] = []
+        indicators_json: list[IndicatorHit] = []
         # A place the title names hints at the country of the text's phones ("Just landed in Sydney").
         named = self.extractor.named_countries(title) if title is not None else []
         for nt, name in ((title, "title"), (text, "text")):
@@ -188,8 +195,10 @@ class Pipeline:
                 )
             )
             if self.recognizers is not None:
-                indicators.extend(IndicatorSpan(hit, name) for hit in self.recognizers.find(nt, lang, doc.kind))
-        indicators_json = [i.to_contract() for i in indicators]
+                hits = self.recognizers.find(nt, lang, doc.kind)
+                if keep_hits:
+                    indicators.extend(IndicatorSpan(hit, name) for hit in hits)
+                indicators_json.extend(_indicator_contract(hit, name) for hit in hits)
         entities_json = entities_contract(entities)
         risk = None
         if self.scorer is not None:

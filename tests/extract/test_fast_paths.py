@@ -264,3 +264,43 @@ def test_domain_pattern_is_the_backtracking_one(text: str) -> None:
     plain = re.compile(fast.pattern.replace(urls_module._LABEL_BEFORE_DOT, r"[^\W_](?:[\w\-]{0,61}[^\W_])?"))
     assert plain.pattern != fast.pattern
     assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *TEXTS,
+        "150 €",
+        "€150",
+        "200 zł za godzinę",
+        "2k eur",
+        "1 500 грн.",
+        "3 tys. zł",
+        "150 euro",
+        "150 euros, 20 eur.",
+        "150eur",
+        "neurology 150",
+        "pounds150 $ 20",
+        "zł",
+        "150 liters, 20 tys.",
+        "call 150 now",
+    ],
+)
+def test_prices_pre_check_lets_every_price_through(text: str) -> None:
+    """A text without a currency sign or word has no price: the pre-check skips only those."""
+    finder = PriceFinder()
+    every_amount = PriceFinder()
+    every_amount._signs = re.compile("")  # a pre-check that always lets the text through
+    assert finder.find(text) == every_amount.find(text)
+    words = WordScan([finder._words]).find(pad(text))
+    assert finder.find(text, pad(text), words) == every_amount.find(text)
+
+
+def test_digits_view_of_a_text_without_digit_words_is_the_text_itself() -> None:
+    reader = DigitReader()
+    plain = normalize("Anna, new in town, call me")
+    assert reader(plain) is plain
+    leet = normalize("sw33t n3w m3et")  # the views differ: the digits view is the light one
+    view = reader(leet)
+    assert view is not leet and view.text == leet.light == view.light
+    assert (view.starts, view.ends) == (leet.starts, leet.ends)

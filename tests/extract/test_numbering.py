@@ -5,12 +5,13 @@ invalid numbers of every type. All numbers are synthetic."""
 from __future__ import annotations
 
 import random
+import re
 
 import phonenumbers
 import pytest
 
-from vigil.extract.entities.numbering import UNDECIDED, international_e164
-from vigil.extract.entities.phones import _valid_e164
+from vigil.extract.entities.numbering import UNDECIDED, international_e164, international_number
+from vigil.extract.entities.phones import _possible_e164, _valid_e164
 
 CODES = sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
 #: Random national numbers tried per country code and length.
@@ -106,3 +107,54 @@ def test_international_e164(number: str, expected: str | None) -> None:
     assert international_e164(number) == expected
     if expected != UNDECIDED:
         assert _phonenumbers_e164(number) == expected
+
+
+def _leading_zeros(code: int) -> list[str]:
+    """National numbers opening with one to five zeros, of every length up to the longest."""
+    rng = random.Random(SEED - code)
+    return [
+        f"+{code}" + "0" * zeros + "".join(rng.choice("0123456789") for _ in range(length))
+        for zeros in range(1, 6)
+        for length in range(0, 19)
+    ]
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_number_is_built_as_phonenumbers_parses_it(code: int) -> None:
+    """Every field of the parsed number (leading zeros included), and the same failures; where
+    the national prefix of the code would be stripped (every number of some codes), nothing."""
+    for number in [*_numbers(code), *_leading_zeros(code)]:
+        parsed = international_number(number)
+        if parsed == UNDECIDED:
+            continue
+        try:
+            expected = phonenumbers.parse(number, None)
+        except phonenumbers.NumberParseException:
+            expected = None
+        assert parsed == expected, number
+        _possible_e164.cache_clear()  # read afresh, not remembered from another test
+        assert _possible_e164(number, None) == _phonenumbers_possible(number), number
+
+
+def test_most_numbers_are_built() -> None:
+    numbers = [number for code in CODES for number in _numbers(code)]
+    built = [international_number(number) for number in numbers]
+    assert sum(b == UNDECIDED for b in built) < len(numbers) / 5
+    assert sum(isinstance(b, phonenumbers.PhoneNumber) for b in built) > len(CODES)
+
+
+def _phonenumbers_possible(number: str) -> str | None:
+    """What Vigil read a possible number written with "+" as before the parse was skipped."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if phonenumbers.is_possible_number_with_reason(parsed) != phonenumbers.ValidationResult.IS_POSSIBLE:
+        return None
+    code = parsed.country_code or 0
+    region = phonenumbers.region_code_for_country_code(code)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(code, region)
+    pattern = metadata.general_desc.national_number_pattern if metadata is not None and metadata.general_desc else None
+    if not pattern or re.fullmatch(pattern, phonenumbers.national_significant_number(parsed)) is None:
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

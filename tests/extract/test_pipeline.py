@@ -100,3 +100,20 @@ def test_pipeline_pickles(pipeline: Pipeline) -> None:
     copy = pickle.loads(pickle.dumps(pipeline))
     document = {"id": "k1", "lang": "pl", "text": "Dzwoń 501 234 567, Kraków, 200 zł"}
     assert copy(document) == pipeline(document)
+
+
+def test_the_contract_is_the_same_by_either_path(pipeline: Pipeline) -> None:
+    """``pipeline(document)`` makes the indicators' JSON straight from the hits; ``run`` keeps
+    the spans and makes it from them: the same contract, key for key and in the same order."""
+    with (DATA / "indicators_golden.jsonl").open(encoding="utf-8") as handle:
+        documents = [json.loads(line) for line in handle if line.strip()]
+    titled = 0
+    for document in documents:
+        record = {k: v for k, v in document.items() if k != "labels"}
+        titled += bool(record.get("title"))
+        direct = pipeline(record)
+        assert json.dumps(direct) == json.dumps(pipeline.run(record).to_contract())
+        assert [i.get("field", "text") for i in direct["indicators"]] == [
+            span.field for span in pipeline.run(record).indicators
+        ]
+    assert titled > 0

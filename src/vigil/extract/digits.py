@@ -140,13 +140,13 @@ class DigitReader:
         has_words = bool(words)
         has_mixed = self._letters.search(base) is not None
         if not has_words and not has_mixed:
-            return NormalizedText(original=nt.original, text=base, light=base, starts=nt.starts, ends=nt.ends)
+            return _unchanged(nt, base)
         if has_mixed:
             base = self._mixed.sub(self._letters_to_digits, base)
             base = self._zero_group.sub(lambda m: "0" * len(m.group()), base)
         replacements = self._word_replacements(base, words) if has_words else []
         if not replacements:
-            return NormalizedText(original=nt.original, text=base, light=base, starts=nt.starts, ends=nt.ends)
+            return _unchanged(nt, base)
         starts, ends = nt.offset_arrays()
         text, new_starts, new_ends = _rewrite(base, starts, ends, replacements)
         return NormalizedText(original=nt.original, text=text, light=text, starts=new_starts, ends=new_ends)
@@ -222,6 +222,14 @@ def _leftmost_longest(words: list[tuple[int, int, str]]) -> list[tuple[int, int,
         if not kept or word[0] >= kept[-1][1]:
             kept.append(word)
     return kept
+
+
+def _unchanged(nt: NormalizedText, base: str) -> NormalizedText:
+    """The digits view whose text is ``base``, the light view with nothing rewritten: ``nt``
+    itself when its two views are already that text (the common case), as nothing differs."""
+    if base is nt.text and base is nt.light:
+        return nt
+    return NormalizedText(original=nt.original, text=base, light=base, starts=nt.starts, ends=nt.ends)
 
 
 def _rewrite(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Final, Generic, TypeVar, cast
+from typing import Any, Final, Generic, TypeVar
 
 import ahocorasick
 
@@ -115,7 +115,10 @@ class WordScan:
             automaton.add_word(key, tuple(entries))
         automaton.make_automaton()
         self._automaton = automaton
-        self._positions = {id(index): number for number, index in enumerate(indexes)}
+        # Keyed by the index itself (an index is equal only to itself).
+        self._positions: dict[WordIndex[Any] | WordStarts[Any], int] = {
+            index: number for number, index in enumerate(indexes)
+        }
 
     def find(self, padded: str) -> WordHits:
         """Every index's hits in ``padded`` (``pad(text)``), as its own ``find`` gives them.
@@ -135,17 +138,22 @@ class WordHits:
 
     __slots__ = ("_found", "_positions", "padded")
 
-    def __init__(self, padded: str, found: list[list[tuple[int, int, Any]]], positions: dict[int, int]) -> None:
+    def __init__(
+        self,
+        padded: str,
+        found: list[list[tuple[int, int, Any]]],
+        positions: dict[WordIndex[Any] | WordStarts[Any], int],
+    ) -> None:
         self.padded = padded
         self._found = found
         self._positions = positions
 
     def of(self, index: WordIndex[V] | WordStarts[V]) -> list[tuple[int, int, V]]:
         """``index.find(self.padded)`` (the same list for every call: do not change it)."""
-        number = self._positions.get(id(index))
+        number = self._positions.get(index)
         if number is None:
             return index.find(self.padded)
-        return cast(list[tuple[int, int, V]], self._found[number])
+        return self._found[number]
 
 
 def pad(text: str) -> str:

@@ -138,7 +138,10 @@ class AgeFinder:
         ``words`` a word scan of it that may hold the spelled numbers."""
         found: list[tuple[int, int, int]] = []
         spelled = words.of(self._spelled) if words is not None else self._spelled.find(padded or pad(text))
-        for group in self._lists(self._numbers(text, spelled), text):
+        numbers = self._numbers(text, spelled)
+        if not numbers:
+            return found
+        for group in self._lists(numbers, text):
             span = self._stated(text, group)
             if span is not None:
                 start, end = span
@@ -149,11 +152,13 @@ class AgeFinder:
         return found
 
     def _numbers(self, text: str, spelled: list[tuple[int, int, int]]) -> list[_Number]:
-        numbers = [
-            _Number(m.start(), m.end(), int(m.group()), False)
-            for m in islice(_NUMBER.finditer(text), MAX_NUMBERS)
-            if self.min_age <= int(m.group()) <= self.max_age
-        ]
+        numbers: list[_Number] = []
+        for m in islice(_NUMBER.finditer(text), MAX_NUMBERS):
+            value = int(m.group())
+            if self.min_age <= value <= self.max_age:
+                numbers.append(_Number(m.start(), m.end(), value, False))
+        if not spelled:
+            return numbers
         # Longest spelled number first at each place ("dwadzieścia dwa", not "dwadzieścia").
         taken = -1
         for start, end, value in sorted(spelled, key=lambda h: (h[0], -h[1])):

@@ -59,7 +59,7 @@ class EmailFinder:
                 labels = domain.split(".")
                 if _valid_local(local) and len(labels[-1]) >= 2 and labels[-1].isalpha():
                     found.append((m.end(1) - len(m.group(1).lstrip(".")), m.start(2) + len(domain), f"{local}@{domain}"))
-        plain = SpanSet((a, b) for a, b, _ in found)
+        plain = SpanSet([(a, b) for a, b, _ in found]) if found else SpanSet()
         for m in self._disguised.finditer(text):
             local = m.group(1).strip(".")
             if not _valid_local(local) or plain.covers(m.start()):

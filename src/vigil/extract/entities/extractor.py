@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from typing import Any, Final, cast
 
 import phonenumbers
@@ -11,7 +12,16 @@ import phonenumbers
 from vigil.contract import Entities
 from vigil.extract.digits import DigitReader
 from vigil.extract.entities.ages import AgeFinder
-from vigil.extract.entities.base import ENTITY_KINDS, LETTER, EntitySpan, SpanSet, WordIndex, pad, word_alternation
+from vigil.extract.entities.base import (
+    ENTITY_KINDS,
+    LETTER,
+    EntitySpan,
+    Price,
+    SpanSet,
+    WordIndex,
+    pad,
+    word_alternation,
+)
 from vigil.extract.entities.emails import EmailFinder
 from vigil.extract.entities.handles import HandleFinder
 from vigil.extract.entities.locations import LocationFinder, Place
@@ -33,6 +43,8 @@ ORIGIN_BEFORE: Final = 24
 _REGIONS: Final = frozenset(phonenumbers.SUPPORTED_REGIONS)
 #: Distinct document locations whose regions are remembered.
 LOCATION_CACHE: Final = 4096
+#: Order of the spans of a field: by start, then end.
+_BY_POSITION: Final = attrgetter("start", "end")
 
 
 class EntityExtractor:
@@ -79,6 +91,7 @@ class EntityExtractor:
                 self.urls._dot_words,
                 self.phones._context,
                 self.locations._starts,
+                self.prices._words,
             ]
         )
 
@@ -198,22 +211,31 @@ class EntityExtractor:
             spans.append(EntitySpan(kind, value, s, e, nt.original[s:e], field, note))
 
         emails = self.emails.find(light)
-        for start, end, address in emails:
-            add("emails", address, start, end)
-        email_spans = SpanSet((s, e) for s, e, _ in emails)
-        contacts = SpanSet((s, e) for s, e, _ in emails)
+        if emails:
+            for start, end, address in emails:
+                add("emails", address, start, end)
+            taken = [(s, e) for s, e, _ in emails]
+            email_spans, contacts = SpanSet(taken), SpanSet(taken)
+        else:
+            email_spans, contacts = SpanSet(), SpanSet()
+        no_contacts = not emails
         for start, end in self.urls.find(light, email_spans):
             s, e = nt.span(start, end)
             spans.append(EntitySpan("urls", nt.original[s:e], s, e, nt.original[s:e], field))
             contacts.add(start, end)
+            no_contacts = False
         for start, end, url in self.urls.find_disguised(light, contacts, padded, words):
             add("urls", url, start, end, note="obfuscated")
             contacts.add(start, end)
+            no_contacts = False
         for start, end, value in self.handles.find(light, email_spans, padded, words):
             add("handles", value, start, end)
             contacts.add(start, end)
+            no_contacts = False
 
-        places = [p for p in self.locations.find(text, padded, words) if not contacts.overlaps(p[0], p[1])]
+        places = self.locations.find(text, padded, words)
+        if not no_contacts:
+            places = [p for p in places if not contacts.overlaps(p[0], p[1])]
         for start, end, place in places:
             add("locations", place.canonical, start, end)
         stated = self._stated_regions(text, padded, words)
@@ -233,6 +255,7 @@ class EntityExtractor:
         phone_hits = self.phones.find(
             digits, regions, digits_padded, explicit, origins, strong, words if same_length else None
         )
+        phone_taken: list[tuple[int, int]] = []
         for hit in phone_hits:
             s, e = digits.span(hit.start, hit.end)
             written = nt.original[s:e]
@@ -241,19 +264,22 @@ class EntityExtractor:
             if hit.unallocated:
                 note, confidence = "unallocated", UNALLOCATED_CONFIDENCE
             spans.append(EntitySpan("phones", hit.e164, s, e, written, field, note, hit.alternates, confidence))
+            phone_taken.append((s, e))
         for start, end, value in self.handles.phone_handles(
             digits.text, phone_hits, digits_padded, words if same_length else None
         ):
             add("handles", value, start, end, digits)
         for start, end, age in self.ages.find(text, padded, words):
             add("ages", age, start, end)
-        phone_spans = SpanSet((p.start, p.end) for p in spans if p.kind == "phones")
-        for start, end, price in self.prices.find(text):
-            if not phone_spans.overlaps(*nt.span(start, end)):
-                add("prices", price, start, end)
+        prices = self.prices.find(text, padded, words)
+        if prices:
+            phone_spans = SpanSet(phone_taken)
+            for start, end, price in prices:
+                if not phone_spans.overlaps(*nt.span(start, end)):
+                    add("prices", price, start, end)
         for start, end, name in self.names.find(nt, padded, words):
             spans.append(EntitySpan("names", name, start, end, nt.original[start:end], field))
-        spans.sort(key=lambda sp: (sp.start, sp.end))
+        spans.sort(key=_BY_POSITION)
         return spans
 
 
@@ -266,10 +292,11 @@ def entities_contract(spans: Iterable[EntitySpan]) -> Entities:
     out: dict[str, list[Any]] = {kind: [] for kind in ENTITY_KINDS}
     seen: set[tuple[str, Any]] = set()
     for span in spans:
-        key = (span.kind, span.value)
+        kind, value = span.kind, span.value
+        key = (kind, value)
         if key in seen:
             continue
         seen.add(key)
-        out[span.kind].append(span.json_value())
+        out[kind].append(value.to_json() if isinstance(value, Price) else value)  # span.json_value()
     # Every kind of ENTITY_KINDS is a key of Entities, each list holding its kind's JSON values.
     return cast(Entities, out)

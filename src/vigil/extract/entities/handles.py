@@ -78,22 +78,9 @@ class HandleFinder:
     ) -> list[tuple[int, int, str]]:
         """Handles from links, ``@name`` and "Messenger: name" in the light view."""
         found: list[tuple[int, int, str]] = []
-        links = "/" in text
-        for pattern, platform, markers in ((_TELEGRAM_LINK, "telegram", (".me/", ".dog/", "tg://")), (_INSTAGRAM_LINK, "instagram", ("instagr",))):
-            if not links or not any(marker in text for marker in markers):
-                continue
-            for m in pattern.finditer(text):
-                name = m.group(1).strip(".")
-                if name not in _NOT_USERNAMES:
-                    found.append((m.start(), m.end(), f"{platform}:{name}"))
-        for pattern, platform, marker in ((_WHATSAPP_LINK, "whatsapp", "wha"), (_VIBER_LINK, "viber", "viber:"), (_SIGNAL_LINK, "signal", "signal.me")):
-            if not links or marker not in text:
-                continue
-            for m in pattern.finditer(text):
-                e164 = _valid_e164("+" + m.group(1), None)
-                if e164 is not None:
-                    found.append((m.start(), m.end(), f"{platform}:{e164}"))
-        blocked = SpanSet((a, b) for a, b, _ in found)
+        if "/" in text:  # every link holds one
+            found = self._links(text)
+        blocked = SpanSet([(a, b) for a, b, _ in found]) if found else SpanSet()
         emails = taken if taken is not None else SpanSet()
         mentions = self.mentions(text, padded, words)
         if "@" in text:
@@ -113,6 +100,26 @@ class HandleFinder:
             found.append((m.start(2), m.end(2), f"{self.platform_of[m.group(1)]}:{m.group(2)}"))
             blocked.add(m.start(2), m.end(2))
         return sorted(found)
+
+    @staticmethod
+    def _links(text: str) -> list[tuple[int, int, str]]:
+        """Handles read from messenger links."""
+        found: list[tuple[int, int, str]] = []
+        for pattern, platform, markers in ((_TELEGRAM_LINK, "telegram", (".me/", ".dog/", "tg://")), (_INSTAGRAM_LINK, "instagram", ("instagr",))):
+            if not any(marker in text for marker in markers):
+                continue
+            for m in pattern.finditer(text):
+                name = m.group(1).strip(".")
+                if name not in _NOT_USERNAMES:
+                    found.append((m.start(), m.end(), f"{platform}:{name}"))
+        for pattern, platform, marker in ((_WHATSAPP_LINK, "whatsapp", "wha"), (_VIBER_LINK, "viber", "viber:"), (_SIGNAL_LINK, "signal", "signal.me")):
+            if marker not in text:
+                continue
+            for m in pattern.finditer(text):
+                e164 = _valid_e164("+" + m.group(1), None)
+                if e164 is not None:
+                    found.append((m.start(), m.end(), f"{platform}:{e164}"))
+        return found
 
     def _platform_near(self, text: str, mentions: list[tuple[int, int, str]], start: int, end: int) -> str:
         i = _bisect_end(mentions, start)

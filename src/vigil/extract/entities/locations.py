@@ -98,6 +98,8 @@ class LocationFinder:
             if text[start:word_end] in self.stop:
                 continue
             candidates.append((start, word_end, self.places[surface]))
+        if len(candidates) < 2:
+            return candidates  # nothing to order or to overlap
         candidates.sort(key=lambda c: (c[0], c[0] - c[1]))
         chosen: list[tuple[int, int, Place]] = []
         for candidate in candidates:

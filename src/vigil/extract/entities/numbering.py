@@ -8,7 +8,9 @@ only, with the plans' patterns compiled once, and gives ``phonenumbers``' own an
 (``tests/extract/test_numbering.py`` holds the two side by side over every country code);
 a number where the national prefix would be stripped is left to ``phonenumbers`` (None).
 Measured on 10,000 demo ads: the phone step on cold caches from 54 to 37 µs an ad
-(docs/benchmarks.md, Analysis).
+(docs/benchmarks.md, Analysis). :func:`international_number` builds the parsed number
+``phonenumbers.parse`` would return from the same steps, for the possibility check of a
+number no operator holds (the test holds it beside the parse too).
 """
 
 from __future__ import annotations
@@ -104,15 +106,45 @@ def _country_code(digits: str) -> tuple[int, str] | None:
     return None
 
 
-def international_e164(number: str) -> str | None:
-    """E.164 of ``number`` ("+" and ASCII digits) if ``phonenumbers`` finds it valid, else None;
-    :data:`UNDECIDED` where the national prefix would be stripped (``phonenumbers`` decides)."""
+def _code_and_nsn(number: str) -> tuple[int, str] | str | None:
+    """Country code and national number of ``number`` ("+" and ASCII digits); None for an
+    invalid country code (``phonenumbers`` raises), :data:`UNDECIDED` for other input."""
     digits = number[1:]
     if not (number[:1] == "+" and digits.isascii() and digits.isdigit()) or len(digits) <= MIN_NSN_DIGITS:
         return UNDECIDED
-    found = _country_code(digits)
-    if found is None:
-        return None  # phonenumbers: invalid country code
+    return _country_code(digits)
+
+
+def international_number(number: str) -> phonenumbers.PhoneNumber | str | None:
+    """``phonenumbers.parse(number, None)`` of ``number`` ("+" and ASCII digits), built from its
+    country code and national number without the full parse (which costs five times what
+    the rest of a possibility check does); None where the parse raises, :data:`UNDECIDED`
+    where the national prefix would be stripped (``phonenumbers`` decides)."""
+    found = _code_and_nsn(number)
+    if found is None or isinstance(found, str):
+        return found
+    code, nsn = found
+    prefix = _national_prefix(code)
+    if prefix is not None and prefix.match(nsn):
+        return UNDECIDED
+    if len(nsn) < MIN_NSN_DIGITS or len(nsn) > MAX_NSN_DIGITS:
+        return None  # phonenumbers: too short or too long (checked after the prefix is stripped)
+    parsed = phonenumbers.PhoneNumber(country_code=code, national_number=int(nsn))
+    if len(nsn) > 1 and nsn[0] == "0":
+        # phonenumbers' leading zeros: all of them but a last digit, counted when more than one
+        parsed.italian_leading_zero = True
+        zeros = min(len(nsn) - len(nsn.lstrip("0")), len(nsn) - 1)
+        if zeros != 1:
+            parsed.number_of_leading_zeros = zeros
+    return parsed
+
+
+def international_e164(number: str) -> str | None:
+    """E.164 of ``number`` ("+" and ASCII digits) if ``phonenumbers`` finds it valid, else None;
+    :data:`UNDECIDED` where the national prefix would be stripped (``phonenumbers`` decides)."""
+    found = _code_and_nsn(number)
+    if found is None or isinstance(found, str):
+        return found
     code, nsn = found
     if len(nsn) < MIN_NSN_DIGITS or len(nsn) > MAX_NSN_DIGITS:
         return None  # phonenumbers: too short or too long

@@ -37,7 +37,7 @@ from typing import Any, Final
 import phonenumbers
 
 from vigil.extract.entities.base import LETTER, WordIndex, pad, word_alternation
-from vigil.extract.entities.numbering import UNDECIDED, international_e164
+from vigil.extract.entities.numbering import UNDECIDED, international_e164, international_number
 from vigil.extract.normalize import NormalizedText
 from vigil.extract.resources import load_yaml
 from vigil.extract.words import WordHits
@@ -201,10 +201,15 @@ def _trunk_prefix(region: str) -> re.Pattern[str] | None:
 @lru_cache(maxsize=16384)
 def _possible_e164(number: str, region: str | None) -> str | None:
     """E.164 of a number of the right length and shape for its country, allocated or not."""
-    try:
-        parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException:
+    # "+" and digits: read as phonenumbers would, without its full parse
+    parsed = international_number(number) if region is None else UNDECIDED
+    if parsed is None:
         return None
+    if isinstance(parsed, str):
+        try:
+            parsed = phonenumbers.parse(number, region)
+        except phonenumbers.NumberParseException:
+            return None
     if phonenumbers.is_possible_number_with_reason(parsed) != phonenumbers.ValidationResult.IS_POSSIBLE:
         return None
     code = parsed.country_code or 0
@@ -343,10 +348,13 @@ class PhoneFinder:
         if not candidates:
             return hits
         context = words.of(self._context) if words is not None else self._context.find(padded or pad(text))
-        context_ends = [end for _, end, _ in context]
-        context_starts = sorted(start for start, _, _ in context)
-        mobile_ends = [end for _, end, mobile in context if mobile]
-        mobile_starts = sorted(start for start, _, mobile in context if mobile)
+        if context:
+            context_ends = [end for _, end, _ in context]
+            context_starts = sorted(start for start, _, _ in context)
+            mobile_ends = [end for _, end, mobile in context if mobile]
+            mobile_starts = sorted(start for start, _, mobile in context if mobile)
+        else:  # no phone word: nothing to look up (the empty lists are only read)
+            context_ends = context_starts = mobile_ends = mobile_starts = []
         budget = [MAX_PARSES]
         strong_regions = frozenset(regions if strong is None else strong)
         key = (tuple(regions), tuple(explicit), tuple(origins), strong_regions)
@@ -440,7 +448,7 @@ class PhoneFinder:
         return reading
 
     def _read(self, raw: str, hints: _Hints, context: bool) -> _Reading | None:
-        digits = "".join(ch for ch in raw if ch.isdigit())
+        digits = "".join(filter(str.isdigit, raw))
         international = raw.lstrip("( ").startswith("+")
         if not international and digits.startswith("00"):
             international, digits = True, digits[2:]

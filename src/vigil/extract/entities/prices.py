@@ -7,8 +7,9 @@ import re
 from itertools import islice
 from typing import Any, Final
 
-from vigil.extract.entities.base import LETTER, Price, word_alternation
+from vigil.extract.entities.base import LETTER, Price, WordIndex, pad, word_alternation
 from vigil.extract.resources import load_yaml
+from vigil.extract.words import WordHits
 
 #: No digit, and no digit and a separator, before the amount ("1 500" is one amount, not
 #: "500"). The look-behinds follow the first digit so the scan skips ahead to digits.
@@ -61,9 +62,20 @@ class PriceFinder:
         # set lookup rules out before the currency patterns are tried.
         self._first_chars = frozenset(w[0] for w in (*self.currency_of, *self.multiplier_of) if w)
         self._last_chars = frozenset(w[-1] for w in self.currency_of if w)
+        # Every price holds a currency: a sign, or a word standing as a whole word (its
+        # letters a whole word of the letters-only copy). Most ads name none, and then the
+        # amounts are not looked at.
+        self._signs = re.compile("|".join(re.escape(sign) for sign in sorted(signs, key=len, reverse=True)) or "(?!)")
+        self._words = WordIndex((w, True) for w in words)
 
-    def find(self, text: str) -> list[tuple[int, int, Price]]:
+    def find(self, text: str, padded: str | None = None, words: WordHits | None = None) -> list[tuple[int, int, Price]]:
+        """``(start, end, price)`` of each price; ``padded`` is ``pad(text)`` if known, ``words``
+        a word scan of it that may hold the currency words."""
         found: list[tuple[int, int, Price]] = []
+        if not (
+            words.of(self._words) if words is not None else self._words.find(padded if padded is not None else pad(text))
+        ) and self._signs.search(text) is None:
+            return found
         for m in islice(_AMOUNT_RE.finditer(text), MAX_AMOUNTS):
             start, end = m.span()
             multiplier_text = None
