@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import ClassVar, Final, Protocol
 
@@ -38,6 +39,11 @@ JOB_KINDS: Final = frozenset({"job_ad", "forum_post", "social_post", "classified
 PatternRuns = tuple[tuple[Lexicon, Sequence[Pattern]], ...]
 
 
+def _longest_first(term: tuple[int, int, float, str, Lexicon]) -> tuple[int, int]:
+    """Hits by start, and the longest first at each start."""
+    return term[0], term[0] - term[1]
+
+
 class NormalizedTextLike(Protocol):
     """What recognizers need from :class:`vigil.extract.normalize.NormalizedText`."""
 
@@ -62,6 +68,10 @@ class IndicatorHit:
     source: str
     pattern: str
     lang: str
+
+
+#: The order hits are reported in: by start, end, then indicator id.
+HIT_ORDER: Final = attrgetter("start", "end", "indicator")
 
 
 class Recognizer:
@@ -190,28 +200,32 @@ class Recognizer:
         kept: list[IndicatorHit] = []
         taken: list[tuple[int, int]] = []
         # Longest hit first at each position, so overlapping shorter ones fall away.
-        for start, end, weight, pattern, lexicon in sorted(terms, key=lambda t: (t[0], t[0] - t[1])):
+        if len(terms) > 1:
+            terms.sort(key=_longest_first)
+        for start, end, weight, pattern, lexicon in terms:
             if len(kept) >= MAX_HITS_PER_INDICATOR:
                 break
-            if any(lo <= start and end <= hi for lo, hi in excluded):
+            if excluded and any(lo <= start and end <= hi for lo, hi in excluded):
                 continue
-            if any(start < hi and lo < end for lo, hi in taken):
+            if taken and any(start < hi and lo < end for lo, hi in taken):
                 continue
             if negation_cue(text, start, end, lexicon) is not None:
                 continue
             span = nt.span(start, end)
             o_start, o_end = int(span[0]), int(span[1])
             confidence = min(MAX_CONFIDENCE, round(self.BASE_CONFIDENCE * weight + boost, 3))
+            # (indicator, start, end, evidence, confidence, source, pattern, lang): by position,
+            # which builds a hit faster than by keyword
             kept.append(
                 IndicatorHit(
-                    indicator=self.INDICATOR,
-                    start=o_start,
-                    end=o_end,
-                    evidence=nt.original[o_start:o_end],
-                    confidence=confidence,
-                    source=self.source,
-                    pattern=pattern,
-                    lang=lexicon.lang,
+                    self.INDICATOR,
+                    o_start,
+                    o_end,
+                    nt.original[o_start:o_end],
+                    confidence,
+                    self.source,
+                    pattern,
+                    lexicon.lang,
                 )
             )
             taken.append((start, end))

@@ -15,17 +15,19 @@ Weights, thresholds and calibration are trained by ``vigil train clauses``
 ``model_files/clauses-v1.json``, never as a pickle. Each word's scores are computed once
 and cached, so a clause costs a few dictionary look-ups and one vector sum; each clause's
 hits are cached too, so a clause seen before (ads repeat their boilerplate) costs one
-look-up and no numpy call.
+look-up and no numpy call, and so are the hits of each clause's word keys, so a new clause
+with the keys of one seen before (the same words with other digits) costs no numpy call
+either.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import chain, compress, pairwise
+from itertools import accumulate, chain, compress, pairwise
 from math import isfinite, log
 from operator import ge, not_
 from pathlib import Path
@@ -36,7 +38,7 @@ import numpy.typing as npt
 
 from vigil.errors import ConfigError
 from vigil.extract.skeleton import skeleton
-from vigil.recognizers.base import IndicatorHit, NormalizedTextLike
+from vigil.recognizers.base import HIT_ORDER, IndicatorHit, NormalizedTextLike
 
 #: Version of the feature definition; a model file of another version is refused.
 FEATURE_VERSION: Final = 1
@@ -54,7 +56,16 @@ TOKEN_CACHE_SIZE: Final = 200_000
 #: most ``MAX_CLAUSE_CHARS`` characters and its few hits: about 10 MB when full).
 CLAUSE_CACHE_SIZE: Final = 50_000
 
-_CLAUSE_BREAK: Final = re.compile(r"[.!?;\n\r•·|▪►✔✅❗☎️]+|\s[-–—]\s")
+#: Characters that end a clause (a run of them is one break); a dash between spaces is one too.
+_BREAK_CHARS: Final = r".!?;\n\r•·|▪►✔✅❗☎️"
+_CLAUSE_BREAK: Final = re.compile(rf"[{_BREAK_CHARS}]+|\s[-–—]\s")
+#: The same breaks, as a group: splitting at it keeps them (their lengths give the offsets).
+#: Written to begin with one character set (a break's first character), which the regular
+#: expression engine looks for before it tries a match: then a run of break characters, or
+#: a space's dash and space.
+_CLAUSE_SPLIT: Final = re.compile(rf"([{_BREAK_CHARS}\s](?:(?<=[{_BREAK_CHARS}])[{_BREAK_CHARS}]*|(?<=\s)[-–—]\s))")
+#: The breaks of a text without dashes: runs of break characters only.
+_CLAUSE_SPLIT_NO_DASH: Final = re.compile(rf"([{_BREAK_CHARS}]+)")
 _TOKEN: Final = re.compile(r"[^\W_]+", re.UNICODE)
 
 Vector = npt.NDArray[np.float64]
@@ -114,31 +125,42 @@ def _in_order(block: npt.NDArray[np.float64], out: Vector | None = None) -> npt.
     return out
 
 
-def clause_spans(text: str) -> Iterator[tuple[int, int]]:
+def clause_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each clause of ``text`` that holds a letter, trimmed of spaces."""
-    start = 0
-    for count, match in enumerate(_CLAUSE_BREAK.finditer(text), start=1):
-        span = _trimmed(text, start, match.start())
-        if span is not None:
-            yield span
-        start = match.end()
-        if count >= MAX_CLAUSES:
-            return
-    span = _trimmed(text, start, len(text))
-    if span is not None:
-        yield span
+    return _clauses(text)[0]
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
-    # str.strip() drops exactly the characters for which str.isspace() holds.
-    piece = text[start:end]
-    kept = piece.lstrip()
-    start += len(piece) - len(kept)
-    end -= len(kept) - len(kept.rstrip())
-    if end - start > MAX_CLAUSE_CHARS:
-        end = start + MAX_CLAUSE_CHARS
-        kept = text[start:end]
-    return (start, end) if any(map(str.isalpha, kept)) else None
+def _clauses(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """:func:`clause_spans` of ``text``, and each clause (``text[start:end]``).
+
+    The text between clause breaks (at most ``MAX_CLAUSES`` of them: what follows the last
+    is not read), trimmed of the characters ``str.strip()`` drops (those for which
+    ``str.isspace()`` holds) and cut at ``MAX_CLAUSE_CHARS``; pieces without a letter are
+    left out. One split of the text gives every piece and break, so their offsets are their
+    lengths added up.
+    """
+    no_dash = "-" not in text and "–" not in text and "—" not in text
+    parts = (_CLAUSE_SPLIT_NO_DASH if no_dash else _CLAUSE_SPLIT).split(text, MAX_CLAUSES)
+    if len(parts) > 2 * MAX_CLAUSES:
+        parts.pop()  # the text after the last break read
+    # Where each part ends; a piece (every other part, from the first) ends at its start plus
+    # its length, and the kept characters end where its trailing spaces begin.
+    ends = list(accumulate(map(len, parts)))
+    spans: list[tuple[int, int]] = []
+    clauses: list[str] = []
+    for piece, end in zip(parts[::2], ends[::2], strict=True):
+        kept = piece.rstrip()
+        if kept:
+            end -= len(piece) - len(kept)
+            kept = kept.lstrip()
+            begin = end - len(kept)
+            if len(kept) > MAX_CLAUSE_CHARS:
+                kept = kept[:MAX_CLAUSE_CHARS]
+                end = begin + MAX_CLAUSE_CHARS
+            if any(map(str.isalpha, kept)):
+                spans.append((begin, end))
+                clauses.append(kept)
+    return spans, clauses
 
 
 def _skeleton_twice(token: str) -> str:
@@ -256,6 +278,10 @@ class _Scorer:
         self.token_matrix[_BIAS_ROW] = self.bias + 0.0
         # Each clause's hits: (column, rounded probability) at or above the threshold.
         self.clause_hits: dict[str, ClauseHits] = {}
+        # The same by the clause's word keys (:func:`clause_tokens`), which are all its hits
+        # depend on: a new clause with the keys of one seen before (other digits of the same
+        # length, another spelling of the same skeletons) costs no numpy call either.
+        self.key_hits: dict[tuple[str, ...], ClauseHits] = {}
         # The calibration as floats, for the few logits ``hits`` calibrates one by one.
         self._calibration = list(
             zip(self.slope.tolist(), self.intercept.tolist(), self.thresholds.tolist(), strict=True)
@@ -384,7 +410,9 @@ class _Scorer:
 
     def hits(self, clauses: Sequence[str]) -> list[ClauseHits]:
         """Each clause's (column, rounded probability) at or above the column's threshold, in
-        column order; clauses seen before come from the cache.
+        column order; clauses seen before come from the cache, and clauses with the word keys
+        of one seen before from the cache by keys (a clause's logits are a function of its
+        keys: a batch's padding only adds zeros, which change no hit).
 
         The probability grows with the logit, so a logit under its column's ``_reach`` (the
         logit at the threshold, less a margin far wider than the rounding of the
@@ -399,11 +427,25 @@ class _Scorer:
         missing = [number for number, hits in enumerate(found) if hits is None]
         if len(cache) + len(missing) > CLAUSE_CACHE_SIZE:
             cache.clear()
+        by_keys = self.key_hits
+        if len(by_keys) + len(missing) > CLAUSE_CACHE_SIZE:
+            by_keys.clear()
+        keys = [tuple(clause_tokens(clauses[number])) for number in missing]
+        # The word keys not seen before, each scored once (a row of the logits each).
+        new = [key for key in dict.fromkeys(keys) if key not in by_keys]
+        if new:
+            self._score(new)
+        for number, key in zip(missing, keys, strict=True):
+            found[number] = cache[clauses[number]] = by_keys[key]
+        return cast(list[ClauseHits], found)
+
+    def _score(self, clauses: Sequence[tuple[str, ...]]) -> None:
+        """The hits of clauses (their word keys) into ``key_hits`` (see :meth:`hits`)."""
         reach = self._reach
         calibration = self._calibration
         places: list[tuple[int, int]] = []
         exponents: list[float] = []
-        for row, values in enumerate(self.logits([clause_tokens(clauses[n]) for n in missing]).tolist()):
+        for row, values in enumerate(self.logits(clauses).tolist()):
             if any(map(ge, values, reach)):
                 for column, (value, lowest) in enumerate(zip(values, reach, strict=True)):
                     if value >= lowest:
@@ -419,9 +461,9 @@ class _Scorer:
                 probability = 1.0 / (1.0 + power)
                 if probability >= calibration[column][2]:
                     reached.setdefault(row, []).append((column, round(probability, 3)))
-        for row, number in enumerate(missing):
-            found[number] = cache[clauses[number]] = tuple(reached.get(row, ()))
-        return cast(list[ClauseHits], found)
+        by_keys = self.key_hits
+        for row, key in enumerate(clauses):
+            by_keys[key] = tuple(reached.get(row, ()))
 
 
 class ClauseModel:
@@ -487,28 +529,22 @@ class ClauseModel:
         text = nt.text
         if scorer is None or not text:
             return []
-        spans = list(clause_spans(text))
+        spans, clauses = _clauses(text)
         if not spans:
             return []
         columns, clause_scorer = scorer
+        indicators, source = self.indicators, self.source
         hits: list[IndicatorHit] = []
-        for (s, e), reached in zip(spans, clause_scorer.hits([text[s:e] for s, e in spans]), strict=True):
+        for (s, e), reached in zip(spans, clause_scorer.hits(clauses), strict=True):
             if not reached:
                 continue
             begin, finish = nt.span(s, e)
             start, end = int(begin), int(finish)  # offsets may come as numpy integers
             evidence = nt.original[start:end]
+            # (indicator, start, end, evidence, confidence, source, pattern, lang): by position,
+            # which builds a hit faster than by keyword
             hits.extend(
-                IndicatorHit(
-                    indicator=self.indicators[columns[column]],
-                    start=start,
-                    end=end,
-                    evidence=evidence,
-                    confidence=confidence,
-                    source=self.source,
-                    pattern="clause",
-                    lang=lang,
-                )
+                IndicatorHit(indicators[columns[column]], start, end, evidence, confidence, source, "clause", lang)
                 for column, confidence in reached
             )
         return hits
@@ -518,7 +554,8 @@ def merge_hits(lexicon: Sequence[IndicatorHit], model: Sequence[IndicatorHit]) -
     """Lexicon hits plus the model hits of spans no lexicon hit of the same indicator overlaps.
 
     Each indicator is then reported once per span: where both found it, the lexicon's
-    narrower evidence stands.
+    narrower evidence stands. With model hits, the result is in :data:`HIT_ORDER`; without,
+    it is the lexicon hits as given.
     """
     if not model:
         return list(lexicon)
@@ -530,7 +567,7 @@ def merge_hits(lexicon: Sequence[IndicatorHit], model: Sequence[IndicatorHit]) -
         spans = by_indicator.get(hit.indicator, ())
         if not any(s < hit.end and hit.start < e for s, e in spans):
             kept.append(hit)
-    kept.sort(key=lambda h: (h.start, h.end, h.indicator))
+    kept.sort(key=HIT_ORDER)
     return kept
 
 

@@ -8,8 +8,9 @@ fixed amount of verification work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Final
 
 import ahocorasick
@@ -387,9 +388,7 @@ class PhraseIndex:
         # window of tokens after it are read once per start, not once per hit.
         at_start: dict[int, tuple[str, int, _Window] | None] = {}
         text_size = len(text)
-        for seen, (last, group) in enumerate(self._automaton.iter(text)):
-            if seen >= MAX_AUTOMATON_HITS:
-                return
+        for last, group in islice(self._automaton.iter(text), MAX_AUTOMATON_HITS):
             start = last - group.size + 1
             # Checked once per position for the whole group: most candidates are mid-word
             # (_starts_token, inlined: this runs for every automaton hit).
@@ -505,13 +504,14 @@ class PhraseIndex:
 _UNREAD: Final = ("", -1, _Window("", -1))
 
 
+#: :data:`CLAUSE_END_RE` searched from the right: the last clause end before a position.
+_LAST_CLAUSE_END_RE: Final = regex.compile(f"(?r){CLAUSE_END_RE.pattern}")
+
+
 def _clause_before(text: str, start: int) -> tuple[int, int]:
     lo = max(0, start - NEGATION_WINDOW_CHARS)
-    window = text[lo:start]
-    cut = 0
-    for m in CLAUSE_END_RE.finditer(window):
-        cut = m.end()
-    return lo + cut, start
+    last = _LAST_CLAUSE_END_RE.search(text, lo, start)
+    return (lo if last is None else last.end()), start
 
 
 def _clause_after(text: str, end: int) -> tuple[int, int]:
@@ -520,15 +520,70 @@ def _clause_after(text: str, end: int) -> tuple[int, int]:
     return end, (m.start() if m else hi)
 
 
+#: Cue lists whose first words are indexed (:class:`_CueIndex`); past this many the index
+#: is emptied (each lexicon has two lists, loaded once, so this is never reached in practice).
+CUE_INDEX_SIZE: Final = 4096
+
+
+class _CueIndex:
+    """The cues of one list by the tokens their first word is (an EXACT word, or any form of a
+    FORMS word), and the others (stems, or any other kind) apart, so a token is compared only
+    with the cues it can start."""
+
+    __slots__ = ("by_token", "cues", "others")
+
+    def __init__(self, cues: tuple[Phrase, ...]) -> None:
+        #: The list itself: held, so that its ``id`` stays its own while it is indexed.
+        self.cues = cues
+        by_token: dict[str, list[int]] = {}
+        others: list[int] = []
+        for number, cue in enumerate(cues):
+            first = cue.words[0]
+            if first.kind is WordKind.EXACT:
+                by_token.setdefault(first.literal, []).append(number)
+            elif first.kind is WordKind.FORMS:
+                for form in first.forms:
+                    by_token.setdefault(form, []).append(number)
+            else:
+                others.append(number)
+        self.by_token = {token: tuple(numbers) for token, numbers in by_token.items()}
+        self.others = tuple(others)
+
+    def candidates(self, token: str) -> Sequence[int]:
+        """The numbers, ascending, of the cues whose first word matches ``token``."""
+        found = self.by_token.get(token, ())
+        if not self.others:
+            return found
+        more = [number for number in self.others if _word_matches(self.cues[number].words[0], token)]
+        return sorted((*found, *more)) if more else found
+
+
+_CUE_INDEXES: Final[dict[int, _CueIndex]] = {}
+
+
+def _cue_index(cues: tuple[Phrase, ...]) -> _CueIndex:
+    """The index of ``cues`` (a lexicon's negation cues), built on first use."""
+    index = _CUE_INDEXES.get(id(cues))
+    if index is None or index.cues is not cues:
+        index = _CueIndex(cues)
+        if len(_CUE_INDEXES) >= CUE_INDEX_SIZE:
+            _CUE_INDEXES.clear()
+        _CUE_INDEXES[id(cues)] = index
+    return index
+
+
 def _cue_in(text: str, lo: int, hi: int, cues: tuple[Phrase, ...], last_words: bool) -> Phrase | None:
-    """A cue phrase lying within ``text[lo:hi]`` among its first (or last) few words."""
-    tokens = list(TOKEN_RE.finditer(text, lo, hi))
-    tokens = tokens[-NEGATION_WINDOW_WORDS:] if last_words else tokens[:NEGATION_WINDOW_WORDS]
+    """A cue phrase lying within ``text[lo:hi]`` among its first (or last) few words: the first
+    such cue (in list order) at the first such word."""
+    if last_words:
+        tokens = list(TOKEN_RE.finditer(text, lo, hi))[-NEGATION_WINDOW_WORDS:]
+    else:
+        tokens = list(islice(TOKEN_RE.finditer(text, lo, hi), NEGATION_WINDOW_WORDS))
+    index = _cue_index(cues)
     for token in tokens:
-        word = token.group()
-        for cue in cues:
-            if not _word_matches(cue.words[0], word):
-                continue
+        # Only the cues whose first word is this token: for the others, _word_matches is False.
+        for number in index.candidates(token.group()):
+            cue = cues[number]
             end = _match_words(_Window(text, token.end()), cue.words, 1, 0, token.end())
             if end is not None and end <= hi:
                 return cue

@@ -12,6 +12,7 @@ import pkgutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain
 from types import MappingProxyType, ModuleType
 from typing import Final
 
@@ -20,6 +21,7 @@ import regex
 from vigil.errors import ConfigError
 from vigil.recognizers.base import (
     DEFAULT_REGEX_TIMEOUT,
+    HIT_ORDER,
     LEXICON_ROOT,
     MAX_PATTERN_TEXT_CHARS,
     REPORTING_KINDS,
@@ -91,6 +93,8 @@ class _Plan:
 
     active: tuple[Recognizer, ...]
     owners: frozenset[int]
+    #: The positions in ``active`` of each owner's recognizers (one each, as loaded).
+    positions: Mapping[int, tuple[int, ...]]
     with_patterns: frozenset[int]
     #: One search over every pattern, for a plan without a literal gate (None: none to search).
     gate: regex.Pattern[str] | None
@@ -115,9 +119,13 @@ class _Plan:
         texts = tuple(p.text for _, _, p in sources)
         joinable = bool(texts) and not any(_NOT_JOINABLE.search(text) for text in texts)
         literals = LiteralGate.of(texts) if joinable else None
+        positions: dict[int, tuple[int, ...]] = {}
+        for position, rec in enumerate(active):
+            positions[rec.owner] = (*positions.get(rec.owner, ()), position)
         return _Plan(
             active=active,
             owners=frozenset(rec.owner for rec in active),
+            positions=positions,
             with_patterns=frozenset(rec.owner for rec, lexicons in patterned if lexicons),
             gate=_joined(texts) if joinable and literals is None else None,
             timeout=max((rec.regex_timeout for rec in active), default=DEFAULT_REGEX_TIMEOUT),
@@ -213,6 +221,10 @@ class RecognizerSet:
         }
         # What find() runs for a document kind and language set, worked out on first use.
         self._plans: dict[tuple[str, frozenset[str] | None], _Plan] = {}
+        # The language set of each language with lexicons (made once, not per text).
+        self._lang_sets: dict[str | None, frozenset[str]] = {
+            lang: frozenset({lang, COMMON_LEXICON}) for lang in self.languages
+        }
 
     @property
     def indicator_ids(self) -> tuple[str, ...]:
@@ -220,7 +232,8 @@ class RecognizerSet:
 
     def find(self, nt: NormalizedTextLike, lang: str | None, kind: str) -> list[IndicatorHit]:
         """Indicator hits in ``nt`` for a document of ``kind``; offsets are into the original text."""
-        langs = None if lang is None or lang not in self.languages else frozenset({lang, COMMON_LEXICON})
+        # (None: every lexicon, for a language without lexicons or none given)
+        langs = self._lang_sets.get(lang)
         plan = self._plans.get((kind, langs))
         if plan is None:
             plan = self._plans[kind, langs] = _Plan.of(self.recognizers, kind, langs)
@@ -239,18 +252,29 @@ class RecognizerSet:
                     found.append(match)
         runs = plan.pattern_runs(nt.text)
         hits: list[IndicatorHit] = []
-        for rec in plan.active:
-            # A recognizer without phrase matches yields hits only from its patterns.
-            matches = by_owner.get(rec.owner)
-            own = runs.get(rec.owner, ())
-            if matches is not None or own:
-                hits.extend(rec.build_hits(nt, matches or [], langs, kind, pattern_runs=own))
+        if by_owner or runs:
+            # Only the recognizers with phrase matches or patterns to run, in plan order (the
+            # others would build nothing); one without phrase matches yields hits only from
+            # its patterns.
+            positions = plan.positions
+            found_for = by_owner.keys() | runs.keys() if runs else by_owner.keys()
+            for position in sorted(chain.from_iterable(map(positions.__getitem__, found_for))):
+                rec = plan.active[position]
+                matches = by_owner.get(rec.owner)
+                own = runs.get(rec.owner, ())
+                if matches is not None or own:
+                    hits.extend(rec.build_hits(nt, matches or [], langs, kind, pattern_runs=own))
+        in_order = False
         if self.clause_model is not None and self.clause_model.applies_to(kind):
-            hits = merge_hits(hits, self.clause_model.find(nt, kind, lang or ""))
+            model_hits = self.clause_model.find(nt, kind, lang or "")
+            if model_hits:
+                hits = merge_hits(hits, model_hits)
+                in_order = True  # merge_hits sorts what it merges in HIT_ORDER
         if hits and kind in REPORTING_KINDS and self.is_reporting(nt.text, langs):
             # A news report or warning that quotes lures ("ask for upfront fees") is not a lure.
             return []
-        hits.sort(key=lambda h: (h.start, h.end, h.indicator))
+        if not in_order:
+            hits.sort(key=HIT_ORDER)
         return hits
 
     def is_reporting(self, text: str, langs: frozenset[str] | None) -> bool:

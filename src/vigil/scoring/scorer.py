@@ -60,8 +60,17 @@ def indicator_strengths(indicators: Iterable[Mapping[str, Any]]) -> dict[str, fl
         if not isinstance(name, str):
             continue
         confidence = hit.get("confidence", 1.0)
-        value = float(confidence) if isinstance(confidence, int | float) and not isinstance(confidence, bool) else 1.0
-        out[name] = max(out.get(name, 0.0), min(max(value, 0.0), 1.0))
+        if type(confidence) is float:  # what hits carry; float() of a float is the float
+            value = confidence
+        elif isinstance(confidence, int | float) and not isinstance(confidence, bool):
+            value = float(confidence)
+        else:
+            value = 1.0
+        # min(max(value, 0.0), 1.0) and max(known, value), as comparisons (NaN and -0.0 alike)
+        value = 0.0 if value < 0.0 else value
+        value = 1.0 if value > 1.0 else value
+        known = out.get(name, 0.0)
+        out[name] = value if value > known else known
     return out
 
 
@@ -86,26 +95,28 @@ class Scorer:
     def score(self, document: Document, indicators: list[IndicatorHit], entities: Entities, lang: str) -> Risk:
         """The ``risk`` object: score, level, model name and the contributions behind it."""
         model = self.model_for(document.kind)
+        weights = model.weights
         features = indicator_strengths(indicators)
-        features.update(document_signals(document, entities, self.employer, model.weights))
+        features.update(document_signals(document, entities, self.employer, weights))
         text_model = self.job_text if model.name == "job" else None
         if text_model is not None and lang not in text_model.languages:
             text_model = None
         # With the text model (calibrated on EMSCAD) the evidence weights add at face value;
         # without it, the evidence model's own calibration applies.
         scale = 1.0 if text_model is not None else model.scale
-        contributions: list[Contribution] = []
+        # (feature, contribution, source) of each: a Contribution's fields, without the object.
+        contributions: list[tuple[str, float, str]] = []
         for name, strength in sorted(features.items()):
-            weight = model.weights.get(name)
+            weight = weights.get(name)
             if weight is None or weight.weight == 0.0 or strength == 0.0:
                 continue
-            contributions.append(Contribution(name, scale * weight.weight * strength, weight.source))
+            contributions.append((name, scale * weight.weight * strength, weight.source))
         baseline = model.scale * model.intercept + model.shift
         evidence_level: str | None = None
         if text_model is not None:
             # Levels in English job ads come from either route, each measured on its own
             # labelled data: the text model on EMSCAD, the indicator evidence on the labelled set.
-            evidence_logit = baseline + model.scale * sum(c.contribution for c in contributions)
+            evidence_logit = baseline + model.scale * sum(c[1] for c in contributions)
             evidence_score = sigmoid(evidence_logit)
             evidence_level = model.thresholds.level(evidence_score)
             if evidence_level == "high" and _cap(model, model.thresholds, contributions, evidence_score):
@@ -117,52 +128,61 @@ class Scorer:
         else:
             thresholds = model.thresholds
             model_name = f"{model.name}-v{model.version}"
-        total = baseline + sum(c.contribution for c in contributions)
+        total = baseline + sum(c[1] for c in contributions)
         score = sigmoid(total)
         cap = _cap(model, thresholds, contributions, score)
         if cap is not None:
             contributions.append(cap)
-            total += cap.contribution
+            total += cap[1]
             score = sigmoid(total)
         level = thresholds.level(round(score, _ROUND))
         if evidence_level is not None and LEVELS.index(evidence_level) < LEVELS.index(level):
             level = evidence_level
-        contributions.sort(key=lambda c: (-abs(c.contribution), c.feature))
+        contributions.sort(key=_largest_first)
         return {
             "score": round(score, _ROUND),
             "level": level,
             "model": model_name,
             "baseline": round(baseline, _ROUND),
             "logit": round(total, _ROUND),
-            "contributions": [c.to_json() for c in contributions],
+            "contributions": [
+                {"feature": feature, "contribution": round(value, _ROUND), "source": source}
+                for feature, value, source in contributions
+            ],
         }
 
 
+def _largest_first(contribution: tuple[str, float, str]) -> tuple[float, str]:
+    """Contributions largest first (by size), then by feature."""
+    return -abs(contribution[1]), contribution[0]
+
+
 def _cap(
-    model: EvidenceModel, thresholds: Thresholds, contributions: list[Contribution], score: float
-) -> Contribution | None:
+    model: EvidenceModel, thresholds: Thresholds, contributions: list[tuple[str, float, str]], score: float
+) -> tuple[str, float, str] | None:
     """Keep a document under ``high`` when only weak, bias-prone features raise it."""
     if score < thresholds.high:
         return None
-    raising = {c.feature for c in contributions if c.contribution > 0}
+    raising = {feature for feature, value, _ in contributions if value > 0}
     if not raising or not raising <= model.not_high_alone:
         return None
     target = logit(thresholds.high - CAP_MARGIN)
-    return Contribution("cap:not_high_alone", target - logit(score), "vigil-policy/never-high-alone")
+    return ("cap:not_high_alone", target - logit(score), "vigil-policy/never-high-alone")
 
 
-def _job_text_contributions(model: JobTextModel, document: Document) -> tuple[float, list[Contribution]]:
+def _job_text_contributions(model: JobTextModel, document: Document) -> tuple[float, list[tuple[str, float, str]]]:
+    """The text model's baseline and its contributions, as (feature, contribution, source)."""
     source = f"{model.name}-v{model.version}/EMSCAD-text-model"
     terms, structured = job_features(document)
     scale = model.scale
     total, top, counted = weighted_terms(terms, model.terms, TOP_TERMS)
-    out = [Contribution(f"term:{term}", scale * part, source) for part, term in top]
+    out = [(f"term:{term}", scale * part, source) for part, term in top]
     if counted > len(top):
-        out.append(Contribution("term:other", scale * (total - sum(part for part, _ in top)), source))
+        out.append(("term:other", scale * (total - sum(part for part, _ in top)), source))
     for name in sorted(structured):
         weight = model.structured.get(name)
         if weight:
-            out.append(Contribution(name, scale * weight, source))
+            out.append((name, scale * weight, source))
     return scale * model.intercept + model.shift + model.prior_shift, out
 
 

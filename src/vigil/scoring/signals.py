@@ -38,8 +38,10 @@ _LETTER_DIGITS: Final = re.compile(
     rf"[0-9OoIl]{_RUN_CHAR}{{7,{_RUN_MAX - 2}}}[0-9OoIl](?![\w])"
 )
 _MIN_REAL_DIGITS: Final = 4
-#: Cheap pre-check for the pattern above: a look-alike letter right next to a digit.
-_LETTER_BY_DIGIT: Final = re.compile(r"\d[\s.\-]?[OoIl]|[OoIl][\s.\-]?\d")
+#: Cheap pre-check for the pattern above: a look-alike letter right next to a digit (or one
+#: separator away), on either side. Written as a digit and then the letter after it or before
+#: it (look-behinds), so that a search looks only at the digits, not at every "o" and "l".
+_LETTER_BY_DIGIT: Final = re.compile(r"\d(?:[\s.\-]?[OoIl]|(?<=[OoIl]\d)|(?<=[OoIl][\s.\-]\d))")
 _BOUNDARY: Final = r"[^\W_]"
 #: Handle prefixes (as the entity extractor writes them) of chat apps that hide who is behind them.
 MESSENGERS: Final = frozenset({"telegram", "viber", "whatsapp", "signal", "wechat", "line", "kik"})
@@ -80,13 +82,15 @@ def load_employer_lexicon() -> EmployerLexicon:
     return EmployerLexicon(re.compile(rf"(?<!{_BOUNDARY})(?:{alternation})(?!{_BOUNDARY})"), automaton)
 
 
-def obscured_phone(document: Document, phones: Iterable[Any]) -> bool:
+def obscured_phone(document: Document, phones: Iterable[Any], text: str | None = None) -> bool:
     """True if a phone number is disguised (JIRN 2024: obscured numbers were predictive).
 
     Either the extractor read a number whose last digits do not appear plainly in the text
     (spelled out, split by emoji), or the text has a phone-like run with letters for digits.
+    ``text`` is :func:`document_text` of the document when the caller already has it.
     """
-    text = f"{document.title or ''}\n{document.text}"
+    if text is None:
+        text = document_text(document)
     plain: str | None = None  # made only when needed: a run of digits in the text stays whole in it
     for phone in phones:
         if not isinstance(phone, str):
@@ -103,6 +107,11 @@ def obscured_phone(document: Document, phones: Iterable[Any]) -> bool:
     return any(sum(c.isdigit() for c in match.group()) >= _MIN_REAL_DIGITS for match in _LETTER_DIGITS.finditer(text))
 
 
+def document_text(document: Document) -> str:
+    """The title and the text of a document, on two lines: what the signals read."""
+    return f"{document.title or ''}\n{document.text}"
+
+
 SIGNALS: Final = ("obscured_phone", "stated_minor_age", "employer_identified", "messenger_contact_only")
 
 
@@ -114,12 +123,13 @@ def document_signals(
 ) -> dict[str, float]:
     """Signals as features (value 1.0 when present); only the ``wanted`` ones are computed."""
     features: dict[str, float] = {}
-    if "obscured_phone" in wanted and obscured_phone(document, entities.get("phones") or []):
+    text = document_text(document)  # made once for the two signals that read it
+    if "obscured_phone" in wanted and obscured_phone(document, entities.get("phones") or [], text):
         features["obscured_phone"] = 1.0
     ages = [a for a in entities.get("ages") or [] if isinstance(a, int | float) and not isinstance(a, bool)]
     if "stated_minor_age" in wanted and ages and min(ages) < MINOR_AGE:
         features["stated_minor_age"] = 1.0
-    if "employer_identified" in wanted and employer.find(f"{document.title or ''}\n{document.text}"):
+    if "employer_identified" in wanted and employer.find(text):
         features["employer_identified"] = 1.0
     if "messenger_contact_only" in wanted and messenger_contact_only(entities):
         features["messenger_contact_only"] = 1.0
