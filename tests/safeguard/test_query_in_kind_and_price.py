@@ -352,3 +352,18 @@ def test_words_of_one_language_are_no_terms_of_another(word: str, absent: str) -
     # French "ce" folded to the skeleton of Polish "chcę"; "prêt" to Romanian "preț";
     # the others were one typo away from a term of another language.
     assert absent not in rules_only_classifier().classify(word).concepts
+
+
+@pytest.mark.parametrize(
+    ("query", "lang"),
+    [
+        ("pokój za seks", "pl"),
+        ("mieszkanie za seks", "pl"),
+        ("soba za seks izbeglica", "sr"),
+        ("ucr escorta 300 lei ora", "ro"),
+    ],
+)
+def test_the_message_comes_in_the_query_s_language(query: str, lang: str) -> None:
+    # Polish "seks" and Romanian "escorta" vote for their language; the shared phrase
+    # words ("za seks", "lei ora") do not.
+    assert default_classifier().classify(query).lang == lang
