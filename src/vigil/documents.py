@@ -158,12 +158,8 @@ def _check_json_value(name: str, value: object, depth: int = 0) -> None:
         raise DocumentError(f"field '{name}' is nested more than {MAX_META_DEPTH} levels deep")
     if value is None or isinstance(value, bool):
         return
-    if type(value) is dict:  # the usual ``meta``: as any mapping below, without the ABC check
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise DocumentError(f"field '{name}' has a key that is not a string: {_type_name(key)}")
-            _check_json_value(name, key, depth + 1)
-            _check_json_value(name, item, depth + 1)
+    if type(value) is dict:  # the usual ``meta``: checked before the slower ABC test below
+        _check_json_mapping(name, value, depth)
         return
     if isinstance(value, str):
         if not value.isascii() and _SURROGATE.search(value):
@@ -178,13 +174,18 @@ def _check_json_value(name: str, value: object, depth: int = 0) -> None:
         for item in value:
             _check_json_value(name, item, depth + 1)
     elif isinstance(value, Mapping):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise DocumentError(f"field '{name}' has a key that is not a string: {_type_name(key)}")
-            _check_json_value(name, key, depth + 1)
-            _check_json_value(name, item, depth + 1)
+        _check_json_mapping(name, value, depth)
     else:
         raise DocumentError(f"field '{name}' holds a {_type_name(value)}, which is not a JSON value")
+
+
+def _check_json_mapping(name: str, value: Mapping[Any, Any], depth: int) -> None:
+    """A JSON object: string keys, every key and value storable (:func:`_check_json_value`)."""
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise DocumentError(f"field '{name}' has a key that is not a string: {_type_name(key)}")
+        _check_json_value(name, key, depth + 1)
+        _check_json_value(name, item, depth + 1)
 
 
 def _type_name(value: object) -> str:

@@ -536,7 +536,8 @@ class QueryClassifier:
     def _compound_tail(self, key: str, head: int) -> list[Any]:
         """Terms that a glued-on word matches: "ukrainegirls", "teenporn", "ukrainesex".
 
-        Only tokens that start with an origin, minor, female or sexual stem are split,
+        Only tokens that start with an origin, refugee, minor, female, sexual or escort
+        stem (``_compound_heads``) are split,
         after the longest such stem and at most ``COMPOUND_SLACK`` letters of its ending
         (``head`` letters: "refugiados" is "refugiad" and an ending, not "refugi" and
         French "ados"; "pornografiata" holds no Turkish "fiyat"), and only tails that are

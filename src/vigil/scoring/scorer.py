@@ -49,7 +49,12 @@ class Contribution:
     source: str
 
     def to_json(self) -> ContributionJSON:
-        return {"feature": self.feature, "contribution": round(self.contribution, _ROUND), "source": self.source}
+        return _contribution_json(self.feature, self.contribution, self.source)
+
+
+def _contribution_json(feature: str, contribution: float, source: str) -> ContributionJSON:
+    """The contract's JSON of one contribution (rounded as every figure of ``risk``)."""
+    return {"feature": feature, "contribution": round(contribution, _ROUND), "source": source}
 
 
 def indicator_strengths(indicators: Iterable[Mapping[str, Any]]) -> dict[str, float]:
@@ -145,10 +150,7 @@ class Scorer:
             "model": model_name,
             "baseline": round(baseline, _ROUND),
             "logit": round(total, _ROUND),
-            "contributions": [
-                {"feature": feature, "contribution": round(value, _ROUND), "source": source}
-                for feature, value, source in contributions
-            ],
+            "contributions": [_contribution_json(*part) for part in contributions],
         }
 
 
