@@ -71,7 +71,7 @@ class Settings(BaseSettings):
         "console", description="Log line format on stderr: human 'console' or 'json'."
     )
     ingest_batch_size: int = Field(
-        1000, ge=1, le=100_000, description="Documents written per database transaction."
+        5000, ge=1, le=100_000, description="Documents written per database transaction."
     )
     ingest_max_record_bytes: int = Field(
         5_000_000,

@@ -62,8 +62,11 @@ DocumentValues = tuple[Any, ...]
 def _sqlite_time(value: datetime | None) -> str | None:
     if value is None:
         return None
-    # the same text as strftime(_SQLITE_TIME_FORMAT), a dozen times cheaper
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    # the same text as strftime(_SQLITE_TIME_FORMAT), a dozen times cheaper; a time in UTC
+    # already (every "Z" or "+00:00" of the input) needs no conversion
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _copy_text(value: object) -> str:
@@ -102,8 +105,8 @@ def document_values(document: Document, dialect: str, evidence: str | None = Non
             _sqlite_time(document.posted_at),
             _sqlite_time(document.captured_at),
             document.location,
-            _JSON_SQLITE(list(document.images)),
-            _JSON_SQLITE(document.meta),
+            _JSON_SQLITE(list(document.images)) if document.images else "[]",
+            _JSON_SQLITE(document.meta) if document.meta else "{}",
             evidence,
         )
     if dialect == "postgresql":
