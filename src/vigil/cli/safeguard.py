@@ -173,8 +173,11 @@ def _print_table(report: dict[str, Any]) -> None:
             f"{_fmt(figures['neutral_as_exploitation']):>13} {_fmt(figures['at_risk_recall']):>14} "
             f"{_fmt(figures['accuracy']):>8} {_fmt(figures['lang_accuracy']):>8}"
         )
-    verdict = "met" if report["goals_met"] else "NOT met"
-    print(f"goals {verdict}: exploitation recall >= 0.97, neutral->exploitation <= 0.01, at_risk recall >= 0.90")
+    for check in report["goal_checks"]:
+        sign = "<=" if check["ceiling"] else ">="
+        mark = "met" if check["met"] else "NOT met"
+        print(f"goal {check['goal'].replace('_', ' ')} {sign} {check['target']:.2f}: {_fmt(check['value']).strip()} {mark}")
+    print(f"goals {'all met' if report['goals_met'] else 'NOT all met'}")
 
 
 def train_queries(

@@ -18,8 +18,16 @@ from typing import Any, Final
 from vigil.errors import FormatError, InputError
 from vigil.safeguard.classifier import CATEGORIES, QueryClassifier
 
-#: Goals the issue sets for the shipped classifier.
-GOALS: Final = {"exploitation_recall": 0.97, "neutral_as_exploitation": 0.01, "at_risk_recall": 0.90}
+#: Goals the issue sets for the shipped classifier: floors for recalls, ceilings for neutral queries.
+GOALS: Final = {
+    "exploitation_recall": 0.97,
+    "neutral_as_exploitation": 0.01,
+    "at_risk_recall": 0.90,
+    "neutral_touched": 0.01,
+    "lowest_language_exploitation_recall": 0.90,
+}
+#: The goals that are ceilings (a figure must stay at or below them); the others are floors.
+CEILINGS: Final = frozenset({"neutral_as_exploitation", "neutral_touched"})
 
 
 @dataclass
@@ -105,24 +113,30 @@ def evaluate(classifier: QueryClassifier, rows: Iterable[Mapping[str, Any]]) -> 
                 }
             )
     figures = overall.figures()
+    by_lang = {lang: tally.figures() for lang, tally in sorted(per_lang.items())}
+    language_recalls = [f["exploitation_recall"] for f in by_lang.values() if f["exploitation_recall"] is not None]
+    figures["lowest_language_exploitation_recall"] = min(language_recalls) if language_recalls else None
+    checks = goal_checks(figures)
     return {
         **figures,
         "goals": GOALS,
-        "goals_met": meets_goals(figures),
-        "by_lang": {lang: tally.figures() for lang, tally in sorted(per_lang.items())},
+        "goal_checks": checks,
+        "goals_met": all(check["met"] for check in checks),
+        "by_lang": by_lang,
         "errors": errors,
     }
 
 
+def goal_checks(figures: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Each goal with its figure and whether it holds (a missing figure never does)."""
+    checks = []
+    for name, target in GOALS.items():
+        value = figures.get(name)
+        met = value is not None and (value <= target if name in CEILINGS else value >= target)
+        checks.append({"goal": name, "target": target, "ceiling": name in CEILINGS, "value": value, "met": met})
+    return checks
+
+
 def meets_goals(figures: Mapping[str, Any]) -> bool:
-    recall = figures.get("exploitation_recall")
-    false_positive = figures.get("neutral_as_exploitation")
-    at_risk = figures.get("at_risk_recall")
-    return (
-        recall is not None
-        and recall >= GOALS["exploitation_recall"]
-        and false_positive is not None
-        and false_positive <= GOALS["neutral_as_exploitation"]
-        and at_risk is not None
-        and at_risk >= GOALS["at_risk_recall"]
-    )
+    """Whether every goal holds for ``figures`` (those of :func:`evaluate`)."""
+    return all(check["met"] for check in goal_checks(figures))
