@@ -37,10 +37,8 @@ def test_goals(name: str) -> None:
     assert report["at_risk_recall"] >= GOALS["at_risk_recall"], report["errors"]
     assert report["neutral_touched"] <= GOALS["neutral_touched"], report["errors"]
     unmet = {check["goal"] for check in report["goal_checks"] if not check["met"]}
-    # the held-out set has 8 to 16 exploitation queries per language: one miss in English
-    # (0.875) is below the per-language floor, which is reported, not hidden
-    assert unmet == ({"lowest_language_exploitation_recall"} if name == "queries_heldout.jsonl" else set())
-    assert report["goals_met"] == (not unmet)
+    assert not unmet, report["errors"]
+    assert report["goals_met"]
 
 
 def test_every_category_and_trick_is_represented() -> None:

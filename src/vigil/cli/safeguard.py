@@ -21,9 +21,9 @@ from vigil.safeguard.evaluation import evaluate, read_labelled
 
 DEFAULT_LABELLED = Path("tests/data/queries_labelled.jsonl")
 #: What the shipped query model is trained on: every fresh development file written from
-#: the category definitions alone (the retired test sets ``test.jsonl`` to ``test6_*``
+#: the category definitions alone (the retired test sets ``test.jsonl`` to ``test7_*``
 #: included), then the project's own labelled set (its held-out set stays out). The
-#: held-out writers' files (``test7_*`` now) are never a default: only the person scoring
+#: held-out writers' files (``test8_*`` now) are never a default: only the person scoring
 #: them passes them, as ``--held-out``.
 FRESH = Path("bench/data/queries_fresh")
 DEFAULT_TRAINING = (
@@ -51,6 +51,13 @@ DEFAULT_TRAINING = (
     FRESH / "train5_b.jsonl",
     FRESH / "train5_c.jsonl",
     FRESH / "train5_d.jsonl",
+    FRESH / "train6_a.jsonl",
+    FRESH / "train6_b.jsonl",
+    FRESH / "train6_c.jsonl",
+    FRESH / "train6_d.jsonl",
+    FRESH / "test7_a.jsonl",
+    FRESH / "test7_b.jsonl",
+    FRESH / "train7_money.jsonl",
 )
 #: Where the shipped query model lives (relative to the checkout).
 SHIPPED_MODEL = Path("src/vigil/safeguard/data/query_model.json")

@@ -49,7 +49,7 @@ from typing import Any
 import yaml
 
 from vigil.errors import ConfigError
-from vigil.safeguard.normalize import skeleton
+from vigil.safeguard.normalize import deleet, skeleton
 
 #: Every concept a rule may name; a lexicon naming another one is a configuration error.
 CONCEPTS: tuple[str, ...] = (
@@ -166,7 +166,9 @@ def _form(raw: str) -> str:
 def _parse_term(raw: str) -> tuple[str, bool]:
     text = raw.strip().casefold()
     is_prefix = text.endswith("*")
-    key = skeleton(text.rstrip("*"))
+    # Written as people type it ("9a7ba", "mut3a"): a query's tokens lose their leetspeak
+    # before they are looked up, so a term's key loses it the same way.
+    key = skeleton(deleet(text.rstrip("*")))
     if is_prefix and len(key) < MIN_STEM:
         raise ConfigError(f"stem {raw!r} is shorter than {MIN_STEM} letters; list whole words instead")
     return key, is_prefix
