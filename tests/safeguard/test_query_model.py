@@ -55,11 +55,11 @@ def test_reasons_name_rule_and_model() -> None:
     assert [reason["kind"] for reason in final["reasons"]] == ["rule"]
     assert final["reasons"][0]["rule"] == "origin_sexual"
     # A weighed rule is named with the model's scores and its heaviest words.
-    result = QueryChecker().check("ukr4inka dating berlin")
+    result = QueryChecker().check("free room for ukr4inian refugee girl private")
     kinds = [reason["kind"] for reason in result["reasons"]]
     assert kinds == ["rule", "model"]
-    assert result["reasons"][0]["rule"] == "origin_partner"
-    assert result["reasons"][1]["top_words"][0]["token"] == "ukrainka"
+    assert result["reasons"][0]["rule"] == "housing_for_sex"
+    assert "ukrainian" in [word["token"] for word in result["reasons"][1]["top_words"]]  # leetspeak undone
     protective = QueryChecker().check("block porn on my child's phone")
     assert "protective" in [reason["kind"] for reason in protective["reasons"]]
 

@@ -5,7 +5,8 @@ Steps, all deterministic:
 1. Each labelled query goes through the rules-only classifier, which gives its tokens
    (the model's input) and the rules' decision.
 2. Five-fold cross-validation (stratified, fixed seed) gives out-of-fold model scores for
-   every training query. On them, the combination policy is chosen: the weight added to
+   every training query. On those of the calibration files (by default every file), the
+   combination policy is chosen: the weight added to
    the logit of the class a rule chose (``rule_weight``) and to neutral's
    (``neutral_bias``). The policy kept is the one with the highest exploitation plus
    at-risk recall among those that class at most ``NEUTRAL_AS_EXPLOITATION_MAX`` of
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from vigil.errors import InputError
 from vigil.safeguard.classifier import CATEGORIES, OVERRULABLE_RULES, QueryClassifier, rules_only_classifier
 from vigil.safeguard.evaluation import read_labelled
 from vigil.safeguard.model import FEATURE_VERSION, MODEL_CLASSES, NGRAM_MAX, NGRAM_MIN, query_features
@@ -335,16 +337,40 @@ def choose_policy(items: Sequence[Prepared], scores: Sequence[Sequence[float]]) 
 
 
 def train_query_model(
-    paths: Sequence[Path], classifier: QueryClassifier | None = None, held_out: Sequence[Path] = ()
+    paths: Sequence[Path],
+    classifier: QueryClassifier | None = None,
+    held_out: Sequence[Path] = (),
+    calibration: Sequence[Path] | None = None,
 ) -> dict[str, Any]:
     """The model file's content, trained on the labelled queries of ``paths`` (in order),
-    without those too close to a query of the ``held_out`` files (:mod:`.overlap`)."""
-    rows = [row for path in paths for row in read_labelled(path)]
+    without those too close to a query of the ``held_out`` files (:mod:`.overlap`).
+
+    The policy is chosen on the out-of-fold scores of the ``calibration`` files' queries
+    (each must be one of ``paths``; None: all of them). The model learns from every file;
+    a file written to teach it one hard distinction (neutral look-alikes by the hundred)
+    would make a policy calibrated on it pay recall for neutral queries that searchers'
+    real mix, and the test sets written like it, hold far fewer of.
+    """
+    calibration_names = None if calibration is None else {path.resolve() for path in calibration}
+    if calibration_names is not None and not calibration_names <= {path.resolve() for path in paths}:
+        raise InputError("every calibration file must be one of the training files")
+    rows: list[Mapping[str, Any]] = []
+    calibrated: list[bool] = []
+    for path in paths:
+        file_rows = read_labelled(path)
+        rows.extend(file_rows)
+        calibrated.extend([calibration_names is None or path.resolve() in calibration_names] * len(file_rows))
     test_rows = [row for path in held_out for row in read_labelled(path)]
     dropped = set(too_close(rows, test_rows)) if test_rows else set()
-    rows = [row for index, row in enumerate(rows) if index not in dropped]
+    kept = [index for index in range(len(rows)) if index not in dropped]
+    rows = [rows[index] for index in kept]
+    calibrated = [calibrated[index] for index in kept]
     items = prepare(classifier or rules_only_classifier(), rows)
-    chosen = choose_policy(items, out_of_fold_scores(items))
+    scores = out_of_fold_scores(items)
+    chosen = choose_policy(
+        [item for item, use in zip(items, calibrated, strict=True) if use],
+        [row for row, use in zip(scores, calibrated, strict=True) if use],
+    )
     bias, weights = _fit(items)
     rounded = {}
     for name, values in weights.items():
@@ -366,6 +392,8 @@ def train_query_model(
         "queries": len(rows),
         "held_out": [{"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()} for path in held_out],
         "dropped_near_held_out": len(dropped),
+        "calibrated_on": [path.name for path in calibration] if calibration is not None else "all",
+        "calibration_queries": sum(calibrated),
         "cross_validation": cv,
         "policy": {key: value for key, value in chosen.items() if key != "cross_validation"},
         "bias": [_round(v) for v in bias],
