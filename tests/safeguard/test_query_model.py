@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from vigil.errors import ConfigError
+from vigil.errors import ConfigError, InputError
 from vigil.safeguard.classifier import default_classifier
 from vigil.safeguard.decision import QueryChecker
 from vigil.safeguard.model import QueryModel, model_json, model_tokens
@@ -108,3 +109,42 @@ def test_model_overrules_only_displaced_needs(query: str, category: str, decided
     assert classifier.model is not None and "at_risk_overrule" in classifier.model.policy
     result = classifier.classify(query)
     assert (result.category, result.decided_by) == (category, decided_by), result
+
+
+def _split_labelled(tmp_path: Path) -> tuple[Path, Path]:
+    lines = (DATA / "queries_labelled.jsonl").read_text(encoding="utf-8").splitlines()
+    first, second = tmp_path / "teach.jsonl", tmp_path / "calibrate.jsonl"
+    first.write_text("\n".join(lines[::2]) + "\n", encoding="utf-8")
+    second.write_text("\n".join(lines[1::2]) + "\n", encoding="utf-8")
+    return first, second
+
+
+def test_the_policy_is_chosen_on_the_calibration_files_only(tmp_path: Path) -> None:
+    teach, calibrate = _split_labelled(tmp_path)
+    calibrated = train_query_model([teach, calibrate], calibration=[calibrate])
+    everything = train_query_model([teach, calibrate])
+    rows = len([line for line in calibrate.read_text(encoding="utf-8").splitlines() if line.strip()])
+    assert (calibrated["calibrated_on"], calibrated["calibration_queries"]) == (["calibrate.jsonl"], rows)
+    assert (everything["calibrated_on"], everything["calibration_queries"]) == ("all", everything["queries"])
+    # the model learns from both files either way: the same weights, only the policy's data differ
+    assert calibrated["weights"] == everything["weights"]
+    assert model_json(train_query_model([teach, calibrate], calibration=[calibrate])) == model_json(calibrated)
+
+
+def test_a_calibration_file_must_be_a_training_file(tmp_path: Path) -> None:
+    teach, calibrate = _split_labelled(tmp_path)
+    with pytest.raises(InputError, match="calibration file"):
+        train_query_model([teach], calibration=[calibrate])
+
+
+def test_the_default_calibration_is_the_retired_test_sets() -> None:
+    from vigil.cli.safeguard import DEFAULT_CALIBRATION, DEFAULT_TRAINING
+
+    assert DEFAULT_CALIBRATION and set(DEFAULT_CALIBRATION) <= set(DEFAULT_TRAINING)
+    assert all(path.name.startswith("test") for path in DEFAULT_CALIBRATION)
+    assert not any(path.name.startswith("test8") for path in DEFAULT_TRAINING)  # the held-out set stays out
+    # the shipped file records what it was calibrated on
+    shipped = Path(__file__).resolve().parents[2] / "src/vigil/safeguard/data/query_model.json"
+    data = json.loads(shipped.read_text(encoding="utf-8"))
+    assert data["calibrated_on"] == [path.name for path in DEFAULT_CALIBRATION]
+    assert QueryModel(data).policy

@@ -362,9 +362,9 @@ def train_query_model(
         calibrated.extend([calibration_names is None or path.resolve() in calibration_names] * len(file_rows))
     test_rows = [row for path in held_out for row in read_labelled(path)]
     dropped = set(too_close(rows, test_rows)) if test_rows else set()
-    kept = [index for index in range(len(rows)) if index not in dropped]
-    rows = [rows[index] for index in kept]
-    calibrated = [calibrated[index] for index in kept]
+    remaining = [index for index in range(len(rows)) if index not in dropped]
+    rows = [rows[index] for index in remaining]
+    calibrated = [calibrated[index] for index in remaining]
     items = prepare(classifier or rules_only_classifier(), rows)
     scores = out_of_fold_scores(items)
     chosen = choose_policy(
