@@ -23,7 +23,7 @@ DEFAULT_LABELLED = Path("tests/data/queries_labelled.jsonl")
 #: What the shipped query model is trained on: every fresh development file written from
 #: the category definitions alone (the retired test sets ``test.jsonl`` to ``test7_*``
 #: included), then the project's own labelled set (its held-out set stays out). The
-#: held-out writers' files (``test8_*`` and ``test9_*`` now) are never a default: only the person scoring
+#: held-out writers' files (``test10_*`` now) are never a default: only the person scoring
 #: them passes them, as ``--held-out``.
 FRESH = Path("bench/data/queries_fresh")
 DEFAULT_TRAINING = (
@@ -58,6 +58,13 @@ DEFAULT_TRAINING = (
     FRESH / "test7_a.jsonl",
     FRESH / "test7_b.jsonl",
     FRESH / "train7_money.jsonl",
+    FRESH / "test8_a.jsonl",
+    FRESH / "test8_b.jsonl",
+    FRESH / "test9_a.jsonl",
+    FRESH / "test9_b.jsonl",
+    FRESH / "train8_a.jsonl",
+    FRESH / "train8_b.jsonl",
+    FRESH / "train8_c.jsonl",
 )
 #: The files the policy is calibrated on: the retired test sets, written with the test brief
 #: (12 exploitation, 8 at-risk, 10 neutral per language, 40 % of the neutral ones protective
