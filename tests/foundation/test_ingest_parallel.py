@@ -26,7 +26,7 @@ from vigil.ingest.decoding import LineDecoder, decoded_lines
 from vigil.ingest.readers import read_items
 from vigil.settings import Settings
 from vigil.store import Store
-from vigil.store.bulk import DOCUMENT_VALUE_COLUMNS, document_values, format_values
+from vigil.store.bulk import DOCUMENT_VALUE_COLUMNS, document_copy_line, document_values, format_values
 from vigil.store.models import DocumentRow, IngestRun
 
 MAX_BYTES = 2000
@@ -264,3 +264,31 @@ def test_document_values_match_the_generic_formatting(dialect: str, line: str) -
         document.posted_at, document.captured_at, document.location, list(document.images), document.meta, "ab" * 32,
     )
     assert document_values(document, dialect, "ab" * 32) == format_values(fields, dialect, DOCUMENT_VALUE_COLUMNS)
+
+
+COPY_LINE_EXTRA = [
+    {"id": "plain", "text": "Praca w Niemczech"},
+    {"id": "nulls", "text": "t", "title": None, "platform": None, "posted_at": None},
+    {"id": "dates", "text": "t", "posted_at": "2024-01-02T03:04:05Z", "captured_at": "2024-01-02T03:04:05.123456-05:30"},
+    {"id": "cr", "text": "a\rb"},
+    {"id": "meta-only-special", "text": "t", "meta": {"k": "tab\there"}},
+    {"id": "image-special", "text": "t", "images": ["a\\b"]},
+    {"id": "id\twith tab", "text": "t"},
+    {"id": "unicode", "text": "Робота 🇺🇦 עבודה عمل", "title": "Робота", "location": "Ірпінь"},
+]
+
+
+@pytest.mark.parametrize(
+    "record",
+    [json.loads(line) for line in LINES if isinstance(line, str) and line.strip().startswith("{") and '"id": "' in line]
+    + COPY_LINE_EXTRA,
+)
+def test_the_joined_copy_line_is_the_joined_fields(record: dict[str, Any]) -> None:
+    """What the JSONL decoder sends for PostgreSQL is ``document_values`` joined by tabs, escapes and NULLs included."""
+    try:
+        document = parse_document(record)
+    except DocumentError:
+        return  # a rejected record has nothing to format
+    (line,) = document_copy_line(document)
+    assert line == "\t".join(document_values(document, "postgresql"))
+    assert line.count("\t") == len(DOCUMENT_VALUE_COLUMNS) - 1  # escaped tabs are "\\t", never a separator

@@ -27,7 +27,7 @@ from vigil.errors import StoreError
 from vigil.ingest.decoding import DecodedLine, decoded_lines
 from vigil.ingest.readers import Capture, Format, Item, detect_format, open_input, read_items
 from vigil.ingest.runs import end_run, mark_abandoned_runs, start_run
-from vigil.store.bulk import DocumentValues, document_values, format_values, insert_document_values
+from vigil.store.bulk import CopyState, DocumentValues, document_values, format_values, insert_document_values
 from vigil.store.db import Store
 from vigil.store.models import DocumentRow, Evidence, Source
 
@@ -95,30 +95,53 @@ def _insert_ignoring_conflicts(session: Session, model: type[Any], keys: list[st
     raise StoreError(f"ingest does not support the {dialect} database")
 
 
-#: Batches handed to the writing thread and not yet committed; the reader waits beyond it.
+#: Batches handed to the writing threads and not yet committed, beyond one per thread; the
+#: reader waits beyond it.
 BATCHES_IN_FLIGHT: Final = 2
+#: Writing threads (each with its own connection) for a JSONL input into PostgreSQL: the
+#: server inserts and indexes one batch while it does the next, on another core. SQLite has
+#: one writer at a time, and an input with captures is written by one thread (two batches
+#: could hold the same evidence).
+POSTGRES_WRITERS: Final = 2
+#: How long a batch of a parallel writer waits for a row another transaction holds: batches
+#: commit in input order, so two ingests of one source writing the same ids in crossed
+#: order could otherwise wait for each other for ever; one of them fails instead.
+PARALLEL_LOCK_TIMEOUT: Final = "60s"
+
+
+class _EarlierBatchNotCommitted(Exception):
+    """Raised inside a batch's transaction to roll it back: the batch before it was not committed."""
 
 
 class _BatchWriter:
-    """Collects accepted documents and writes them, one transaction per batch, on a thread of its own.
+    """Collects accepted documents and writes them, one transaction per batch, on threads of their own.
 
     A document is kept as its formatted values (:func:`vigil.store.bulk.document_values`);
-    the first of several with one id in a batch is written, the others are duplicates.
-    Batches are committed one after the other in input order by one writing thread, so the
-    database works (SQLite and psycopg let go of the interpreter while it does) while this
-    thread reads and decodes the next batch. The report's counts are only touched here.
+    the first of several with one id in a batch (or in the batches not committed yet) is
+    written, the others are duplicates. Batches are committed one after the other in input
+    order, so the database works (SQLite and psycopg let go of the interpreter while it does)
+    while this thread reads and decodes the next batch; with ``writers`` > 1 (PostgreSQL),
+    several batches are inserted at once on their own connections, each committing only once
+    the one before it has (what is committed stays a prefix of the input). The report's counts
+    are only touched here.
     """
 
-    def __init__(self, store: Store, source_id: int, run_id: int, report: IngestReport) -> None:
+    def __init__(self, store: Store, source_id: int, run_id: int, report: IngestReport, writers: int = 1) -> None:
         self.store = store
         self.source_id = source_id
         self.run_id = run_id
         self.report = report
+        self.writers = writers
         self.pending: dict[str, DocumentValues] = {}
         self.captures: dict[str, Capture] = {}
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigil-ingest-writer")
-        self._in_flight: deque[Future[tuple[int, int] | None]] = deque()
-        self._write_failed = False  # set on the writing thread: the batches after a failed one are not written
+        self._thread = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="vigil-ingest-writer")
+        self._in_flight: deque[tuple[Future[tuple[int, int] | None], frozenset[str]]] = deque()
+        # ids of the batches handed over and not counted yet (several writers only: a later
+        # batch holding one of them would wait on the earlier batch's row while that batch
+        # waits for it to commit)
+        self._unsettled: set[str] = set()
+        self._copy_state = CopyState()
+        self._write_failed = False  # set on a writing thread: the batches after a failed one are not written
 
     def add(self, item: Item) -> None:
         document: Document = item.document
@@ -130,37 +153,46 @@ class _BatchWriter:
             self.captures[document.id] = item.capture
 
     def add_values(self, doc_id: str, values: DocumentValues) -> None:
-        if doc_id in self.pending:
+        if doc_id in self.pending or doc_id in self._unsettled:
             self.report.duplicates += 1
             return
         self.pending[doc_id] = values
 
     def flush(self) -> None:
-        """Hand the pending batch to the writing thread (waiting for the oldest beyond :data:`BATCHES_IN_FLIGHT`)."""
+        """Hand the pending batch to a writing thread (waiting for the oldest beyond the in-flight limit)."""
         if not self.pending:
             return
         batch, captures = self.pending, self.captures
         self.pending, self.captures = {}, {}
-        self._in_flight.append(self._thread.submit(self._write, batch, captures))
-        while len(self._in_flight) > BATCHES_IN_FLIGHT:
-            self._count(self._in_flight.popleft().result())
+        ids = frozenset(batch) if self.writers > 1 else frozenset()
+        self._unsettled |= ids
+        previous = self._in_flight[-1][0] if self._in_flight and self.writers > 1 else None
+        self._in_flight.append((self._thread.submit(self._write, batch, captures, previous), ids))
+        while len(self._in_flight) > BATCHES_IN_FLIGHT + self.writers - 1:
+            self._settle_oldest()
 
     def finish(self) -> None:
         """Write what is pending and wait until every batch is committed; a failed write raises here."""
         try:
             self.flush()
             while self._in_flight:
-                self._count(self._in_flight.popleft().result())
+                self._settle_oldest()
         finally:
             self._thread.shutdown()
 
     def settle(self) -> None:
         """After a failure: wait for the batches handed over, count those that were committed."""
         while self._in_flight:
-            future = self._in_flight.popleft()
+            future, ids = self._in_flight.popleft()
+            self._unsettled -= ids
             if future.exception() is None:
                 self._count(future.result())
         self._thread.shutdown()
+
+    def _settle_oldest(self) -> None:
+        future, ids = self._in_flight.popleft()
+        self._unsettled -= ids
+        self._count(future.result())
 
     def _count(self, written: tuple[int, int] | None) -> None:
         if written is None:
@@ -171,21 +203,39 @@ class _BatchWriter:
         self.report.duplicates += submitted - inserted
         self.report.accepted += inserted
 
-    def _write(self, batch: dict[str, DocumentValues], captures: dict[str, Capture]) -> tuple[int, int] | None:
-        """One batch in one transaction (on the writing thread): how many rows were given and inserted.
+    def _write(
+        self,
+        batch: dict[str, DocumentValues],
+        captures: dict[str, Capture],
+        previous: Future[tuple[int, int] | None] | None,
+    ) -> tuple[int, int] | None:
+        """One batch in one transaction (on a writing thread): how many rows were given and inserted.
 
-        None when an earlier batch failed: what is committed stays a prefix of the input.
+        None when an earlier batch failed or was not committed: what is committed stays a
+        prefix of the input. ``previous`` is the batch before this one when batches are
+        written at once; this one commits only after it has.
         """
         if self._write_failed:
             return None
         now = datetime.now(UTC)
         try:
             with self.store.session() as session:
+                if previous is not None:
+                    session.execute(sa.text(f"SET LOCAL lock_timeout = '{PARALLEL_LOCK_TIMEOUT}'"))
                 if captures:
                     self._store_evidence(session, batch, captures, now)
                 inserted = insert_document_values(
-                    session, list(batch.values()), source_id=self.source_id, run_id=self.run_id, created_at=now
+                    session,
+                    list(batch.values()),
+                    source_id=self.source_id,
+                    run_id=self.run_id,
+                    created_at=now,
+                    state=self._copy_state,
                 )
+                if previous is not None and (previous.exception() is not None or previous.result() is None):
+                    raise _EarlierBatchNotCommitted
+        except _EarlierBatchNotCommitted:
+            return None
         except BaseException:
             self._write_failed = True
             raise
@@ -240,7 +290,9 @@ def ingest_input(
     with store.session() as session:
         source_id = _source_id(session, source_name)
     run_id = start_run(store, source_id, str(path), chosen)
-    writer = _BatchWriter(store, source_id, run_id, report)
+    # JSONL carries no captures: its batches may be inserted at once on PostgreSQL
+    writers = POSTGRES_WRITERS if chosen == "jsonl" and store.dialect == "postgresql" else 1
+    writer = _BatchWriter(store, source_id, run_id, report, writers)
     try:
         if chosen == "jsonl":
             _write_jsonl(store, path, writer, on_item)

@@ -7,7 +7,8 @@ workers decode the partitions after them. An input of one partition or less is d
 this process (starting a pool would cost more than it saves).
 
 A decoded line is ``(line, doc_id, values)`` for a document (``values`` as
-:func:`vigil.store.bulk.document_values` formats them for the store's database) or
+:func:`vigil.store.bulk.document_values` formats them for the store's database, joined into
+one field for PostgreSQL by :func:`vigil.store.bulk.document_copy_line`) or
 ``(line, reason, None)`` for a rejected record, with the same reason the in-process
 readers give.
 """
@@ -23,7 +24,7 @@ from vigil.documents import parse_document, parse_json_line
 from vigil.engine import LocalEngine, partitioned
 from vigil.errors import DocumentError
 from vigil.ingest.readers import jsonl_lines
-from vigil.store.bulk import DocumentValues, document_values
+from vigil.store.bulk import DocumentValues, document_copy_line, document_values
 
 #: ``(line, doc_id, values)``, or ``(line, reason, None)`` for a rejected record.
 DecodedLine = tuple[int, str, DocumentValues | None]
@@ -43,6 +44,8 @@ class LineDecoder:
             document = parse_document(parse_json_line(raw))
         except DocumentError as exc:
             return line, str(exc), None
+        if self.dialect == "postgresql":
+            return line, document.id, document_copy_line(document)
         return line, document.id, document_values(document, self.dialect)
 
 
