@@ -21,14 +21,14 @@ from vigil.watch import models as watch_models  # noqa: F401
 from vigil.web import models as web_models  # noqa: F401
 
 #: Search objects the ``search`` migrations make or keep per dialect (an FTS5 table and the
-#: single-column platform and kind indexes on SQLite; a stored tsvector column and ordered
+#: single-column posted_at, platform and kind indexes on SQLite; a stored tsvector column and ordered
 #: indexes on PostgreSQL). The metadata cannot describe them for both databases at once, so
 #: the comparison with it leaves them out.
 SEARCH_TABLE_PREFIX = "documents_fts"
 SEARCH_OBJECTS = frozenset({
     "ix_analyses_risk_score", "ix_documents_fulltext", "ix_documents_newest", "search_vector",
     "ix_documents_platform_pk", "ix_documents_kind_lang_pk", "ix_analyses_score_doc", "ix_analyses_level_doc",
-    "ix_documents_platform", "ix_documents_kind",
+    "ix_documents_platform", "ix_documents_kind", "ix_documents_posted_at",
 })
 
 

@@ -92,9 +92,8 @@ class DocumentRow(Base):
     __tablename__ = "documents"
     __table_args__ = (
         sa.UniqueConstraint("source_id", "doc_id", name="uq_documents_source_doc"),
-        sa.Index("ix_documents_posted_at", "posted_at"),
-        # ix_documents_platform and ix_documents_kind (on SQLite only) are made by the
-        # migrations: PostgreSQL has composite indexes in their place (search_0005)
+        # ix_documents_posted_at, ix_documents_platform and ix_documents_kind (on SQLite only)
+        # are made by the migrations: PostgreSQL has composite indexes in their place (search_0005)
     )
 
     pk: Mapped[int] = mapped_column(primary_key=True)
