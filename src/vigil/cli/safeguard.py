@@ -23,7 +23,7 @@ DEFAULT_LABELLED = Path("tests/data/queries_labelled.jsonl")
 #: What the shipped query model is trained on: every fresh development file written from
 #: the category definitions alone (the retired test sets ``test.jsonl`` to ``test7_*``
 #: included), then the project's own labelled set (its held-out set stays out). The
-#: held-out writers' files (``test10_*`` now) are never a default: only the person scoring
+#: held-out writers' files (``test10_*`` and ``test11_*`` now) are never a default: only the person scoring
 #: them passes them, as ``--held-out``.
 FRESH = Path("bench/data/queries_fresh")
 DEFAULT_TRAINING = (

@@ -91,8 +91,13 @@ AT_RISK_OVERRULES: Final = (None, 6.0, 5.0, 4.0, 3.0)
 #: class (None: never): housing offered for sex in a displaced person's words. Margins
 #: of 0-1 gained 0.045 exploitation recall in cross-validation (at 0.008 at-risk recall)
 #: but raised the project's "wohnung für ukrainische flüchtlinge" to exploitation (a
-#: margin of 7.2: it shares n-grams with "Modelwohnung"), so the floor is 8.
-EXPLOITATION_OVERRULES: Final = (None, 10.0, 8.0)
+#: margin of 7.2: it shares n-grams with "Modelwohnung"), so the floor was 8. With train8
+#: and test8-9 (20,275 queries) half of the test-like development queries' exploitation
+#: misses out of fold were read as at-risk (sexual offers in housing, work or money words);
+#: on the calibration files margins of 6 and 4 gained 0.006 and 0.007 exploitation recall
+#: at the same at-risk recall and touched share (2 and 0: 0.009, at 0.0007 at-risk recall),
+#: and the project's held-out set keeps its goals (tests/safeguard/test_query_sets.py).
+EXPLOITATION_OVERRULES: Final = (None, 10.0, 8.0, 6.0, 4.0)
 #: When no policy touches at most ``NEUTRAL_TOUCHED_MAX`` of neutral queries, the one that
 #: touches the fewest is kept among those whose exploitation plus at-risk recall is within
 #: this much of the best (all within the exploitation limit): a few recall points buy
