@@ -183,16 +183,19 @@ class _BatchWriter:
     def settle(self) -> None:
         """After a failure: wait for the batches handed over, count those that were committed."""
         while self._in_flight:
-            future, ids = self._in_flight.popleft()
-            self._unsettled -= ids
+            future = self._pop_oldest()
             if future.exception() is None:
                 self._count(future.result())
         self._thread.shutdown()
 
     def _settle_oldest(self) -> None:
+        self._count(self._pop_oldest().result())
+
+    def _pop_oldest(self) -> Future[tuple[int, int] | None]:
+        """The oldest batch handed over, its ids no longer held back from later batches."""
         future, ids = self._in_flight.popleft()
         self._unsettled -= ids
-        self._count(future.result())
+        return future
 
     def _count(self, written: tuple[int, int] | None) -> None:
         if written is None:

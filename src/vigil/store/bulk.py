@@ -3,9 +3,9 @@
 Ingest writes many rows per transaction; going through the ORM costs several times the
 work of parsing the input. SQLite gets a prepared ``executemany`` (a large batch feeds the full-text index in one
 statement afterwards instead of row by row through its trigger) and PostgreSQL a
-``COPY ... FROM STDIN`` (into the table itself while no row of a batch is stored yet, else into
-a staging table), both on the session's own connection (so inside its transaction), with values formatted exactly as :mod:`vigil.store.models` stores
-them. The formatting (:func:`document_values`) is pure, so ingest runs it in the batch
+``COPY ... FROM STDIN`` (into the table itself while no row of a batch is stored yet, else
+into a staging table), both on the session's own connection (so inside its transaction),
+with values formatted exactly as :mod:`vigil.store.models` stores them. The formatting (:func:`document_values`) is pure, so ingest runs it in the batch
 engine's workers and the writing process only joins and sends. Other databases are refused.
 
 A document already stored under the same (source, id) is skipped, not an error: two
@@ -145,12 +145,10 @@ def document_copy_line(document: Document) -> DocumentValues:
         _JSON_POSTGRESQL(list(document.images)) if document.images else "[]",
         _JSON_POSTGRESQL(document.meta) if document.meta else "{}",
     )
-    present = [field for field in fields if field is not None]
-    if _COPY_SPECIAL.search("".join(present)) is not None:
+    if _COPY_SPECIAL.search("".join([field for field in fields if field is not None])) is not None:
         return ("\t".join(document_values(document, "postgresql")),)
-    if len(present) == len(fields):
-        return ("\t".join(present) + "\t" + _COPY_NULL,)
-    return ("\t".join([_COPY_NULL if field is None else field for field in fields]) + "\t" + _COPY_NULL,)
+    # the evidence column last: none from JSONL
+    return ("\t".join([_COPY_NULL if field is None else field for field in (*fields, None)]),)
 
 
 def format_values(values: Sequence[Any], dialect: str, columns: Sequence[str]) -> DocumentValues:
