@@ -7,6 +7,8 @@ This module is the one place the store looks up at the feature packages' tables,
 import contracts allow it by name.
 """
 
+import sqlalchemy as sa
+
 from vigil.casework import models as casework_models  # noqa: F401
 from vigil.collect import models as collect_models  # noqa: F401
 from vigil.identifiers import models as identifier_models  # noqa: F401
@@ -32,8 +34,17 @@ SEARCH_OBJECTS = frozenset({
 })
 
 
+#: Foreign keys of ``documents`` that PostgreSQL checks by statement-level triggers instead
+#: (``ingest_0002``): (column, table referred to). SQLite keeps them as foreign keys.
+TRIGGER_CHECKED_REFERENCES = frozenset({("source_id", "sources"), ("ingest_run_id", "ingest_runs")})
+
+
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Alembic's ``include_object`` hook: everything but the per-dialect search objects."""
+    """Alembic's ``include_object`` hook: everything but the per-dialect search and reference-check objects."""
+    if type_ == "foreign_key_constraint" and isinstance(obj, sa.ForeignKeyConstraint):
+        columns = [column.name for column in obj.columns]
+        if obj.table.name == "documents" and len(columns) == 1:
+            return (columns[0], obj.referred_table.name) not in TRIGGER_CHECKED_REFERENCES
     if name is None:
         return True
     if type_ == "table" and name.startswith(SEARCH_TABLE_PREFIX):
