@@ -90,7 +90,7 @@ def test_prefix_indexes_change_no_search_result(store: Store, tmp_path: Path) ->
     if store.dialect == "sqlite":
         assert "prefix='3 4'" in (_fts_sql(store) or "")
 
-    command.downgrade(alembic_config(store.engine), "search_0003")  # search_0005 and search_0004 undone
+    command.downgrade(alembic_config(store.engine), "search_0003")  # search_0006 to search_0004 undone
     if store.dialect == "sqlite":
         assert "prefix='3 4 5 6'" in (_fts_sql(store) or "")
     assert _results(store) == after
@@ -106,7 +106,7 @@ def test_prefix_indexes_change_no_search_result(store: Store, tmp_path: Path) ->
 @pytest.mark.parametrize("count", [1, 150])
 def test_the_rebuilt_index_is_fed_by_later_ingests(store: Store, tmp_path: Path, count: int) -> None:
     """After the migration made the table again, its triggers (and the bulk path) still index new documents."""
-    command.downgrade(alembic_config(store.engine), "search_0003")  # search_0005 and search_0004 undone
+    command.downgrade(alembic_config(store.engine), "search_0003")  # search_0006 to search_0004 undone
     upgrade(store.engine)
     path = tmp_path / "later.jsonl"
     path.write_text("".join(json.dumps({"id": f"n{n}", "text": f"nowa pracownica {n}"}) + "\n" for n in range(count)))
