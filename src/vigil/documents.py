@@ -164,7 +164,7 @@ def _holds_float(value: object) -> bool:
         items = value
     else:
         return type(value) is float
-    for item in items:  # a loop, not any() over a generator: half the cost on every ingested line
+    for item in items:  # a loop, not any() over a generator: half the cost, on every ingested line
         kind = type(item)
         if kind is str:
             continue
