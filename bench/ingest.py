@@ -12,12 +12,16 @@ e.g. ``git archive COMMIT src | tar -x -C /tmp/before``), interleaved with this 
 repeat, so a change is compared under the same load; each ingest's floor is the median of
 three parses timed just before it. Each ingest then runs in a process of
 its own (timed inside it, the interpreter's start-up left out), the parse floor between them.
-Ingest uses the settings' defaults (a process pool of one worker per core).
+Ingest uses the settings' defaults (a process pool of one worker per core). With a PostgreSQL
+server on this machine, the comparison also prints the server's own CPU seconds per ingest
+(its processes read from ``/proc``): on two cores the server's work and the client's share the
+same processors, so both sides' CPU is what the wall time is made of.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -25,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -88,20 +93,82 @@ def ingest_once(path: Path, data_dir: Path, url: str | None, search_index: bool 
     return ingest_timed(path, data_dir, url, search_index)[0]
 
 
-def ingest_timed(path: Path, data_dir: Path, url: str | None, search_index: bool = True) -> tuple[float, float]:
-    """Wall and CPU seconds of one ingest (CPU of this process and of its finished children, the decoding pool)."""
+def ingest_timed(
+    path: Path, data_dir: Path, url: str | None, search_index: bool = True
+) -> tuple[float, float, float | None]:
+    """Wall and CPU seconds of one ingest (CPU of this process and of its finished children, the
+    decoding pool), and the PostgreSQL server's CPU seconds when :class:`ServerCpu` can read them."""
     settings = load_settings(data_dir=data_dir, database_url=url or "")
     with Store.open(settings) as store:
         if not search_index:
             with store.engine.begin() as conn:
                 conn.execute(sa.text(SEARCH_INDEX_DDL[store.dialect]))
+        server = ServerCpu(url) if store.dialect == "postgresql" else None
         cpu_start = _cpu_seconds()
         start = time.perf_counter()
-        report = ingest_input(store, path)
+        with server or contextlib.nullcontext():
+            report = ingest_input(store, path)
         elapsed = time.perf_counter() - start
         cpu = _cpu_seconds() - cpu_start
     assert report.rejected == 0, report.errors[:3]
-    return elapsed, cpu
+    return elapsed, cpu, None if server is None else server.seconds
+
+
+class ServerCpu:
+    """CPU seconds the PostgreSQL server's processes spend while the block runs, read from ``/proc``.
+
+    Only for a server on this machine (``localhost``, ``127.0.0.1``, ``::1`` or a socket
+    directory) whose processes ``/proc`` shows; otherwise :attr:`seconds` stays None. Every
+    process named ``postgres`` counts (the ingest's backends and the server's own writers),
+    sampled every 20 ms so a backend that exits before the end still counts up to its last
+    sample.
+    """
+
+    LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", ""})
+
+    def __init__(self, url: str | None) -> None:
+        host = (sa.engine.make_url(url).host or "") if url else None
+        self.enabled = host is not None and (host in self.LOCAL_HOSTS or host.startswith("/")) and Path("/proc").is_dir()
+        self.seconds: float | None = None
+        self._first: dict[int, float] = {}
+        self._last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample_until_stopped, daemon=True)
+
+    @staticmethod
+    def _postgres_cpu() -> dict[int, float]:
+        tick = os.sysconf("SC_CLK_TCK")
+        found: dict[int, float] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # the process ended meanwhile
+                continue
+            name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+            if name.startswith("postgres"):
+                found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+        return found
+
+    def _sample_until_stopped(self) -> None:
+        while not self._stop.wait(0.02):
+            self._last.update(self._postgres_cpu())
+
+    def __enter__(self) -> ServerCpu:
+        if self.enabled:
+            self._first = self._postgres_cpu()
+            self._last = dict(self._first)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.enabled:
+            return
+        self._stop.set()
+        self._thread.join()
+        self._last.update(self._postgres_cpu())
+        self.seconds = sum(value - self._first.get(pid, 0.0) for pid, value in self._last.items())
 
 
 def _cpu_seconds() -> float:
@@ -120,8 +187,9 @@ def postgres_database(admin_url: str) -> tuple[str, sa.Engine, str]:
 
 def ingest_in_process(
     src: str | None, path: Path, data_dir: Path, url: str | None, search_index: bool
-) -> tuple[float, float]:
-    """Wall and CPU seconds (its workers included) of :func:`ingest_once` in a fresh interpreter.
+) -> tuple[float, float, float | None]:
+    """Wall and CPU seconds (its workers included) of :func:`ingest_timed` in a fresh interpreter,
+    and the server's CPU seconds (None where not measured).
 
     ``vigil`` is imported from ``src`` (None: this checkout).
     """
@@ -130,8 +198,8 @@ def ingest_in_process(
         env["PYTHONPATH"] = src
     command = [sys.executable, __file__, "--ingest-once", str(path), str(data_dir), url or "", str(int(search_index))]
     done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
-    wall, cpu = done.stdout.strip().splitlines()[-1].split()
-    return float(wall), float(cpu)
+    wall, cpu, server = done.stdout.strip().splitlines()[-1].split()
+    return float(wall), float(cpu), None if server == "None" else float(server)
 
 
 def compare(args: argparse.Namespace) -> None:
@@ -139,11 +207,13 @@ def compare(args: argparse.Namespace) -> None:
     (the median of :data:`FLOOR_PARSES`).
 
     Prints medians of seconds and of the ratios taken pair by pair, for wall time and for
-    CPU time (the ingesting process and its workers; not the PostgreSQL server's).
+    CPU time (the ingesting process and its workers), and the PostgreSQL server's CPU where
+    :class:`ServerCpu` can read it (a server on this machine).
     """
     variants = {"before": args.baseline, "after": None}
     targets = [("SQLite", None)] + ([("PostgreSQL", args.postgres)] if args.postgres else [])
     rows: dict[str, list[tuple[float, float, float, float]]] = {}
+    servers: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.jsonl"
         make_input(path, args.docs)
@@ -157,26 +227,30 @@ def compare(args: argparse.Namespace) -> None:
                     rows.setdefault("parse (json.loads)", []).append((parse_wall, parse_cpu, 1.0, 1.0))
                     label = f"{variant}: ingest into {target}"
                     if admin_url is None:
-                        wall, cpu = ingest_in_process(src, path, Path(tmp) / f"{variant}-{repeat}", None, True)
+                        wall, cpu, server = ingest_in_process(src, path, Path(tmp) / f"{variant}-{repeat}", None, True)
                     else:
                         url, admin, name = postgres_database(admin_url)
                         try:
-                            wall, cpu = ingest_in_process(src, path, Path(tmp) / "pg", url, True)
+                            wall, cpu, server = ingest_in_process(src, path, Path(tmp) / "pg", url, True)
                         finally:
                             with admin.connect() as conn:
                                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
                             admin.dispose()
                     rows.setdefault(label, []).append((wall, cpu, wall / parse_wall, cpu / parse_cpu))
+                    if server is not None:
+                        servers.setdefault(label, []).append(server)
                     print(
                         f"repeat {repeat + 1}: {label} {wall:.2f} s ({wall / parse_wall:.1f} x parse), "
-                        f"CPU {cpu:.2f} s ({cpu / parse_cpu:.1f} x parse)",
+                        f"CPU {cpu:.2f} s ({cpu / parse_cpu:.1f} x parse)"
+                        + ("" if server is None else f", server CPU {server:.2f} s"),
                         file=sys.stderr,
                     )
     print(f"load average at the end {' '.join(f'{v:.1f}' for v in os.getloadavg())}", file=sys.stderr)
-    print(f"{'stage':<36}{'wall s':>9}{'docs/s':>10}{'x parse':>9}{'CPU s':>8}{'x parse':>9}")
+    print(f"{'stage':<36}{'wall s':>9}{'docs/s':>10}{'x parse':>9}{'CPU s':>8}{'x parse':>9}{'server CPU s':>14}")
     for name, values in rows.items():
         wall, cpu, wall_ratio, cpu_ratio = (statistics.median(column) for column in zip(*values, strict=True))
-        print(f"{name:<36}{wall:>9.2f}{docs / wall:>10,.0f}{wall_ratio:>9.1f}{cpu:>8.2f}{cpu_ratio:>9.1f}")
+        server_text = f"{statistics.median(servers[name]):>14.2f}" if name in servers else f"{'-':>14}"
+        print(f"{name:<36}{wall:>9.2f}{docs / wall:>10,.0f}{wall_ratio:>9.1f}{cpu:>8.2f}{cpu_ratio:>9.1f}{server_text}")
 
 
 def main() -> None:
