@@ -1,0 +1,59 @@
+"""The ingest benchmark's reading of the PostgreSQL server's CPU: only for a server on this machine."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import sqlalchemy as sa
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "ingest.py"
+
+
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("vigil_bench_ingest", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("url", "enabled"),
+    [
+        ("postgresql+psycopg://vigil@db.example.org:5432/vigil", False),
+        ("postgresql+psycopg://vigil@10.1.2.3/vigil", False),
+        (None, False),
+        ("postgresql+psycopg://vigil@127.0.0.1:5432/vigil", True),
+        ("postgresql+psycopg://vigil@localhost/vigil", True),
+        ("postgresql+psycopg://vigil@/vigil?host=/var/run/postgresql", True),
+    ],
+)
+def test_only_a_server_on_this_machine_is_read(url: str | None, enabled: bool) -> None:
+    server = _bench().ServerCpu(url)
+    assert server.enabled == (enabled and Path("/proc").is_dir())
+    if not server.enabled:
+        with server:
+            pass
+        assert server.seconds is None
+
+
+def test_the_server_cpu_of_a_query_is_counted() -> None:
+    url = os.environ.get("VIGIL_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("VIGIL_TEST_POSTGRES_URL is not set (local run without PostgreSQL)")
+    server = _bench().ServerCpu(url)
+    if not server.enabled:
+        pytest.skip("the test server is not on this machine")
+    engine = sa.create_engine(sa.engine.make_url(url).set(drivername="postgresql+psycopg"))
+    try:
+        with server, engine.connect() as conn:
+            conn.execute(sa.text("SELECT count(*) FROM generate_series(1, 3000000)")).scalar_one()
+    finally:
+        engine.dispose()
+    assert server.seconds is not None and server.seconds > 0.05, server.seconds
