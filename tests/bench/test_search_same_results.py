@@ -8,11 +8,9 @@ a change meant to alter results, with ``VIGIL_RECORD_SEARCH_RESULTS=1`` on both 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import random
-import sys
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -20,10 +18,10 @@ from typing import Any
 
 import pytest
 
+from bench_modules import load_bench
 from vigil.search import SearchQuery, search_documents
 from vigil.store import Store
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "search.py"
 RECORDED = Path(__file__).resolve().parents[1] / "data" / "search_same_results.json"
 #: Enough documents that the common words match more than the count cap (1,000), so the plans for
 #: many matches run as well as those for few.
@@ -32,12 +30,7 @@ MIX = 120
 
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("vigil_bench_search", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("search")
 
 
 def queries(bench: ModuleType) -> list[SearchQuery]:
