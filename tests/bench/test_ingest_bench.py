@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -49,4 +50,26 @@ def test_the_server_cpu_of_a_query_is_counted() -> None:
             conn.execute(sa.text("SELECT count(*) FROM generate_series(1, 3000000)")).scalar_one()
     finally:
         engine.dispose()
+    assert server.seconds is not None and server.seconds > 0.05, server.seconds
+
+
+def test_a_backend_that_exits_inside_the_block_is_counted() -> None:
+    """Its CPU is read from its postmaster's waited-for children once it has gone."""
+    url = os.environ.get("VIGIL_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("VIGIL_TEST_POSTGRES_URL is not set (local run without PostgreSQL)")
+    server = _bench().ServerCpu(url)
+    if not server.enabled:
+        pytest.skip("the test server is not on this machine")
+    engine = sa.create_engine(sa.engine.make_url(url).set(drivername="postgresql+psycopg"), poolclass=sa.pool.NullPool)
+    with server:
+        with engine.connect() as conn:
+            pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+            conn.execute(sa.text("SELECT count(*) FROM generate_series(1, 3000000)")).scalar_one()
+        for _ in range(100):  # the connection is closed: wait for its backend to be gone
+            if not Path(f"/proc/{pid}").exists():
+                break
+            time.sleep(0.02)
+        time.sleep(0.1)  # and waited for by the postmaster
+    assert not Path(f"/proc/{pid}").exists()
     assert server.seconds is not None and server.seconds > 0.05, server.seconds

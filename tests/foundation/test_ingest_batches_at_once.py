@@ -85,7 +85,8 @@ def test_a_failed_batch_leaves_a_prefix_of_the_input(
     real = ingest_module.insert_document_values
 
     def failing(session: Any, values: Any, **kwargs: Any) -> int:
-        ids = {str(row[0]).split("\t", 1)[0] for row in values}  # the id leads a row (PostgreSQL: a joined line)
+        # the id leads a row (PostgreSQL: a COPY line in bytes)
+        ids = {row.split(b"\t", 1)[0].decode() if isinstance(row, bytes) else row[0] for row in values}
         if "d-4" in ids:  # the third batch: slow, so the batches after it are inserted first, then it fails
             time.sleep(0.5)
             raise StoreError("disk full")

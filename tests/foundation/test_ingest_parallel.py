@@ -10,6 +10,7 @@ batches written before it.
 
 from __future__ import annotations
 
+import io
 import json
 import multiprocessing
 from datetime import UTC, datetime
@@ -22,8 +23,8 @@ import sqlalchemy as sa
 from vigil.documents import Document, parse_document
 from vigil.errors import DocumentError
 from vigil.ingest import ingest_input
-from vigil.ingest.decoding import LineDecoder, decoded_lines
-from vigil.ingest.readers import read_items
+from vigil.ingest.decoding import ChunkDecoder, decoded_chunks, input_chunks
+from vigil.ingest.readers import jsonl_lines, read_items
 from vigil.settings import Settings
 from vigil.store import Store
 from vigil.store.bulk import DOCUMENT_VALUE_COLUMNS, document_copy_line, document_values, format_values
@@ -161,55 +162,118 @@ def test_workers_store_what_the_contract_reads(
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_decoded_lines_keep_input_order_and_reasons(tmp_path: Path, workers: int) -> None:
+@pytest.mark.parametrize("partition_size", [1, 2, 5, 1000])
+def test_decoded_chunks_keep_input_order_and_reasons(tmp_path: Path, workers: int, partition_size: int) -> None:
     path = _write(tmp_path / "in.jsonl", LINES)
     with path.open("rb") as handle:
-        decoded = list(decoded_lines(handle, dialect="sqlite", max_bytes=MAX_BYTES, workers=workers, partition_size=2))
-    errors, _documents, _duplicates = _expected(path)
-    assert [line for line, _key, _values in decoded] == [item.line for item in read_items(path, "jsonl", {}, MAX_BYTES)]
-    assert [{"line": line, "reason": key} for line, key, values in decoded if values is None] == errors
+        chunks = list(
+            decoded_chunks(
+                handle, dialect="sqlite", max_bytes=MAX_BYTES, workers=workers, partition_size=partition_size
+            )
+        )
+    items = list(read_items(path, "jsonl", {}, MAX_BYTES))
+    assert [doc_id for chunk in chunks for doc_id in chunk.ids] == [i.document.id for i in items if i.document]
+    assert [row for chunk in chunks for row in chunk.rows] == [
+        document_values(i.document, "sqlite") for i in items if i.document
+    ]
+    assert [{"line": line, "reason": reason} for chunk in chunks for line, reason in chunk.rejected] == _expected(path)[0]
+    assert [chunk.last_line for chunk in chunks] == sorted(chunk.last_line for chunk in chunks)
+    assert chunks[-1].last_line == len(LINES)
+
+
+#: Inputs whose cutting into chunks is easy to get wrong: (lines as written, whether the last
+#: one ends with a newline). Lines longer than ``CUT_MAX`` are too long to read.
+CUT_MAX = 40
+CUT_INPUTS = [
+    ([], True),
+    ([b"a"], False),
+    ([b"a"], True),
+    ([b""], True),
+    ([b"", b"", b"x"], True),
+    ([b"x" * (CUT_MAX - 1)], True),  # exactly the limit with its newline: kept
+    ([b"x" * CUT_MAX], True),  # one byte over with its newline
+    ([b"x" * CUT_MAX], False),  # the limit, but the input's last line has no newline: kept
+    ([b"x" * (CUT_MAX + 1)], False),
+    ([b"y" * 500, b"after"], True),  # skipped while reading, far beyond the limit
+    ([b"short", b"z" * 500], False),  # the input ends inside a line too long to read
+    ([b" " * 500, b"after"], True),  # blank, whatever its length
+    ([b"\r", b"crlf\r", b"\t \x0b"], True),
+    ([b"a" * n for n in range(0, 60, 3)], True),
+    ([b"q" * (n * 37 % 70) for n in range(200)], False),
+]
+
+
+@pytest.mark.parametrize("chunk_lines", [1, 2, 3, 7, 1000])
+@pytest.mark.parametrize(("lines", "newline_at_end"), CUT_INPUTS)
+def test_input_chunks_cut_like_reading_line_by_line(lines: list[bytes], newline_at_end: bool, chunk_lines: int) -> None:
+    """Cut into chunks, an input gives the lines, line numbers and too-long lines that reading it line by line does."""
+    data = b"\n".join(lines) + (b"\n" if newline_at_end and lines else b"")
+    expected = [(number, raw.rstrip(b"\n") if isinstance(raw, bytes) else raw) for number, raw in jsonl_lines(io.BytesIO(data), CUT_MAX)]
+    found: list[tuple[int, bytes | str]] = []
+    next_line = 1
+    for first, chunk, skipped in input_chunks(io.BytesIO(data), max_bytes=CUT_MAX, chunk_lines=chunk_lines):
+        assert first >= next_line
+        found.extend(skipped)
+        pieces = chunk.split(b"\n")
+        if chunk.endswith(b"\n"):
+            pieces.pop()
+        for number, raw in enumerate(pieces, start=first):
+            if raw.strip():
+                has_newline = number - first < len(pieces) - 1 or chunk.endswith(b"\n")
+                found.append((number, raw if len(raw) + has_newline <= CUT_MAX else f"record is longer than {CUT_MAX} bytes"))
+        next_line = first + len(pieces) if chunk else first
+    assert sorted(found, key=lambda pair: pair[0]) == expected
 
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ((5, b'{"id": "a", "text": "t"}\n'), ("a", False)),
-        ((5, b'{"id": "a"}\n'), ("missing required field 'text'", True)),
-        ((5, b"{"), ("not valid JSON: Expecting property name enclosed in double quotes at column 2", True)),
-        ((5, "record is longer than 10 bytes"), ("record is longer than 10 bytes", True)),
-        ((5, b'{"id": "a", "text": "t", "meta": {"n": NaN}}'), ("not valid JSON: NaN is not a JSON value", True)),
+        (b'{"id": "a", "text": "t"}\n', ("a", None)),
+        (b'{"id": "a"}\n', (None, "missing required field 'text'")),
+        (b"{", (None, "not valid JSON: Expecting property name enclosed in double quotes at column 2")),
+        (b"x" * 11 + b"\n", (None, "record is longer than 10 bytes")),
+        (b"x" * 10, (None, "not valid JSON: Expecting value at column 1")),  # the limit, the input's last line
+        (b'{"id": "a", "text": "t", "meta": {"n": NaN}}', (None, "not valid JSON: NaN is not a JSON value")),
+        (b"   \n", (None, None)),
     ],
 )
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
-def test_line_decoder(raw: tuple[int, bytes | str], expected: tuple[str, bool], dialect: str) -> None:
-    line, key, values = LineDecoder(dialect)(raw)
-    assert (line, key, values is None) == (5, *expected)
-
-
-def _stop_at(line: int) -> Any:
-    def stop(seen: int) -> None:
-        if seen == line:
-            raise KeyboardInterrupt
-
-    return stop
+def test_chunk_decoder(raw: bytes, expected: tuple[str | None, str | None], dialect: str) -> None:
+    max_bytes = 10 if raw.startswith(b"x") else 1000
+    decoded = ChunkDecoder(dialect, max_bytes)((5, raw, ()))
+    doc_id, reason = expected
+    assert decoded.ids == ([doc_id] if doc_id else [])
+    assert len(decoded.rows) == len(decoded.ids)
+    assert decoded.rejected == ([(5, reason)] if reason else [])
+    assert decoded.last_line == 5
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_stop_mid_file_keeps_the_batches_written(backend_settings: Settings, tmp_path: Path, workers: int) -> None:
-    lines: list[str | bytes] = [json.dumps({"id": f"ad-{n}", "text": f"ad {n}"}) for n in range(40)]
+    lines: list[str | bytes] = [json.dumps({"id": f"ad-{n}", "text": f"ad {n}"}) for n in range(400)]
     path = _write(tmp_path / "in.jsonl", lines)
     children = set(multiprocessing.active_children())  # e.g. the test run's shared Dask workers
+    stopped_at: list[int] = []
+
+    def stop(line: int) -> None:
+        if line >= 250:
+            stopped_at.append(line)
+            raise KeyboardInterrupt
+
     with Store.open(_settings(backend_settings, workers, 4, 10)) as store:
         with pytest.raises(KeyboardInterrupt):
-            ingest_input(store, path, on_item=_stop_at(25))
+            ingest_input(store, path, on_item=stop)
         with store.session() as session:
             kept = session.scalar(sa.select(sa.func.count()).select_from(DocumentRow))
+            stored = set(session.scalars(sa.select(DocumentRow.doc_id)))
             run = session.scalars(sa.select(IngestRun)).one()
-        assert kept == 20  # two batches of ten were committed before line 25
-        assert (run.status, run.accepted) == ("failed", 20)
+        # whole batches of ten, the input's first lines, and none beyond the line read when it stopped
+        assert kept is not None and kept % 10 == 0 and 0 < kept <= stopped_at[0] < 400
+        assert stored == {f"ad-{n}" for n in range(kept)}
+        assert (run.status, run.accepted) == ("failed", kept)
         assert set(multiprocessing.active_children()) <= children
         report = ingest_input(store, path)  # the rest arrives on the next run
-        assert (report.accepted, report.duplicates) == (20, 20)
+        assert (report.accepted, report.duplicates) == (400 - kept, kept)
 
 
 #: A trigger that refuses one document, so the batch holding it fails to write.
@@ -235,8 +299,11 @@ def test_a_failed_write_keeps_the_batches_before_it_and_writes_none_after(
     path = _write(tmp_path / "in.jsonl", lines)
     with Store.open(_settings(backend_settings, workers, 4, 10)) as store:
 
+        refused = []
+
         def refuse_later(line: int) -> None:
-            if line == 25:  # batches of lines 1-10 and 11-20 are handed over; 31-40 will fail
+            if line >= 25 and not refused:
+                refused.append(line)  # batches of lines 1-10 and 11-20 are handed over; 31-40 will fail
                 with store.engine.begin() as conn:
                     for statement in REFUSE_ONE[store.dialect]:
                         conn.exec_driver_sql(statement)
@@ -289,6 +356,6 @@ def test_the_joined_copy_line_is_the_joined_fields(record: dict[str, Any]) -> No
         document = parse_document(record)
     except DocumentError:
         return  # a rejected record has nothing to format
-    (line,) = document_copy_line(document)
+    line = document_copy_line(document)
     assert line == "\t".join(document_values(document, "postgresql"))
     assert line.count("\t") == len(DOCUMENT_VALUE_COLUMNS) - 1  # escaped tabs are "\\t", never a separator

@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -24,10 +25,10 @@ from sqlalchemy.orm import Session
 
 from vigil.documents import Document
 from vigil.errors import StoreError
-from vigil.ingest.decoding import DecodedLine, decoded_lines
+from vigil.ingest.decoding import DecodedChunk, decoded_chunks
 from vigil.ingest.readers import Capture, Format, Item, detect_format, open_input, read_items
 from vigil.ingest.runs import end_run, mark_abandoned_runs, start_run
-from vigil.store.bulk import CopyState, DocumentValues, document_values, format_values, insert_document_values
+from vigil.store.bulk import CopyState, StoredRow, document_values, format_values, insert_document_values
 from vigil.store.db import Store
 from vigil.store.models import DocumentRow, Evidence, Source
 
@@ -132,7 +133,7 @@ class _BatchWriter:
         self.run_id = run_id
         self.report = report
         self.writers = writers
-        self.pending: dict[str, DocumentValues] = {}
+        self.pending: dict[str, StoredRow] = {}
         self.captures: dict[str, Capture] = {}
         self._thread = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="vigil-ingest-writer")
         self._in_flight: deque[tuple[Future[tuple[int, int] | None], frozenset[str]]] = deque()
@@ -152,11 +153,27 @@ class _BatchWriter:
         if item.capture is not None:
             self.captures[document.id] = item.capture
 
-    def add_values(self, doc_id: str, values: DocumentValues) -> None:
+    def add_values(self, doc_id: str, values: StoredRow) -> None:
         if doc_id in self.pending or doc_id in self._unsettled:
             self.report.duplicates += 1
             return
         self.pending[doc_id] = values
+
+    def add_rows(self, ids: list[str], rows: list[StoredRow], batch_size: int) -> None:
+        """Documents decoded together (ids and stored values in input order), flushed every ``batch_size``."""
+        start = 0
+        while start < len(ids):
+            end = start + max(batch_size - len(self.pending), 0)
+            part = ids[start:end]
+            pending = self.pending
+            if len(set(part)) == len(part) and pending.keys().isdisjoint(part) and self._unsettled.isdisjoint(part):
+                pending.update(zip(part, rows[start:end], strict=True))  # the usual case, in one step: no id seen before
+            else:
+                for doc_id, values in zip(part, rows[start:end], strict=True):
+                    self.add_values(doc_id, values)
+            start = end
+            if len(self.pending) >= batch_size:
+                self.flush()
 
     def flush(self) -> None:
         """Hand the pending batch to a writing thread (waiting for the oldest beyond the in-flight limit)."""
@@ -208,7 +225,7 @@ class _BatchWriter:
 
     def _write(
         self,
-        batch: dict[str, DocumentValues],
+        batch: dict[str, StoredRow],
         captures: dict[str, Capture],
         previous: Future[tuple[int, int] | None] | None,
     ) -> tuple[int, int] | None:
@@ -245,7 +262,7 @@ class _BatchWriter:
         return len(batch), inserted
 
     def _store_evidence(
-        self, session: Session, pending: dict[str, DocumentValues], captures: dict[str, Capture], now: datetime
+        self, session: Session, pending: dict[str, StoredRow], captures: dict[str, Capture], now: datetime
     ) -> None:
         """Store the captures of documents not stored yet, and point their rows at them."""
         stored = set(
@@ -268,7 +285,9 @@ class _BatchWriter:
                 captured_at=capture.captured_at,
                 stored_at=now,
             )
-            pending[doc_id] = pending[doc_id][:-1] + format_values((digest,), self.store.dialect, ("evidence_sha256",))
+            values = pending[doc_id]
+            assert isinstance(values, tuple)  # inputs with captures are read here, not by the JSONL decoder
+            pending[doc_id] = values[:-1] + format_values((digest,), self.store.dialect, ("evidence_sha256",))
         if evidence:
             session.execute(
                 _insert_ignoring_conflicts(session, Evidence, ["sha256"]),
@@ -285,7 +304,11 @@ def ingest_input(
     mapping: Mapping[str, str] | None = None,
     on_item: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Ingest one file (or ``-`` for stdin) into ``store`` and return its report."""
+    """Ingest one file (or ``-`` for stdin) into ``store`` and return its report.
+
+    ``on_item`` is called with the number of the input's last line read so far: for every
+    record, or once per chunk of lines for JSONL.
+    """
     settings = store.settings
     chosen: Format = detect_format(path, fmt)
     source_name = source or ("stdin" if str(path) == "-" else path.name)
@@ -324,7 +347,7 @@ def _write_jsonl(store: Store, path: Path, writer: _BatchWriter, on_item: Callab
     settings = store.settings
     handle = open_input(path)
     try:
-        lines = decoded_lines(
+        chunks = decoded_chunks(
             handle,
             dialect=store.dialect,
             max_bytes=settings.ingest_max_record_bytes,
@@ -332,25 +355,22 @@ def _write_jsonl(store: Store, path: Path, writer: _BatchWriter, on_item: Callab
             partition_size=settings.partition_size,
         )
         # closed on the way out, so a stop mid-file ends the decoding pool here, not when the traceback goes
-        with closing(lines):
-            _take_lines(lines, writer, settings.ingest_batch_size, on_item)
+        with closing(chunks):
+            _take_chunks(chunks, writer, settings.ingest_batch_size, on_item)
     finally:
         if handle is not sys.stdin.buffer:
             handle.close()
 
 
-def _take_lines(
-    lines: Iterator[DecodedLine], writer: _BatchWriter, batch_size: int, on_item: Callable[[int], None] | None
+def _take_chunks(
+    chunks: Iterator[DecodedChunk], writer: _BatchWriter, batch_size: int, on_item: Callable[[int], None] | None
 ) -> None:
-    for line, doc_id_or_reason, values in lines:
-        if values is None:
-            writer.report.reject(line, doc_id_or_reason)
-        else:
-            writer.add_values(doc_id_or_reason, values)
-            if len(writer.pending) >= batch_size:
-                writer.flush()
+    for chunk in chunks:
+        for line, reason in chunk.rejected:
+            writer.report.reject(line, reason)
+        writer.add_rows(chunk.ids, chunk.rows, batch_size)
         if on_item is not None:
-            on_item(line)
+            on_item(chunk.last_line)
 
 
 def _counts(report: IngestReport) -> dict[str, Any]:
@@ -362,6 +382,13 @@ def _counts(report: IngestReport) -> dict[str, Any]:
     }
 
 
+def _count_on(on_item: Callable[[int], None] | None, lines_before: int, last_line: list[int], line: int) -> None:
+    """``on_item`` of one of several inputs: keeps its last line and counts on from the inputs before it."""
+    last_line[0] = line
+    if on_item is not None:
+        on_item(lines_before + line)
+
+
 def ingest_inputs(
     store: Store,
     paths: Iterable[Path],
@@ -371,12 +398,19 @@ def ingest_inputs(
     mapping: Mapping[str, str] | None = None,
     on_item: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Ingest several inputs; errors name their path when there is more than one."""
+    """Ingest several inputs; errors name their path when there is more than one.
+
+    ``on_item`` is called with the number of lines read so far, counting on across the inputs.
+    """
     path_list = list(paths)
     mark_abandoned_runs(store)
     total = IngestReport()
+    lines_before = 0  # lines of the inputs read before this one, so ``on_item`` counts on across inputs
     for path in path_list:
-        report = ingest_input(store, path, fmt=fmt, source=source, mapping=mapping, on_item=on_item)
+        last_line = [0]
+        counting = partial(_count_on, on_item, lines_before, last_line)
+        report = ingest_input(store, path, fmt=fmt, source=source, mapping=mapping, on_item=counting)
+        lines_before += last_line[0]
         if len(path_list) > 1:
             for error in report.errors:
                 error["path"] = str(path)
