@@ -1,8 +1,9 @@
 """A document always names a stored source and, when it has one, a stored ingest run.
 
 SQLite checks this with foreign keys; PostgreSQL with statement-level triggers
-(``ingest_0002``), which check all rows of a statement at once. Both must refuse the same
-statements and accept the same ones: each row of the tables below runs on both databases.
+(``ingest_0002``), which check all rows of a statement at once (reading them once since
+``ingest_0003``). Both must refuse the same statements and accept the same ones: each row
+of the tables below runs on both databases.
 """
 
 from __future__ import annotations
@@ -149,3 +150,49 @@ def test_the_migration_swaps_foreign_keys_and_triggers_both_ways(store: Store) -
     assert not replaced & _foreign_keys(store)
     with pytest.raises(sa.exc.IntegrityError, match="names source 99"):
         _run(store, lambda c: _insert(c, [("x", 99, None)]))
+
+
+#: Columns ANALYZE gathers nothing for on PostgreSQL (``ingest_0003``), and some it still does.
+UNANALYZED = ("text", "title", "url", "images", "meta")
+ANALYZED = ("doc_id", "kind", "lang", "platform", "posted_at", "location", "search_vector")
+
+
+def _statistics_targets(store: Store) -> dict[str, int]:
+    with store.engine.connect() as conn:
+        return dict(
+            conn.execute(
+                sa.text(
+                    "SELECT attname, attstattarget FROM pg_attribute "
+                    "WHERE attrelid = 'documents'::regclass AND attnum > 0 AND NOT attisdropped"
+                )
+            ).all()
+        )
+
+
+def test_analyze_skips_the_columns_no_query_filters_by(store: Store) -> None:
+    _postgres(store)
+    _seed(store)
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE documents SET title = 'Praca', url = 'https://jobs.example/1', lang = 'pl'"))
+        conn.execute(sa.text("ANALYZE documents"))
+        gathered = set(
+            conn.execute(sa.text("SELECT attname FROM pg_stats WHERE tablename = 'documents'")).scalars()
+        )
+    assert not gathered & set(UNANALYZED)
+    assert set(ANALYZED) <= gathered
+
+
+def test_the_one_read_check_downgrades_to_the_per_column_one_and_back(store: Store) -> None:
+    _postgres(store)
+    assert {c: t for c, t in _statistics_targets(store).items() if c in UNANALYZED} == dict.fromkeys(UNANALYZED, 0)
+    command.downgrade(alembic_config(store.engine), "ingest_0002")
+    assert all(_statistics_targets(store)[c] == -1 for c in UNANALYZED)
+    _seed(store)
+    with pytest.raises(sa.exc.IntegrityError, match="names ingest run 77, which does not exist"):
+        _run(store, lambda c: _insert(c, [("x", 1, 10), ("y", 1, 77)]))
+    _run(store, lambda c: _insert(c, [("x", 1, 10), ("y", 2, None)]))
+    command.upgrade(alembic_config(store.engine), "heads")
+    assert all(_statistics_targets(store)[c] == 0 for c in UNANALYZED)
+    with pytest.raises(sa.exc.IntegrityError, match="names source 99, which does not exist"):
+        _run(store, lambda c: _insert(c, [("z", 1, 10), ("w", 99, 10)]))
+    _run(store, lambda c: _insert(c, [("z", 1, 10), ("w", 3, None)]))
