@@ -161,21 +161,26 @@ def test_workers_store_what_the_contract_reads(
     assert set(multiprocessing.active_children()) <= children  # the pool is gone with the ingest
 
 
+def _row(document: Document, dialect: str) -> Any:
+    """What the decoder sends for ``document``: SQLite's values, or PostgreSQL's joined COPY fields in bytes."""
+    values = document_values(document, dialect)
+    return "\t".join(values).encode() if dialect == "postgresql" else values
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
 @pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("partition_size", [1, 2, 5, 1000])
-def test_decoded_chunks_keep_input_order_and_reasons(tmp_path: Path, workers: int, partition_size: int) -> None:
+def test_decoded_chunks_keep_input_order_and_reasons(
+    tmp_path: Path, workers: int, partition_size: int, dialect: str
+) -> None:
     path = _write(tmp_path / "in.jsonl", LINES)
     with path.open("rb") as handle:
         chunks = list(
-            decoded_chunks(
-                handle, dialect="sqlite", max_bytes=MAX_BYTES, workers=workers, partition_size=partition_size
-            )
+            decoded_chunks(handle, dialect=dialect, max_bytes=MAX_BYTES, workers=workers, partition_size=partition_size)
         )
     items = list(read_items(path, "jsonl", {}, MAX_BYTES))
     assert [doc_id for chunk in chunks for doc_id in chunk.ids] == [i.document.id for i in items if i.document]
-    assert [row for chunk in chunks for row in chunk.rows] == [
-        document_values(i.document, "sqlite") for i in items if i.document
-    ]
+    assert [row for chunk in chunks for row in chunk.rows] == [_row(i.document, dialect) for i in items if i.document]
     assert [{"line": line, "reason": reason} for chunk in chunks for line, reason in chunk.rejected] == _expected(path)[0]
     assert [chunk.last_line for chunk in chunks] == sorted(chunk.last_line for chunk in chunks)
     assert chunks[-1].last_line == len(LINES)

@@ -10,7 +10,7 @@ pool would cost more than it saves).
 
 A chunk comes back as a :class:`DecodedChunk`: the ids and stored values of its documents
 (values as :func:`vigil.store.bulk.document_values` formats them for SQLite, or one COPY
-line in bytes for PostgreSQL, :func:`vigil.store.bulk.document_copy_bytes`) and its
+line in bytes for PostgreSQL, :func:`vigil.store.bulk.fields_copy_bytes`) and its
 rejected lines with the same reasons the in-process readers give.
 """
 
@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import IO, Final
 
-from vigil.documents import parse_document, parse_json_line
+from vigil.documents import document_fields, parse_document, parse_json_line
 from vigil.engine import LocalEngine
 from vigil.errors import DocumentError
-from vigil.store.bulk import StoredRow, document_copy_bytes, document_values
+from vigil.store.bulk import StoredRow, document_values, fields_copy_bytes
 
 #: A piece of an input: the number of its first line, whole lines of bytes, and the lines
 #: before its own that were too long to read, as ``(line, reason)``.
@@ -79,12 +79,16 @@ class ChunkDecoder:
                 rejected.append((first + index, too_long(max_bytes)))
                 continue
             try:
-                document = parse_document(parse_json_line(raw))
+                if copy:
+                    fields = document_fields(parse_json_line(raw))
+                    rows.append(fields_copy_bytes(fields))
+                    ids.append(fields[0])
+                else:
+                    document = parse_document(parse_json_line(raw))
+                    rows.append(document_values(document, self.dialect))
+                    ids.append(document.id)
             except DocumentError as exc:
                 rejected.append((first + index, str(exc)))
-                continue
-            ids.append(document.id)
-            rows.append(document_copy_bytes(document) if copy else document_values(document, self.dialect))
         if skipped:
             rejected.sort()
         decoded.last_line = first + len(lines) - 1 if data else skipped[-1][0] if skipped else first - 1
