@@ -24,6 +24,7 @@ from typing import IO, Final
 from vigil.documents import document_fields, parse_document, parse_json_line
 from vigil.engine import LocalEngine
 from vigil.errors import DocumentError
+from vigil.ingest.readers import record_too_long
 from vigil.store.bulk import StoredRow, document_values, fields_copy_bytes
 
 #: A piece of an input: the number of its first line, whole lines of bytes, and the lines
@@ -49,10 +50,6 @@ class DecodedChunk:
     last_line: int = 0
 
 
-def too_long(max_bytes: int) -> str:
-    return f"record is longer than {max_bytes} bytes"
-
-
 @dataclass(frozen=True, slots=True)
 class ChunkDecoder:
     """A chunk of raw JSONL to its stored values; picklable, so a worker runs it."""
@@ -76,7 +73,7 @@ class ChunkDecoder:
             if not raw.strip():
                 continue
             if len(raw) >= max_bytes and len(raw) + (index < last or ends_with_newline) > max_bytes:
-                rejected.append((first + index, too_long(max_bytes)))
+                rejected.append((first + index, record_too_long(max_bytes)))
                 continue
             try:
                 if copy:
@@ -122,7 +119,7 @@ def input_chunks(handle: IO[bytes], *, max_bytes: int, chunk_lines: int) -> Iter
                 skipped = []
             rest, blank = _skip_line(handle, buffer[cut:])
             if not blank:  # (a blank line is skipped whatever its length, as in a line-by-line reading)
-                skipped.append((line, too_long(max_bytes)))
+                skipped.append((line, record_too_long(max_bytes)))
             line += 1
             newlines += 1
             if rest is None:

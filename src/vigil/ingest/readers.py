@@ -129,13 +129,18 @@ def jsonl_records(handle: IO[bytes], max_bytes: int, decode: bool = True) -> Ite
             yield Record(number, error=str(exc))
 
 
+def record_too_long(max_bytes: int) -> str:
+    """The reason a JSONL line longer than ``max_bytes`` (its newline counted) is rejected."""
+    return f"record is longer than {max_bytes} bytes"
+
+
 def jsonl_lines(handle: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes | str]]:
     """``(line, bytes)`` for each non-blank line of JSONL, or ``(line, reason)`` for one too long to read."""
     for number, raw in enumerate(handle, start=1):
         if not raw.strip():
             continue
         if len(raw) > max_bytes:
-            yield number, f"record is longer than {max_bytes} bytes"
+            yield number, record_too_long(max_bytes)
             continue
         yield number, raw
 
