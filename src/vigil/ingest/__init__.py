@@ -163,7 +163,9 @@ class _BatchWriter:
         """Documents decoded together (ids and stored values in input order), flushed every ``batch_size``."""
         start = 0
         while start < len(ids):
-            end = start + max(batch_size - len(self.pending), 0)
+            if len(self.pending) >= batch_size:
+                self.flush()
+            end = start + batch_size - len(self.pending)  # as many as the batch has room for
             part = ids[start:end]
             pending = self.pending
             if len(set(part)) == len(part) and pending.keys().isdisjoint(part) and self._unsettled.isdisjoint(part):
@@ -172,8 +174,8 @@ class _BatchWriter:
                 for doc_id, values in zip(part, rows[start:end], strict=True):
                     self.add_values(doc_id, values)
             start = end
-            if len(self.pending) >= batch_size:
-                self.flush()
+        if len(self.pending) >= batch_size:
+            self.flush()
 
     def flush(self) -> None:
         """Hand the pending batch to a writing thread (waiting for the oldest beyond the in-flight limit)."""

@@ -57,10 +57,10 @@ _COPY_SPECIAL: Final = re.compile(r"[\\\n\r\t]")
 
 #: One document's values in :data:`DOCUMENT_VALUE_COLUMNS` order, formatted for one dialect:
 #: SQLite parameters, or PostgreSQL COPY text fields (escaped, ``\\N`` for NULL), which may
-#: also come joined by tabs into one field (:func:`document_copy_line`).
+#: also come joined by tabs into one line (:func:`document_copy_line`).
 DocumentValues = tuple[Any, ...]
 #: What ingest holds of a document to write: its values, or for PostgreSQL its COPY line in
-#: UTF-8 without the batch's columns (:func:`document_copy_bytes`).
+#: UTF-8 without the batch's columns (:func:`fields_copy_bytes`).
 StoredRow = DocumentValues | bytes
 
 
@@ -233,7 +233,8 @@ def insert_document_values(
     created_at: datetime,
     state: CopyState | None = None,
 ) -> int:
-    """Insert documents formatted by :func:`document_values`, all of one source and ingest run.
+    """Insert documents formatted by :func:`document_values` (or, for PostgreSQL, encoded by
+    :func:`fields_copy_bytes`), all of one source and ingest run.
 
     Rows whose (source, id) is already stored are skipped; returns how many were inserted.
     ``state`` carries what earlier batches of the same input found (see :class:`CopyState`).
@@ -247,7 +248,8 @@ def insert_document_values(
         prefix = ("\t".join(batch) + "\t").encode()
         rows = [row if isinstance(row, bytes) else "\t".join(row).encode() for row in values]
         data = prefix + (b"\n" + prefix).join(rows) + b"\n"
-        return _copy_postgresql(session.connection(), data, len(rows), BATCH_COLUMNS + DOCUMENT_VALUE_COLUMNS, state or CopyState())
+        columns = BATCH_COLUMNS + DOCUMENT_VALUE_COLUMNS
+        return _copy_postgresql(session.connection(), data, len(rows), columns, state or CopyState())
     # (COPY lines are PostgreSQL's: the decoder makes them for it alone)
     return _insert(session, [cast(DocumentValues, row) + batch for row in values], state)
 
