@@ -303,18 +303,14 @@ def test_a_failed_write_keeps_the_batches_before_it_and_writes_none_after(
     lines: list[str | bytes] = [json.dumps({"id": f"ad-{n}", "text": f"ad {n}"}) for n in range(80)]
     path = _write(tmp_path / "in.jsonl", lines)
     with Store.open(_settings(backend_settings, workers, 4, 10)) as store:
-
-        refused = []
-
-        def refuse_later(line: int) -> None:
-            if line >= 25 and not refused:
-                refused.append(line)  # batches of lines 1-10 and 11-20 are handed over; 31-40 will fail
-                with store.engine.begin() as conn:
-                    for statement in REFUSE_ONE[store.dialect]:
-                        conn.exec_driver_sql(statement)
-
+        # The trigger comes before the ingest: made while batches are in flight, it would wait
+        # for them, and on PostgreSQL a batch queued behind it could wait in turn for the batch
+        # before it to commit, which only the batches' lock timeout would end.
+        with store.engine.begin() as conn:
+            for statement in REFUSE_ONE[store.dialect]:
+                conn.exec_driver_sql(statement)
         with pytest.raises(Exception, match="refused by the test"):
-            ingest_input(store, path, on_item=refuse_later)
+            ingest_input(store, path)  # the batch of lines 31-40 fails; later ones are in flight by then
         with store.session() as session:
             kept = set(session.scalars(sa.select(DocumentRow.doc_id)))
             run = session.scalars(sa.select(IngestRun)).one()
