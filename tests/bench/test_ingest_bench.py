@@ -6,6 +6,7 @@ import os
 import time
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -37,13 +38,19 @@ def test_only_a_server_on_this_machine_is_read(url: str | None, enabled: bool) -
         assert server.seconds is None
 
 
-def test_the_server_cpu_of_a_query_is_counted() -> None:
+def _local_server() -> tuple[str, Any]:
+    """The test server's URL and a :class:`ServerCpu` reading it; skips where there is none on this machine."""
     url = os.environ.get("VIGIL_TEST_POSTGRES_URL")
     if not url:
         pytest.skip("VIGIL_TEST_POSTGRES_URL is not set (local run without PostgreSQL)")
     server = _bench().ServerCpu(url)
     if not server.enabled:
         pytest.skip("the test server is not on this machine")
+    return url, server
+
+
+def test_the_server_cpu_of_a_query_is_counted() -> None:
+    url, server = _local_server()
     engine = sa.create_engine(sa.engine.make_url(url).set(drivername="postgresql+psycopg"))
     try:
         with server, engine.connect() as conn:
@@ -55,12 +62,7 @@ def test_the_server_cpu_of_a_query_is_counted() -> None:
 
 def test_a_backend_that_exits_inside_the_block_is_counted() -> None:
     """Its CPU is read from its postmaster's waited-for children once it has gone."""
-    url = os.environ.get("VIGIL_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("VIGIL_TEST_POSTGRES_URL is not set (local run without PostgreSQL)")
-    server = _bench().ServerCpu(url)
-    if not server.enabled:
-        pytest.skip("the test server is not on this machine")
+    url, server = _local_server()
     engine = sa.create_engine(sa.engine.make_url(url).set(drivername="postgresql+psycopg"), poolclass=sa.pool.NullPool)
     with server:
         with engine.connect() as conn:
